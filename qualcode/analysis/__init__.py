@@ -1,0 +1,1 @@
+"""Numbers researchers report: coverage, frequencies, matrices, caseload shares."""

@@ -1,0 +1,139 @@
+"""Merging a codebook into a project, and reading a project's codebook back out.
+
+Merging never deletes a code, so no coding is ever lost: codes are matched by path, new ones are
+added, and the definitions, colours and keys of existing ones are updated.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcode.codebook.model import Codebook, CodeSpec
+from qualcode.coding.codes import code_paths
+from qualcode.store.audit import audit
+from qualcode.store.models import Code, Setting
+
+FIELDS = ("description", "inclusion", "exclusion", "example", "colour")
+
+
+@dataclass
+class ApplyReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    keys_moved: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, list[str]]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "keys_moved": self.keys_moved,
+        }
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+def apply_codebook(s: Session, book: Codebook, *, actor: str) -> ApplyReport:
+    book.validate()
+    report = ApplyReport()
+    by_path = {p: s.get_one(Code, cid) for cid, p in code_paths(s).items()}
+    by_key = {c.shortcut: c for c in by_path.values() if c.shortcut}
+    wanted_keys = {spec.key: path for path, spec, _ in book.walk() if spec.key}
+    # Free keys that the codebook gives to other codes first, so the unique index never trips.
+    for key, path in wanted_keys.items():
+        holder = by_key.get(key)
+        if holder is not None and by_path.get(path) is not holder:
+            holder.shortcut = None
+            report.keys_moved.append(f"{key}: {_path_of(by_path, holder)} -> {path}")
+    s.flush()
+    positions: dict[int | None, int] = {}
+    for path, spec, parent_path in book.walk():
+        parent = by_path[parent_path] if parent_path is not None else None
+        parent_id = parent.id if parent is not None else None
+        positions[parent_id] = positions.get(parent_id, -1) + 1
+        code = by_path.get(path)
+        if code is None:
+            code = _new_code(spec, parent_id, positions[parent_id])
+            s.add(code)
+            s.flush()
+            by_path[path] = code
+            report.added.append(path)
+            audit(s, actor, "add", "code", code.id, path=path)
+            continue
+        changes = {f: getattr(spec, f) for f in FIELDS if getattr(code, f) != getattr(spec, f)}
+        if spec.key and code.shortcut != spec.key:
+            changes["shortcut"] = spec.key
+        if changes:
+            for name, value in changes.items():
+                setattr(code, name, value)
+            report.updated.append(path)
+            audit(s, actor, "update", "code", code.id, path=path, fields=sorted(changes))
+        else:
+            report.unchanged.append(path)
+    _remember(s, "codebook_name", book.name)
+    _remember(s, "codebook_version", book.version)
+    s.flush()
+    return report
+
+
+def _path_of(by_path: dict[str, Code], code: Code) -> str:
+    return next(p for p, c in by_path.items() if c is code)
+
+
+def _new_code(spec: CodeSpec, parent_id: int | None, position: int) -> Code:
+    return Code(
+        parent_id=parent_id,
+        name=spec.name,
+        description=spec.description,
+        inclusion=spec.inclusion,
+        exclusion=spec.exclusion,
+        example=spec.example,
+        colour=spec.colour,
+        shortcut=spec.key,
+        position=position,
+        guid=spec.guid or new_guid(),
+    )
+
+
+def _remember(s: Session, key: str, value: str) -> None:
+    if not value:
+        return
+    setting = s.get(Setting, key)
+    if setting is None:
+        s.add(Setting(key=key, value=value))
+    else:
+        setting.value = value
+
+
+def codebook_from_project(s: Session) -> Codebook:
+    codes = s.scalars(select(Code).order_by(Code.position, Code.id)).all()
+    specs = {
+        c.id: CodeSpec(
+            name=c.name,
+            description=c.description,
+            inclusion=c.inclusion,
+            exclusion=c.exclusion,
+            example=c.example,
+            colour=c.colour,
+            key=c.shortcut,
+            guid=c.guid,
+        )
+        for c in codes
+    }
+    roots: list[CodeSpec] = []
+    for c in codes:
+        (specs[c.parent_id].children if c.parent_id in specs else roots).append(specs[c.id])
+    name = s.get(Setting, "codebook_name")
+    version = s.get(Setting, "codebook_version")
+    return Codebook(
+        name=name.value if name else "",
+        version=version.value if version else "",
+        codes=roots,
+    )

@@ -1,0 +1,135 @@
+"""Reading and writing codebooks as YAML.
+
+Codes nest with ``children:``; a flat list with ``parent: "A/B"`` is accepted too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qualcode.codebook.model import DEFAULT_COLOUR, Codebook, CodebookError, CodeSpec
+
+MAX_BYTES = 5_000_000
+TEXT_FIELDS = ("description", "inclusion", "exclusion", "example")
+KNOWN_FIELDS = {"name", "key", "colour", "color", "children", "parent", "guid", *TEXT_FIELDS}
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    p = Path(path)
+    if not p.is_file():
+        raise CodebookError(f"{p}: no such codebook file")
+    if p.stat().st_size > MAX_BYTES:
+        raise CodebookError(f"{p}: codebook file is larger than {MAX_BYTES // 1_000_000} MB")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CodebookError(f"{p}: not UTF-8 text ({exc.reason})") from exc
+    return parse_codebook(text, source=str(p))
+
+
+def parse_codebook(text: str, source: str = "codebook") -> Codebook:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise CodebookError(f"{source}: {problem}{where}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
+        raise CodebookError(f"{source}: expected a mapping with a 'codes:' list")
+    book = Codebook(
+        name=_text(data.get("name"), "name", source),
+        version=_text(data.get("version"), "version", source),
+        description=_text(data.get("description"), "description", source),
+    )
+    flat = [c for c in data["codes"] if isinstance(c, dict) and "parent" in c]
+    nested = [c for c in data["codes"] if not (isinstance(c, dict) and "parent" in c)]
+    book.codes = [_spec(c, source, depth=0) for c in nested]
+    if flat:
+        _attach_flat(book, flat, source)
+    book.validate()
+    return book
+
+
+def _text(value: Any, field: str, source: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value).strip()
+    raise CodebookError(f"{source}: field {field!r} must be text")
+
+
+def _spec(raw: Any, source: str, depth: int) -> CodeSpec:
+    if depth > 20:
+        raise CodebookError(f"{source}: codes nest more than 20 levels deep")
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{source}: each code must be a mapping with at least a name")
+    unknown = set(raw) - KNOWN_FIELDS
+    name = _text(raw.get("name"), "name", source)
+    if not name:
+        raise CodebookError(f"{source}: a code has no name")
+    if unknown:
+        raise CodebookError(
+            f"{source}: code {name!r} has unknown fields: {', '.join(sorted(unknown))}"
+        )
+    key = raw.get("key")
+    children = raw.get("children") or []
+    if not isinstance(children, list):
+        raise CodebookError(f"{source}: 'children' of {name!r} must be a list")
+    return CodeSpec(
+        name=name,
+        key=None if key is None or key == "" else _text(key, "key", source),
+        colour=_text(raw.get("colour", raw.get("color")), "colour", source) or DEFAULT_COLOUR,
+        guid=_text(raw.get("guid"), "guid", source) or None,
+        children=[_spec(c, source, depth + 1) for c in children],
+        **{f: _text(raw.get(f), f, source) for f in TEXT_FIELDS},
+    )
+
+
+def _attach_flat(book: Codebook, flat: list[dict[str, Any]], source: str) -> None:
+    """Place ``parent:``-style codes under their parents, in as many passes as needed."""
+    pending = [(_text(c.get("parent"), "parent", source), _spec(c, source, 0)) for c in flat]
+    while pending:
+        index = {path: spec for path, spec, _ in book.walk()}
+        left = []
+        for parent, spec in pending:
+            if not parent:
+                book.codes.append(spec)
+            elif parent in index:
+                index[parent].children.append(spec)
+            else:
+                left.append((parent, spec))
+        if len(left) == len(pending):
+            names = ", ".join(f"{s.name!r} (parent {p!r})" for p, s in left)
+            raise CodebookError(f"{source}: unknown parent or a cycle for {names}")
+        pending = left
+
+
+def codebook_to_dict(book: Codebook) -> dict[str, Any]:
+    def code(spec: CodeSpec) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": spec.name}
+        if spec.key:
+            out["key"] = spec.key
+        out["colour"] = spec.colour
+        for f in TEXT_FIELDS:
+            if getattr(spec, f):
+                out[f] = getattr(spec, f)
+        if spec.guid:
+            out["guid"] = spec.guid
+        if spec.children:
+            out["children"] = [code(c) for c in spec.children]
+        return out
+
+    return {
+        "name": book.name,
+        "version": book.version,
+        "description": book.description,
+        "codes": [code(c) for c in book.codes],
+    }
+
+
+def dump_codebook(book: Codebook) -> str:
+    return yaml.safe_dump(codebook_to_dict(book), sort_keys=False, allow_unicode=True, width=100)

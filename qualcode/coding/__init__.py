@@ -1,0 +1,30 @@
+"""Codings, coders, code paths and memos: the operations every face of qualcode shares."""
+
+from qualcode.coding.coders import get_or_create_coder
+from qualcode.coding.codes import code_path, code_paths, find_code
+from qualcode.coding.codings import (
+    CodingRow,
+    add_coding,
+    ensure_coding,
+    find_document,
+    list_codings,
+    remove_coding,
+    update_coding_span,
+)
+from qualcode.coding.memos import add_memo, list_memos
+
+__all__ = [
+    "CodingRow",
+    "add_coding",
+    "add_memo",
+    "code_path",
+    "code_paths",
+    "ensure_coding",
+    "find_code",
+    "find_document",
+    "get_or_create_coder",
+    "list_codings",
+    "list_memos",
+    "remove_coding",
+    "update_coding_span",
+]

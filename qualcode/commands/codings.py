@@ -1,0 +1,157 @@
+"""Coding from scripts: code, uncode, codings, memo, memos and import-codings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from qualcode.coding import add_memo, ensure_coding, list_codings, list_memos, remove_coding
+from qualcode.coding.csv_import import import_codings_csv
+from qualcode.commands.common import (
+    JsonOpt,
+    actor_from,
+    coder_from,
+    console,
+    print_json,
+    project_from,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("code")(code)
+    app.command("uncode")(uncode)
+    app.command("codings")(codings)
+    app.command("memo")(memo)
+    app.command("memos")(memos)
+    app.command("import-codings")(import_codings)
+
+
+def code(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Option("--document", "-d", help="Document name or id.")],
+    code_ref: Annotated[str, typer.Option("--code", "-c", help="Code path, name or key.")],
+    start: Annotated[int, typer.Option("--start", "-s", help="Start offset (characters).")],
+    end: Annotated[int, typer.Option("--end", "-e", help="End offset (exclusive).")],
+    memo_text: Annotated[str | None, typer.Option("--memo", help="A memo on the coding.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Code a span of a document as the current coder (committed at once)."""
+    coder = coder_from(ctx)
+    assert coder is not None
+    project = project_from(ctx)
+    with project.write() as s:
+        coding, created = ensure_coding(
+            s, document=document, code=code_ref, coder=coder, start=start, end=end, memo=memo_text
+        )
+        coding_id = coding.id
+    if json_out:
+        print_json({"id": coding_id, "created": created})
+    else:
+        console.print(f"coding {coding_id} {'added' if created else 'was already there'}")
+
+
+def uncode(
+    ctx: typer.Context,
+    coding_id: Annotated[int, typer.Argument(help="The coding's id (see 'qualcode codings').")],
+) -> None:
+    """Remove a coding."""
+    project = project_from(ctx)
+    with project.write() as s:
+        remove_coding(s, coding_id, actor=actor_from(ctx))
+    console.print(f"coding {coding_id} removed")
+
+
+def codings(
+    ctx: typer.Context,
+    document: Annotated[str | None, typer.Option("--document", "-d")] = None,
+    code_ref: Annotated[str | None, typer.Option("--code", "-c")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Only this coder's codings.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List codings with their code path, coder, offsets and text."""
+    project = project_from(ctx)
+    with project.session() as s:
+        rows = list_codings(s, document=document, code=code_ref, coder=by)
+    if json_out:
+        print_json([r.as_json() for r in rows])
+        return
+    table = Table("id", "document", "code", "coder", "span", "text")
+    for r in rows:
+        text = " ".join(r.text.split())
+        table.add_row(
+            str(r.id),
+            r.document,
+            r.code,
+            r.coder,
+            f"{r.start}-{r.end}",
+            text if len(text) <= 80 else text[:77] + "...",
+        )
+    console.print(table)
+    console.print(f"{len(rows)} coding(s)")
+
+
+def memo(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="The memo's text.")],
+    on: Annotated[str, typer.Option("--on", help="project, document, code or coding.")] = "project",
+    ref: Annotated[
+        str | None, typer.Option("--ref", help="The document, code path or coding id.")
+    ] = None,
+    title: Annotated[str, typer.Option("--title")] = "",
+) -> None:
+    """Write a memo on the project, a document, a code or a coding."""
+    coder = coder_from(ctx)
+    assert coder is not None
+    project = project_from(ctx)
+    with project.write() as s:
+        m = add_memo(s, body=text, coder=coder, target=on, ref=ref, title=title)
+        memo_id = m.id
+    console.print(f"memo {memo_id} saved")
+
+
+def memos(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """List memos."""
+    project = project_from(ctx)
+    with project.session() as s:
+        rows = [
+            {
+                "id": m.id,
+                "on": m.target,
+                "target_id": m.document_id or m.code_id or m.coding_id,
+                "title": m.title,
+                "body": m.body,
+                "updated_at": m.updated_at.isoformat(timespec="seconds"),
+            }
+            for m in list_memos(s)
+        ]
+    if json_out:
+        print_json(rows)
+        return
+    table = Table("id", "on", "title", "memo")
+    for r in rows:
+        table.add_row(
+            str(r["id"]), f"{r['on']} {r['target_id'] or ''}", str(r["title"]), str(r["body"])
+        )
+    console.print(table)
+
+
+def import_codings(
+    ctx: typer.Context,
+    csv_file: Annotated[
+        Path, typer.Argument(help="CSV: document, coder, code, start, end or text.")
+    ],
+    json_out: JsonOpt = False,
+) -> None:
+    """Import codings from a spreadsheet. All rows or none."""
+    project = project_from(ctx)
+    report = import_codings_csv(project, csv_file)
+    if json_out:
+        print_json(report.as_json())
+        return
+    console.print(
+        f"{report.added} coding(s) added, {report.already_there} already there "
+        f"(coders: {', '.join(sorted(report.coders))})"
+    )

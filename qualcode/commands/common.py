@@ -1,0 +1,66 @@
+"""What every CLI command shares: the global options, opening the project, JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from qualcode.errors import QualcodeError
+from qualcode.store import Project, open_project
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+@dataclass
+class GlobalState:
+    project: str | None = None
+    coder: str | None = None
+
+
+def state(ctx: typer.Context) -> GlobalState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, GlobalState):
+        root.obj = GlobalState()
+    return root.obj
+
+
+def project_from(ctx: typer.Context, *, create: bool = False) -> Project:
+    """Open the project named by --project, QUALCODE_PROJECT or ./qualcode.db."""
+    return open_project(state(ctx).project, create=create)
+
+
+def coder_from(ctx: typer.Context, *, required: bool = True) -> str | None:
+    """The coder named by --coder or QUALCODE_CODER."""
+    name = state(ctx).coder or os.environ.get("QUALCODE_CODER")
+    if name:
+        name = name.strip()
+    if not name and required:
+        raise QualcodeError("say who is coding with --coder NAME or QUALCODE_CODER")
+    return name or None
+
+
+def actor_from(ctx: typer.Context) -> str:
+    """Who the audit log names for a change: the coder, or the operating-system user."""
+    name = coder_from(ctx, required=False)
+    if name:
+        return name
+    try:
+        return os.getlogin()
+    except OSError:
+        return os.environ.get("USER") or "unknown"
+
+
+def print_json(data: Any) -> None:
+    """Write JSON to stdout (no Rich markup, no wrapping)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")
+    sys.stdout.flush()

@@ -1,0 +1,78 @@
+"""``qualcode import``: transcripts (.txt .md .docx .vtt .srt), files or folders."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from qualcode.commands.common import (
+    JsonOpt,
+    actor_from,
+    console,
+    err_console,
+    print_json,
+    project_from,
+)
+from qualcode.ingest import TurnRules, import_files
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_cmd)
+
+
+def import_cmd(
+    ctx: typer.Context,
+    files: Annotated[list[str], typer.Argument(help="Transcript files or folders.")],
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Skip files that cannot be imported, and list them.")
+    ] = False,
+    turn_label: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--turn-label",
+            help="A regular expression for extra speaker labels (repeatable), e.g. 'DET\\. \\w+'.",
+        ),
+    ] = None,
+    no_names: Annotated[
+        bool,
+        typer.Option(
+            "--no-names", help="Only known labels (Q, A, Interviewer, P07...) start turns."
+        ),
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import transcripts. The batch is all-or-nothing unless --skip-bad is given."""
+    project = project_from(ctx)
+    rules = TurnRules(extra=list(turn_label or []), allow_names=not no_names)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True, disable=json_out) as bar:
+        task = bar.add_task("importing", total=None)
+
+        def step(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"importing {name[:40]}")
+
+        report = import_files(
+            project,
+            list(files),
+            actor=actor_from(ctx),
+            skip_bad=skip_bad,
+            rules=rules,
+            progress=step,
+        )
+    if json_out:
+        print_json(report.as_json())
+        return
+    console.print(f"imported {len(report.imported)} document(s) into {project.display_name}")
+    for source, name in report.renamed:
+        console.print(f"  {source}: a document has that name already; imported as {name!r}")
+    if report.skipped:
+        console.print(f"skipped {len(report.skipped)} file(s):")
+        for source, reason in report.skipped:
+            console.print(f"  {source}: {reason}")

@@ -1,0 +1,54 @@
+"""Turning transcript bytes into text: encodings detected, line endings normalised once."""
+
+from __future__ import annotations
+
+import codecs
+
+from qualcode.errors import QualcodeError
+
+#: Control characters that never occur in a real transcript (tab, newline, CR and form feed do).
+_BAD_CONTROLS = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\f"}
+
+
+class BadInput(QualcodeError):
+    """A file that cannot be imported, with a one-line reason."""
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode transcript bytes; return (text, encoding name).
+
+    UTF-8 with or without BOM, UTF-16 with BOM, then cp1252. Binary data is refused.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16"), "utf-16"
+    if b"\x00" in data:
+        raise BadInput("binary file (contains NUL bytes), not a text transcript")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"undecodable: not UTF-8, UTF-16 or cp1252 (byte 0x{data[exc.start]:02x} "
+            f"at offset {exc.start})"
+        ) from None
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"undecodable {encoding} at byte {exc.start}") from None
+
+
+def normalise_text(text: str) -> str:
+    """Normalise line endings to ``\\n``, drop a stray BOM, and refuse control characters."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    bad = next((ch for ch in text if ch in _BAD_CONTROLS), None)
+    if bad is not None:
+        raise BadInput(f"binary content (control character U+{ord(bad):04X}), not a transcript")
+    return text

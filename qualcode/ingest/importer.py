@@ -1,0 +1,163 @@
+"""Importing a batch of transcripts as one transaction.
+
+The batch is all-or-nothing unless ``skip_bad`` is set, in which case bad files are skipped and
+reported. Files stream through the sentence pipeline one batch at a time, so memory stays
+bounded however large the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from qualcode.errors import QualcodeError
+from qualcode.ingest.decode import BadInput
+from qualcode.ingest.readers import FORMATS, RawTranscript, read_transcript
+from qualcode.ingest.segment import with_sentences
+from qualcode.ingest.turns import TurnRules
+from qualcode.store.audit import audit
+from qualcode.store.db import Project
+from qualcode.store.models import Document, Participant, Segment
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ImportReport:
+    imported: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "imported": self.imported,
+            "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
+            "renamed": [{"file": f, "name": n} for f, n in self.renamed],
+        }
+
+
+class ImportFailed(QualcodeError):
+    def __init__(self, problems: list[tuple[str, str]], total: int) -> None:
+        self.problems = problems
+        lines = [f"{f}: {r}" for f, r in problems]
+        head = (
+            f"import refused: {len(problems)} of {total} file(s) cannot be imported; "
+            "nothing was imported (use --skip-bad to import the others)"
+        )
+        super().__init__("\n".join([head, *lines]))
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files as given, and the supported files inside any folder (recursively, sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(
+                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in FORMATS)
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def import_files(
+    project: Project,
+    paths: list[str | Path],
+    *,
+    actor: str,
+    skip_bad: bool = False,
+    rules: TurnRules | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    files = expand_paths(paths)
+    if not files:
+        raise QualcodeError("nothing to import: no transcript files given")
+    report = ImportReport()
+    with project.write() as s:
+        _import(s, files, report, actor=actor, skip_bad=skip_bad, rules=rules, progress=progress)
+        if report.skipped and not skip_bad:
+            raise ImportFailed(report.skipped, len(files))
+    return report
+
+
+def _import(
+    s: Session,
+    files: list[Path],
+    report: ImportReport,
+    *,
+    actor: str,
+    skip_bad: bool,
+    rules: TurnRules | None,
+    progress: Progress | None,
+) -> None:
+    known_hashes = dict(s.execute(select(Document.sha256, Document.name)).all())
+    names = set(known_hashes.values())
+    participants = dict(s.execute(select(Participant.label, Participant.id)).all())
+
+    def good_files() -> Iterator[tuple[RawTranscript, tuple[Path, str, RawTranscript]]]:
+        for path in files:
+            try:
+                raw = read_transcript(path)
+            except BadInput as exc:
+                report.skipped.append((str(path), str(exc)))
+                continue
+            except OSError as exc:
+                report.skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
+                continue
+            digest = text_sha256(raw.text)
+            if digest in known_hashes:
+                report.skipped.append(
+                    (str(path), f"duplicate of document {known_hashes[digest]!r} (same sha256)")
+                )
+                continue
+            name = _unique_name(path.name, names)
+            if name != path.name:
+                report.renamed.append((str(path), name))
+            known_hashes[digest] = name
+            names.add(name)
+            if report.skipped and not skip_bad:
+                continue  # the batch is doomed: keep checking files, skip the work
+            yield raw, (path, digest, raw)
+
+    for rows, (path, digest, raw) in with_sentences(good_files(), rules):
+        name = known_hashes[digest]
+        doc = Document(
+            name=name,
+            text=raw.text,
+            sha256=digest,
+            source_name=str(path),
+            source_format=raw.format,
+            participant_id=participants.get(path.stem),
+        )
+        s.add(doc)
+        s.flush()
+        if rows:
+            s.execute(insert(Segment), [r.as_dict(doc.id) for r in rows])
+        audit(s, actor, "import", "document", doc.id, name=name, source=str(path))
+        report.imported.append(name)
+        s.expunge(doc)
+        if progress is not None:
+            progress(len(report.imported) + len(report.skipped), len(files), name)
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    n = 2
+    while True:
+        candidate = f"{stem} ({n}).{ext}" if ext else f"{stem} ({n})"
+        if candidate not in taken:
+            return candidate
+        n += 1

@@ -1,0 +1,162 @@
+"""Reading transcript files: .txt/.md, .docx, .vtt and .srt.
+
+A reader returns the document's text (normalised, immutable from then on) and, for caption files,
+the cues with their timestamps and character spans in that text.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.ingest.decode import BadInput, decode_bytes, normalise_text
+
+MAX_FILE_BYTES = 50_000_000
+DOCX_MAX_UNCOMPRESSED = 200_000_000
+DOCX_MAX_RATIO = 200
+FORMATS = {".txt": "txt", ".md": "md", ".docx": "docx", ".vtt": "vtt", ".srt": "srt"}
+
+
+@dataclass
+class Cue:
+    start: int
+    end: int
+    time_start: float
+    time_end: float
+    speaker: str | None
+
+
+@dataclass
+class RawTranscript:
+    text: str
+    format: str
+    encoding: str = "utf-8"
+    cues: list[Cue] = field(default_factory=list)
+
+
+def read_transcript(path: str | Path) -> RawTranscript:
+    """Read one transcript file, or raise BadInput with a one-line reason."""
+    p = Path(path)
+    fmt = FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise BadInput(f"unsupported file type {p.suffix or '(none)'!r}; qualcode reads {known}")
+    if not p.exists():
+        raise BadInput("missing: no such file")
+    if not p.is_file():
+        raise BadInput("not a regular file")
+    size = p.stat().st_size
+    if size == 0:
+        raise BadInput("empty file")
+    if size > MAX_FILE_BYTES:
+        raise BadInput(f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    data = p.read_bytes()
+    if fmt == "docx":
+        raw = RawTranscript(text=read_docx(p), format=fmt, encoding="docx")
+    else:
+        text, encoding = decode_bytes(data)
+        text = normalise_text(text)
+        if fmt in ("vtt", "srt"):
+            raw = read_captions(text, fmt)
+            raw.encoding = encoding
+        else:
+            raw = RawTranscript(text=text, format=fmt, encoding=encoding)
+    if not raw.text.strip():
+        raise BadInput("empty transcript (no text)")
+    return raw
+
+
+def read_docx(path: Path) -> str:
+    """Paragraph text of a .docx, one paragraph a line; the zip is checked before parsing."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            if "word/document.xml" not in {i.filename for i in infos}:
+                raise BadInput("not a Word .docx (no word/document.xml)")
+    except zipfile.BadZipFile:
+        raise BadInput("not a valid .docx (not a zip archive)") from None
+    if total > DOCX_MAX_UNCOMPRESSED or total / packed > DOCX_MAX_RATIO:
+        raise BadInput("refused: .docx expands too much (possible zip bomb)")
+    import docx  # python-docx; imported here to keep start-up fast
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many kinds for broken files
+        raise BadInput(f"not a readable .docx ({type(exc).__name__})") from None
+    lines = [p.text for p in document.paragraphs]
+    return normalise_text("\n".join(lines).strip("\n") + "\n")
+
+
+_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+_CUE_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
+_VOICE = re.compile(r"^<v(?:\.[\w.-]+)?\s+([^>]+)>(.*?)(?:</v>)?$", re.S)
+_LABEL = re.compile(r"^([A-Z][\w .'\-]{0,40}?):\s+(.*)$", re.S)
+_TAGS = re.compile(r"</?[^>]+>")
+
+
+def _seconds(h: str | None, m: str, s: str, frac: str) -> float:
+    return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(frac.ljust(3, "0")) / 1000
+
+
+def read_captions(text: str, fmt: str) -> RawTranscript:
+    """Captions (.vtt/.srt from Zoom, Teams, Otter) to a turn-per-paragraph transcript.
+
+    Consecutive cues of one speaker join into one turn ``Speaker: text``; each cue keeps its
+    timestamps and its span in the text.
+    """
+    blocks = re.split(r"\n\s*\n", text.strip("\n"))
+    if fmt == "vtt":
+        if not blocks or not blocks[0].lstrip().startswith("WEBVTT"):
+            raise BadInput("not a WebVTT file (no WEBVTT header)")
+        blocks = blocks[1:]
+    cues: list[tuple[float, float, str | None, str]] = []
+    for block in blocks:
+        lines = block.split("\n")
+        idx = next((i for i, line in enumerate(lines) if _CUE_TIMING.match(line)), None)
+        if idx is None:
+            if lines[0].startswith(("NOTE", "STYLE", "REGION")) or lines[0].strip().isdigit():
+                continue
+            raise BadInput(f"caption block without timing: {lines[0][:40]!r}")
+        m = _CUE_TIMING.match(lines[idx])
+        assert m is not None
+        t0 = _seconds(*m.group(1, 2, 3, 4))
+        t1 = _seconds(*m.group(5, 6, 7, 8))
+        body = " ".join(line.strip() for line in lines[idx + 1 :] if line.strip())
+        speaker = None
+        voice = _VOICE.match(body)
+        if voice:
+            speaker, body = voice.group(1).strip(), voice.group(2)
+        body = _TAGS.sub("", body).strip()
+        if speaker is None:
+            label = _LABEL.match(body)
+            if label:
+                speaker, body = label.group(1).strip(), label.group(2).strip()
+        if body:
+            cues.append((t0, t1, speaker, body))
+    if not cues:
+        raise BadInput(f"no captions found in this .{fmt} file")
+    return _render_cues(cues, fmt)
+
+
+def _render_cues(cues: list[tuple[float, float, str | None, str]], fmt: str) -> RawTranscript:
+    parts: list[str] = []
+    out: list[Cue] = []
+    pos = 0
+    current: str | bool | None = False  # False: no turn open yet
+    for t0, t1, speaker, body in cues:
+        if speaker != current:
+            prefix = ("\n\n" if parts else "") + (f"{speaker}: " if speaker else "")
+            current = speaker
+        else:
+            prefix = " "
+        parts.append(prefix)
+        pos += len(prefix)
+        parts.append(body)
+        out.append(Cue(pos, pos + len(body), t0, t1, speaker))
+        pos += len(body)
+    parts.append("\n")
+    return RawTranscript(text="".join(parts), format=fmt, cues=out)

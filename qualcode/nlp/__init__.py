@@ -1,0 +1,1 @@
+"""spaCy pipelines built from ``spacy.blank("en")`` with rule components only."""

@@ -1,0 +1,168 @@
+"""Opening a project: engines, sessions and schema upgrades.
+
+A project is one SQLite file or any SQLAlchemy URL (PostgreSQL for a team server).
+Use one session per unit of work::
+
+    project = open_project("qualcode.db")
+    with project.session() as s, s.begin():
+        ...
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from qualcode.errors import QualcodeError
+
+DEFAULT_PROJECT = "qualcode.db"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def resolve_url(project: str | os.PathLike[str] | None = None) -> str:
+    """Turn ``--project`` / ``QUALCODE_PROJECT`` / the default into a SQLAlchemy URL."""
+    value = os.fspath(project) if project else os.environ.get("QUALCODE_PROJECT") or ""
+    value = value or DEFAULT_PROJECT
+    if "://" in value:
+        try:
+            make_url(value)
+        except ArgumentError as exc:
+            raise QualcodeError(f"not a valid database URL: {value!r}") from exc
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, future=True
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy emit BEGIN itself so that a transaction takes its lock up front
+        # with BEGIN IMMEDIATE for writers (see Project.write).
+        event.listen(engine, "connect", _disable_pysqlite_transactions)
+        event.listen(engine, "begin", _emit_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True, future=True)
+
+
+def _disable_pysqlite_transactions(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None
+
+
+def _emit_begin(conn: Any) -> None:
+    mode = conn.get_execution_options().get("qualcode_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@dataclass
+class Project:
+    """An open project: its URL, engine and session factory."""
+
+    url: str
+    engine: Engine
+    factory: sessionmaker[Session]
+    write_factory: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def display_name(self) -> str:
+        path = self.path
+        return str(path) if path else make_url(self.url).render_as_string(hide_password=True)
+
+    def session(self) -> Session:
+        """A new session for one unit of work (read, or write with ``s.begin()``)."""
+        return self.factory()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction: committed on success, rolled back on error.
+
+        On SQLite the transaction starts with ``BEGIN IMMEDIATE`` so that concurrent writers
+        wait on the busy timeout instead of failing half-way through.
+        """
+        with self.write_factory() as s, s.begin():
+            yield s
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_project(
+    project: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = False,
+    upgrade: bool = True,
+) -> Project:
+    """Open (and with ``create`` make) a project, upgrading an older schema after a backup.
+
+    Raises QualcodeError when the project does not exist and ``create`` is false, or when the
+    database cannot be reached.
+    """
+    from qualcode.store.migrate import ensure_schema
+
+    url = resolve_url(project)
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.exists() and not create:
+            raise QualcodeError(
+                f"no project at {path}; create one with 'qualcode init' or 'qualcode demo'"
+            )
+        if path.exists() and path.is_dir():
+            raise QualcodeError(f"{path} is a folder, not a project file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine, url, create=create, upgrade=upgrade)
+    except DatabaseError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise QualcodeError(f"cannot open project {url_for_humans(url)}: {reason}") from exc
+    except Exception:
+        engine.dispose()
+        raise
+    factory = sessionmaker(engine, expire_on_commit=False)
+    writer = engine.execution_options(qualcode_begin="IMMEDIATE")
+    write_factory = sessionmaker(writer, expire_on_commit=False)
+    return Project(url=url, engine=engine, factory=factory, write_factory=write_factory)
+
+
+def url_for_humans(url: str) -> str:
+    path = sqlite_path(url)
+    return str(path) if path else make_url(url).render_as_string(hide_password=True)

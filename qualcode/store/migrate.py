@@ -1,0 +1,90 @@
+"""Schema creation and upgrades with Alembic, with a backup before upgrading a project."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, inspect
+
+from qualcode.errors import QualcodeError
+from qualcode.store.db import sqlite_path
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(path: Path, revision: str | None) -> Path:
+    """Copy a SQLite project (consistently, WAL included) next to itself."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.backup-{revision or 'unversioned'}-{stamp}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def ensure_schema(engine: Engine, url: str, *, create: bool, upgrade: bool = True) -> None:
+    """Bring the database to the newest schema.
+
+    A new, empty database is created at head. An older project is first backed up (SQLite:
+    a copy next to the file) and then upgraded. A project newer than this qualcode is refused.
+    """
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return
+    tables = set(inspect(engine).get_table_names())
+    if current is None and tables - {"alembic_version"}:
+        raise QualcodeError(f"{url} holds tables but is not a qualcode project")
+    if current is None and not create:
+        raise QualcodeError("the database is empty; create a project with 'qualcode init'")
+    script = ScriptDirectory.from_config(alembic_config())
+    if current is not None and not _known(script, current):
+        raise QualcodeError(
+            f"the project's schema ({current}) is newer than this qualcode; upgrade qualcode"
+        )
+    if current is not None and not upgrade:
+        raise QualcodeError(f"the project's schema ({current}) needs an upgrade to {head}")
+    if current is not None:
+        path = sqlite_path(url)
+        if path is not None:
+            backup_sqlite(path, current)
+    command.upgrade(alembic_config(engine), "head")
