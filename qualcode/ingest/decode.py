@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from qualcode.errors import QualcodeError
 
 #: Control characters that never occur in a real transcript (tab, newline, CR and form feed do).
-_BAD_CONTROLS = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\f"}
+_BAD_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 class BadInput(QualcodeError):
@@ -48,7 +49,8 @@ def _strict(data: bytes, encoding: str) -> str:
 def normalise_text(text: str) -> str:
     """Normalise line endings to ``\\n``, drop a stray BOM, and refuse control characters."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    bad = next((ch for ch in text if ch in _BAD_CONTROLS), None)
+    bad = _BAD_CONTROLS.search(text)
     if bad is not None:
-        raise BadInput(f"binary content (control character U+{ord(bad):04X}), not a transcript")
+        code = ord(bad.group())
+        raise BadInput(f"binary content (control character U+{code:04X}), not a transcript")
     return text

@@ -12,17 +12,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
 from qualcode.ingest.decode import BadInput
 from qualcode.ingest.readers import FORMATS, RawTranscript, read_transcript
-from qualcode.ingest.segment import with_sentences
+from qualcode.ingest.segment import SegmentRow, with_sentences
 from qualcode.ingest.turns import TurnRules
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
-from qualcode.store.models import Document, Participant, Segment
+from qualcode.store.models import Document, Participant
 
 Progress = Callable[[int, int, str], None]
 
@@ -141,12 +141,26 @@ def _import(
         s.add(doc)
         s.flush()
         if rows:
-            s.execute(insert(Segment), [r.as_dict(doc.id) for r in rows])
+            _insert_segments(s, doc.id, rows)
         audit(s, actor, "import", "document", doc.id, name=name, source=str(path))
         report.imported.append(name)
         s.expunge(doc)
         if progress is not None:
             progress(len(report.imported) + len(report.skipped), len(files), name)
+
+
+def _insert_segments(s: Session, document_id: int, rows: list[SegmentRow]) -> None:
+    """Insert segment rows with the driver's executemany: a document has hundreds of them."""
+    conn = s.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        'INSERT INTO segments (document_id, kind, start, "end", speaker, time_start, time_end) '
+        f"VALUES ({', '.join([mark] * 7)})"
+    )
+    conn.exec_driver_sql(
+        sql,
+        [(document_id, r.kind, r.start, r.end, r.speaker, r.time_start, r.time_end) for r in rows],
+    )
 
 
 def _unique_name(name: str, taken: set[str]) -> str:

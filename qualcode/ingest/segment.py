@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
 from qualcode.ingest.readers import RawTranscript
 from qualcode.ingest.turns import Turn, TurnRules, find_paragraphs, find_turns
-from qualcode.nlp.sentences import sentence_spans
+from qualcode.nlp.sentences import cut_sentences, sentence_starts
 
 T = TypeVar("T")
 
@@ -34,10 +35,11 @@ class SegmentRow:
         }
 
 
-def _speaker_at(turns: list[Turn], pos: int) -> str | None:
-    for turn in turns:
-        if turn.start <= pos < turn.end:
-            return turn.speaker
+def _speaker_at(turns: list[Turn], starts: list[int], pos: int) -> str | None:
+    """The speaker of the turn holding ``pos`` (turns are sorted and do not overlap)."""
+    i = bisect_right(starts, pos) - 1
+    if i >= 0 and pos < turns[i].end:
+        return turns[i].speaker
     return None
 
 
@@ -54,8 +56,9 @@ def structure(
     rows = [SegmentRow("turn", t.start, t.end, t.speaker) for t in turns]
     units: list[tuple[int, int, str | None]] = []
     body_of = {t.start: t.body_start for t in turns}
+    starts = [t.start for t in turns]
     for start, end in find_paragraphs(text, turns):
-        speaker = _speaker_at(turns, start)
+        speaker = _speaker_at(turns, starts, start)
         rows.append(SegmentRow("paragraph", start, end, speaker))
         body = body_of.get(start, start)
         if body < end:
@@ -69,23 +72,22 @@ def structure(
 def with_sentences(
     items: Iterable[tuple[RawTranscript, T]], rules: TurnRules | None = None
 ) -> Iterator[tuple[list[SegmentRow], T]]:
-    """Stream transcripts through the sentence pipeline; yield all segments of each."""
+    """Stream transcripts through the sentence pipeline; yield all segments of each.
 
-    def units() -> Iterator[tuple[str, tuple[int, int, str | None, int, bool]]]:
-        # Every transcript yields at least its marker unit, so results come back in order.
-        for index, (raw, _ctx) in enumerate(items):
-            rows, spans = structure(raw, rules)
-            pending[index] = (rows, _ctx, len(spans))
-            if not spans:
-                yield "", (0, 0, None, index, True)
-            for n, (start, end, speaker) in enumerate(spans):
-                yield raw.text[start:end], (start, end, speaker, index, n == len(spans) - 1)
+    Each transcript is parsed once as a whole; its sentences are then cut at the edges of the
+    spoken units (paragraph text without the speaker label), so that no sentence crosses a turn.
+    """
 
-    pending: dict[int, tuple[list[SegmentRow], T, int]] = {}
-    for spans, (offset, _end, speaker, index, last) in sentence_spans(units()):
-        rows = pending[index][0]
-        rows.extend(SegmentRow("sentence", offset + a, offset + b, speaker) for a, b in spans)
-        if last:
-            rows, ctx, _n = pending.pop(index)
-            rows.sort(key=lambda r: (r.start, r.kind))
-            yield rows, ctx
+    def texts() -> Iterator[tuple[str, tuple[RawTranscript, T]]]:
+        for raw, ctx in items:
+            yield raw.text, (raw, ctx)
+
+    for starts, (raw, ctx) in sentence_starts(texts()):
+        rows, units = structure(raw, rules)
+        for start, end, speaker in units:
+            rows.extend(
+                SegmentRow("sentence", a, b, speaker)
+                for a, b in cut_sentences(raw.text, starts, start, end)
+            )
+        rows.sort(key=lambda r: (r.start, r.kind))
+        yield rows, ctx

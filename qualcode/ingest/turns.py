@@ -8,6 +8,7 @@ own line before the turn (as Otter and Word transcripts do). The labels are conf
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -47,12 +48,9 @@ class Turn:
 
 def _compile(rules: TurnRules) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     label = rules.label_pattern()
-    inline = re.compile(
-        rf"^[ \t]*(?:{TIMESTAMP}[ \t]*)?(?P<label>{label})[ \t]*:[ \t]+(?=\S)", re.M
-    )
+    inline = re.compile(rf"[ \t]*(?:{TIMESTAMP}[ \t]*)?(?P<label>{label})[ \t]*:[ \t]+(?=\S)")
     alone = re.compile(
-        rf"^[ \t]*(?:{TIMESTAMP}[ \t]*)?(?P<label>{label})[ \t]*:?[ \t]*(?:{TIMESTAMP})?[ \t]*$",
-        re.M,
+        rf"[ \t]*(?:{TIMESTAMP}[ \t]*)?(?P<label>{label})[ \t]*:?[ \t]*(?:{TIMESTAMP})?[ \t]*"
     )
     known = re.compile(rf"^(?:{KNOWN_LABELS}|{'|'.join(rules.extra) or '(?!)'})$")
     return inline, alone, known
@@ -62,23 +60,33 @@ def find_turns(text: str, rules: TurnRules | None = None) -> list[Turn]:
     """Speaker turns in order. Text before the first label belongs to no turn."""
     rules = rules or TurnRules()
     inline, alone, known = _compile(rules)
+    lines = text.split("\n")
+    offsets = [0] * len(lines)
+    for n in range(1, len(lines)):
+        offsets[n] = offsets[n - 1] + len(lines[n - 1]) + 1
     starts: list[tuple[int, int, str]] = []  # (label start, body start, speaker)
-    for m in inline.finditer(text):
-        starts.append((m.start("label"), m.end(), _clean(m.group("label"))))
-    standalone = [m for m in alone.finditer(text) if _next_line_has_text(text, m.end())]
-    counts = Counter(_clean(m.group("label")) for m in standalone)
-    for m in standalone:
-        speaker = _clean(m.group("label"))
+    standalone: list[tuple[int, int, str]] = []
+    for n, line in enumerate(lines):
+        if not line or line[0] in "\"'(-*#":
+            continue
+        m = inline.match(line)
+        if m:
+            starts.append((offsets[n] + m.start("label"), offsets[n] + m.end(), _clean(m["label"])))
+            continue
+        m = alone.fullmatch(line)
+        if m and n + 1 < len(lines) and lines[n + 1].strip():
+            body = _skip_newlines(text, offsets[n] + len(line))
+            standalone.append((offsets[n] + m.start("label"), body, _clean(m["label"])))
+    counts = Counter(speaker for _s, _b, speaker in standalone)
+    for label_start, body, speaker in standalone:
         if speaker.endswith((".", "!", "?")) and not known.match(speaker):
             continue
         if known.match(speaker) or counts[speaker] >= rules.standalone_min_count:
-            body = _skip_newlines(text, m.end())
-            starts.append((m.start("label"), body, speaker))
+            starts.append((label_start, body, speaker))
     starts.sort()
     turns: list[Turn] = []
     for i, (label_start, body_start, speaker) in enumerate(starts):
-        limit = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        end = limit
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
         while end > body_start and text[end - 1].isspace():
             end -= 1
         line_start = text.rfind("\n", 0, label_start) + 1
@@ -97,24 +105,16 @@ def _skip_newlines(text: str, pos: int) -> int:
     return pos
 
 
-def _next_line_has_text(text: str, pos: int) -> bool:
-    nl = text.find("\n", pos)
-    if nl == -1:
-        return False
-    nxt = text.find("\n", nl + 1)
-    line = text[nl + 1 : nxt if nxt != -1 else len(text)]
-    return bool(line.strip())
-
-
 def find_paragraphs(text: str, turns: list[Turn]) -> list[tuple[int, int]]:
     """Blocks of text separated by blank lines; a new turn always starts a new paragraph."""
-    cuts = {t.start for t in turns}
+    cuts = sorted({t.start for t in turns})
     spans: list[tuple[int, int]] = []
     for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
         start = m.start()
         block_end = m.end()
-        inner = sorted(c for c in cuts if start < c < block_end)
-        for cut in [*inner, block_end]:
+        first = bisect_right(cuts, start)
+        last = bisect_left(cuts, block_end, lo=first)
+        for cut in [*cuts[first:last], block_end]:
             seg_start, seg_end = _trim(text, start, cut)
             if seg_end > seg_start:
                 spans.append((seg_start, seg_end))

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any, TypeVar
 
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 
 T = TypeVar("T")
-BATCH_SIZE = 64
+BATCH_SIZE = 32
 
 
 @lru_cache(maxsize=1)
@@ -24,25 +26,59 @@ def sentence_nlp() -> Language:
     return nlp
 
 
-def sentence_spans(
+def sentence_starts(
     items: Iterable[tuple[str, T]], batch_size: int = BATCH_SIZE
-) -> Iterator[tuple[list[tuple[int, int]], T]]:
-    """For each (text, context), the sentence spans as (start, end) character offsets.
+) -> Iterator[tuple[list[int], T]]:
+    """For each (text, context), the character offsets where sentences start.
 
-    Streams with ``nlp.pipe`` so that memory stays bounded however many texts come in.
-    Spans are trimmed of surrounding white space; empty sentences are dropped.
+    Streams with ``nlp.pipe`` so that memory stays bounded however many texts come in. The
+    offsets are read as arrays from the parsed doc, without building Python token objects.
     """
     nlp = sentence_nlp()
     pairs: Iterable[tuple[Any, T]] = nlp.pipe(items, as_tuples=True, batch_size=batch_size)
     for doc, ctx in pairs:
-        spans: list[tuple[int, int]] = []
-        text = doc.text
-        for sent in doc.sents:
-            start, end = sent.start_char, sent.end_char
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append((start, end))
-        yield spans, ctx
+        if len(doc) == 0:
+            yield [], ctx
+            continue
+        arr = doc.to_array([IDX, SENT_START])
+        starts = arr[arr[:, 1] == 1, 0].tolist()
+        if not starts or starts[0] != int(arr[0, 0]):
+            starts.insert(0, int(arr[0, 0]))
+        yield starts, ctx
+
+
+def cut_sentences(text: str, starts: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences inside ``[start, end)``: cut at the sentence starts, trimmed of white space."""
+    from bisect import bisect_right
+
+    cuts = [start]
+    i = bisect_right(starts, start)
+    while i < len(starts) and starts[i] < end:
+        cuts.append(starts[i])
+        i += 1
+    cuts.append(end)
+    spans = []
+    for a, b in pairwise(cuts):
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+    return spans
+
+
+def sentence_spans(
+    items: Iterable[tuple[str, T]], batch_size: int = BATCH_SIZE
+) -> Iterator[tuple[list[tuple[int, int]], T]]:
+    """For each (text, context), the sentence spans of the whole text."""
+    texts: dict[int, str] = {}
+
+    def keep(source: Iterable[tuple[str, T]]) -> Iterator[tuple[str, tuple[int, T]]]:
+        for n, (text, ctx) in enumerate(source):
+            texts[n] = text
+            yield text, (n, ctx)
+
+    for starts, (n, ctx) in sentence_starts(keep(items), batch_size):
+        text = texts.pop(n)
+        yield cut_sentences(text, starts, 0, len(text)), ctx
