@@ -42,7 +42,11 @@ def test_global_options_go_anywhere() -> None:
     assert hoist_global_options(["memo", "--", "--project"]) == ["memo", "--", "--project"]
 
 
-def test_script_a_project(proj: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_script_a_project(
+    backend_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    proj = backend_url
+    assert run(capsys, "init", "--project", proj)[0] == 0
     text = "Interviewer: What slows you down?\n\nP01: The lab. Eleven months on phones.\n"
     (tmp_path / "P01.txt").write_text(text, encoding="utf-8")
     assert (

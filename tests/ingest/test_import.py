@@ -39,7 +39,8 @@ def counts(project: Project) -> dict[str, int]:
         }
 
 
-def test_import_stores_text_segments_and_hash(project: Project, tmp_path: Path) -> None:
+def test_import_stores_text_segments_and_hash(any_project: Project, tmp_path: Path) -> None:
+    project = any_project
     files = [write(tmp_path, f"P{n:02d}.txt", transcript(n)) for n in (1, 2)]
     seen: list[tuple[int, int, str]] = []
     report = import_files(project, files, actor="t", progress=lambda *a: seen.append(a))
@@ -71,7 +72,10 @@ def test_import_stores_text_segments_and_hash(project: Project, tmp_path: Path) 
     ]
 
 
-def test_a_bad_file_leaves_the_project_exactly_as_it_was(project: Project, tmp_path: Path) -> None:
+def test_a_bad_file_leaves_the_project_exactly_as_it_was(
+    any_project: Project, tmp_path: Path
+) -> None:
+    project = any_project
     import_files(project, [write(tmp_path, "P01.txt", transcript(1))], actor="t")
     before = counts(project)
     good = write(tmp_path, "P02.txt", transcript(2))

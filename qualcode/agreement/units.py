@@ -1,0 +1,178 @@
+"""Units of analysis: each code becomes a present/absent variable over units, per coder.
+
+Pure functions over plain data (no database). A coder who has no coding at all in a document
+is taken not to have coded that document: their ratings there are missing, not "absent".
+Units rated by fewer than two coders then drop out of every statistic.
+
+Unit kinds:
+
+* ``sentence`` / ``turn`` / ``paragraph``: the document's segments of that kind (empty ones
+  skipped). A coder codes a unit with a code when one of their codings of the code overlaps
+  it (``start < seg.end and seg.start < end``).
+* ``character``: NVivo's coding comparison. Every character is a unit; computed from the
+  boundaries of the codings, each stretch of identically coded characters is one weighted unit.
+* ``document``: is the code present anywhere in the document?
+* ``overlap``: MAXQDA-style segment matching. Every coding of every coder is a unit, coded
+  by its coder; another coder codes it too when one of their codings of the same code in the
+  same document overlaps it by at least ``threshold`` (intersection / union of the two spans
+  by default, or intersection / longer span).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qualcode.agreement.matrix import Ratings, as_ratings
+from qualcode.agreement.spans import (
+    OverlapMeasure,
+    Span,
+    as_spans,
+    coverage_patterns,
+    merge,
+    overlap_ratio,
+    overlaps_any,
+)
+from qualcode.errors import QualcodeError
+
+UnitKind = Literal["sentence", "turn", "paragraph", "character", "document", "overlap"]
+UNIT_KINDS: tuple[str, ...] = get_args(UnitKind)
+SEGMENT_KINDS = ("sentence", "turn", "paragraph")
+ABSENT, PRESENT, MISSING = 0, 1, -1
+
+
+@dataclass(frozen=True)
+class DocumentCodings:
+    """One document as agreement sees it: its length, its units and every coder's spans."""
+
+    name: str
+    length: int
+    coders: frozenset[str]  # the coders who coded anything in it
+    spans: Mapping[tuple[str, str], Sequence[Span]] = field(default_factory=dict)  # (coder, code)
+    units: Sequence[Span] = ()  # segments of the chosen kind (segment units only)
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class CodingData:
+    coders: tuple[str, ...]
+    codes: tuple[str, ...]
+    documents: tuple[DocumentCodings, ...]
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One code over the units: ``values[coder, unit]`` is 1, 0 or -1 (missing)."""
+
+    coders: tuple[str, ...]
+    values: NDArray[np.int8]
+    weights: NDArray[np.float64]
+    document: NDArray[np.intp]  # index into CodingData.documents, per unit
+
+    def ratings(self) -> Ratings:
+        return as_ratings(Ratings(self.values.astype(np.int32), (ABSENT, PRESENT), self.weights))
+
+    def where(self, keep: NDArray[np.bool_]) -> Variable:
+        return Variable(self.coders, self.values[:, keep], self.weights[keep], self.document[keep])
+
+    @staticmethod
+    def concat(coders: tuple[str, ...], parts: Sequence[Variable]) -> Variable:
+        if not parts:
+            return Variable(
+                coders, np.zeros((len(coders), 0), np.int8), np.zeros(0), np.zeros(0, np.intp)
+            )
+        return Variable(
+            coders,
+            np.concatenate([p.values for p in parts], axis=1),
+            np.concatenate([p.weights for p in parts]),
+            np.concatenate([p.document for p in parts]),
+        )
+
+
+def check_unit(unit: str, threshold: float) -> None:
+    if unit not in UNIT_KINDS:
+        raise QualcodeError(f"unknown unit {unit!r}; use one of {', '.join(UNIT_KINDS)}")
+    if not 0.0 < threshold <= 1.0:
+        raise QualcodeError(f"the overlap threshold must lie in (0, 1], not {threshold}")
+
+
+def build_variable(
+    data: CodingData,
+    code: str,
+    unit: str,
+    *,
+    coders: tuple[str, ...] | None = None,
+    threshold: float = 0.9,
+    measure: OverlapMeasure = "union",
+) -> Variable:
+    """The reliability data of one code for ``coders`` (default: all), over every document."""
+    check_unit(unit, threshold)
+    who = data.coders if coders is None else coders
+    parts = []
+    for index, doc in enumerate(data.documents):
+        values, weights = _document_values(doc, code, unit, who, threshold, measure)
+        parts.append(Variable(who, values, weights, np.full(len(weights), index, dtype=np.intp)))
+    return Variable.concat(who, parts)
+
+
+def _document_values(
+    doc: DocumentCodings,
+    code: str,
+    unit: str,
+    coders: tuple[str, ...],
+    threshold: float,
+    measure: OverlapMeasure,
+) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+    active = [i for i, c in enumerate(coders) if c in doc.coders]
+    spans = {i: as_spans(doc.spans.get((coders[i], code), ())) for i in active}
+    if unit in SEGMENT_KINDS:
+        units = as_spans(doc.units)
+        values = np.full((len(coders), len(units)), MISSING, dtype=np.int8)
+        for i in active:
+            values[i] = overlaps_any(merge(spans[i]), units)
+        return values, np.ones(len(units))
+    if unit == "character":
+        patterns, weights = coverage_patterns(doc.length, [merge(spans[i]) for i in active])
+        values = np.full((len(coders), patterns.shape[1]), MISSING, dtype=np.int8)
+        values[active] = patterns
+        return values, weights
+    if unit == "document":
+        values = np.full((len(coders), 1), MISSING, dtype=np.int8)
+        for i in active:
+            values[i, 0] = PRESENT if len(spans[i]) else ABSENT
+        return values, np.ones(1)
+    return _overlap_values(coders, active, spans, threshold, measure)
+
+
+def _overlap_values(
+    coders: tuple[str, ...],
+    active: list[int],
+    spans: Mapping[int, NDArray[np.int64]],
+    threshold: float,
+    measure: OverlapMeasure,
+) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+    columns: list[NDArray[np.int8]] = []
+    for owner in active:
+        for start, end in spans[owner]:
+            column = np.full(len(coders), MISSING, dtype=np.int8)
+            for other in active:
+                if other == owner:
+                    column[other] = PRESENT
+                    continue
+                ratios = overlap_ratio((int(start), int(end)), spans[other], measure)
+                # a small tolerance keeps a 90% overlap at 0.9 from failing on rounding
+                column[other] = PRESENT if bool((ratios >= threshold - 1e-12).any()) else ABSENT
+            columns.append(column)
+    if not columns:
+        return np.zeros((len(coders), 0), dtype=np.int8), np.zeros(0)
+    return np.column_stack(columns), np.ones(len(columns))
+
+
+def coded_units(variable: Variable) -> dict[str, float]:
+    """Per coder: the units (weighted: characters) they coded with the code."""
+    present = variable.values == PRESENT
+    return {c: float(variable.weights[present[i]].sum()) for i, c in enumerate(variable.coders)}

@@ -1,0 +1,187 @@
+"""Intercoder agreement: ``qualcode agreement`` (the report) and ``qualcode disagreements``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from qualcode.agreement.disagreements import count_by_kind, list_disagreements
+from qualcode.agreement.project_report import agreement_report
+from qualcode.agreement.units import UNIT_KINDS
+from qualcode.commands.common import JsonOpt, console, print_json, project_from
+from qualcode.errors import QualcodeError
+
+VERDICT_STYLE = {"reliable": "green", "tentative": "yellow", "unreliable": "red"}
+KAPPA_LABEL = {"cohen_kappa": "Cohen κ", "fleiss_kappa": "Fleiss κ"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("agreement")(agreement)
+    app.command("disagreements")(disagreements)
+
+
+def split_list(values: list[str] | None) -> list[str] | None:
+    """Comma-separated and/or repeated option values, in order, without blanks."""
+    if not values:
+        return None
+    items = [part.strip() for value in values for part in value.split(",")]
+    return [item for item in items if item] or None
+
+
+def agreement(
+    ctx: typer.Context,
+    coders: Annotated[
+        str | None,
+        typer.Option("--coders", help="Coders to compare, a,b,... [default: all with codings]"),
+    ] = None,
+    unit: Annotated[
+        str,
+        typer.Option("--unit", help=f"Unit of analysis: {', '.join(UNIT_KINDS)}."),
+    ] = "sentence",
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", help="Overlap needed to match codings (--unit overlap)."),
+    ] = 0.9,
+    codes: Annotated[
+        list[str] | None,
+        typer.Option("--codes", help="Codes by path (Parent/Child), comma-separated or repeated."),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Bootstrap samples for alpha's interval.")
+    ] = 5000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    json_out: JsonOpt = False,
+) -> None:
+    """Agreement per code and overall: percent agreement, kappa, Krippendorff's alpha."""
+    if samples < 2:
+        raise QualcodeError("--samples must be at least 2")
+    report = agreement_report(
+        project_from(ctx),
+        coders=split_list([coders] if coders else None),
+        unit=unit,
+        threshold=threshold,
+        codes=split_list(codes),
+        n_boot=samples,
+        seed=seed,
+    )
+    if json_out:
+        print_json(report)
+    else:
+        print_report(report)
+
+
+def fmt(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "[dim]n/a[/]"
+    return f"{value:.1%}" if percent else f"{value:.3f}"
+
+
+def verdict_cell(verdict: str | None) -> str:
+    if verdict is None:
+        return "[dim]n/a[/]"
+    return f"[{VERDICT_STYLE[verdict]}]{verdict}[/]"
+
+
+def stat_cells(row: dict[str, Any], kappa: str) -> list[str]:
+    low, high = row["alpha_low"], row["alpha_high"]
+    interval = "[dim]n/a[/]" if low is None else f"{low:.3f} – {high:.3f}"
+    units = row["units"]
+    return [
+        f"{units:,}" if isinstance(units, int) else f"{units:,.1f}",
+        fmt(row["percent_agreement"], percent=True),
+        fmt(row.get(kappa)),
+        fmt(row["krippendorff_alpha"]),
+        interval,
+        verdict_cell(row["verdict"]),
+    ]
+
+
+def stats_table(title: str, first: str, kappa: str, ci: float) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(first)
+    table.add_column("Units", justify="right")
+    table.add_column("Agree", justify="right")
+    table.add_column(KAPPA_LABEL[kappa], justify="right")
+    table.add_column("α", justify="right")
+    table.add_column(f"{ci:.0%} CI (α)", justify="right")
+    table.add_column("Verdict")
+    return table
+
+
+def print_report(report: dict[str, Any]) -> None:
+    kappa, ci = report["kappa"], report["bootstrap"]["ci"]
+    unit = report["unit"]
+    if unit == "overlap":
+        unit += f" ≥ {report['threshold']:.0%}"
+    title = f"Agreement by {unit}: {', '.join(report['coders'])}"
+    table = stats_table(title, "Code", kappa, ci)
+    table.add_column("Codings")
+    for row in report["codes"]:
+        used = " · ".join(f"{c} {n}" for c, n in row["usage"].items())
+        table.add_row(row["code"], *stat_cells(row, kappa), used)
+    overall = report["overall"]
+    used = " · ".join(f"{c} {n}" for c, n in overall["usage"].items())
+    table.add_section()
+    table.add_row("[bold]overall[/]", *stat_cells(overall, kappa), used)
+    console.print(table)
+    if len(report["coders"]) > 2:
+        pairs = stats_table("By coder pair", "Coders", "cohen_kappa", ci)
+        for row in report["by_pair"]:
+            pairs.add_row(" & ".join(row["coders"]), *stat_cells(row, "cohen_kappa"))
+        console.print(pairs)
+    docs = stats_table("By document", "Document", kappa, ci)
+    for row in report["by_document"]:
+        if len(row["coders"]) >= 2:
+            docs.add_row(row["document"], *stat_cells(row, kappa))
+    console.print(docs)
+    if report["single_coder_documents"]:
+        names = ", ".join(report["single_coder_documents"])
+        console.print(f"[dim]Coded by one coder only, not compared: {names}[/]")
+    reasons = {
+        reason for row in [*report["codes"], overall] for reason in row["not_computable"].values()
+    }
+    for reason in sorted(reasons):
+        console.print(f"[dim]n/a: {reason}[/]")
+
+
+def disagreements(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Option("--code", "-c", help="The code (path, name or key).")],
+    coders: Annotated[str, typer.Option("--coders", help="The two coders to compare: a,b.")],
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Overlap that counts as the same span.")
+    ] = 1.0,
+    json_out: JsonOpt = False,
+) -> None:
+    """Where two coders disagree on a code: A not B, B not A, different spans."""
+    pair = split_list([coders]) or []
+    if len(pair) != 2:
+        raise QualcodeError("--coders takes exactly two coders: a,b")
+    items = list_disagreements(project_from(ctx), code, pair[0], pair[1], threshold=threshold)
+    if json_out:
+        print_json([d.as_json(pair[0], pair[1]) for d in items])
+        return
+    counts = count_by_kind(items)
+    table = Table(
+        title=(
+            f"{code}: {pair[0]} not {pair[1]} {counts['a_not_b']}, "
+            f"{pair[1]} not {pair[0]} {counts['b_not_a']}, "
+            f"different spans {counts['different_spans']}"
+        ),
+        title_justify="left",
+    )
+    for column in ("Document", "Kind", pair[0], pair[1], "Text"):
+        table.add_column(column)
+    labels = {
+        "a_not_b": f"{pair[0]} only",
+        "b_not_a": f"{pair[1]} only",
+        "different_spans": "different spans",
+    }
+    for d in items:
+        spans_a = " ".join(f"{s}–{e}" for s, e in d.spans_a) or "—"
+        spans_b = " ".join(f"{s}–{e}" for s, e in d.spans_b) or "—"
+        text = d.text if len(d.text) <= 80 else d.text[:77] + "..."
+        table.add_row(d.document, labels[d.kind], spans_a, spans_b, text.replace("\n", " "))
+    console.print(table)
