@@ -13,6 +13,7 @@ import yaml
 from qualcode.codebook.model import DEFAULT_COLOUR, Codebook, CodebookError, CodeSpec
 
 MAX_BYTES = 5_000_000
+MAX_CODES = 20_000
 TEXT_FIELDS = ("description", "inclusion", "exclusion", "example")
 KNOWN_FIELDS = {"name", "key", "colour", "color", "children", "parent", "guid", *TEXT_FIELDS}
 
@@ -47,7 +48,8 @@ def parse_codebook(text: str, source: str = "codebook") -> Codebook:
     )
     flat = [c for c in data["codes"] if isinstance(c, dict) and "parent" in c]
     nested = [c for c in data["codes"] if not (isinstance(c, dict) and "parent" in c)]
-    book.codes = [_spec(c, source, depth=0) for c in nested]
+    budget = [MAX_CODES]
+    book.codes = [_spec(c, source, 0, budget) for c in nested]
     if flat:
         _attach_flat(book, flat, source)
     book.validate()
@@ -62,9 +64,14 @@ def _text(value: Any, field: str, source: str) -> str:
     raise CodebookError(f"{source}: field {field!r} must be text")
 
 
-def _spec(raw: Any, source: str, depth: int) -> CodeSpec:
+def _spec(raw: Any, source: str, depth: int, budget: list[int]) -> CodeSpec:
+    """One code and its children. ``budget`` counts down the codes still allowed, so that
+    YAML aliases repeating one mapping cannot make the tree explode."""
     if depth > 20:
         raise CodebookError(f"{source}: codes nest more than 20 levels deep")
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise CodebookError(f"{source}: more than {MAX_CODES} codes")
     if not isinstance(raw, dict):
         raise CodebookError(f"{source}: each code must be a mapping with at least a name")
     unknown = set(raw) - KNOWN_FIELDS
@@ -84,14 +91,17 @@ def _spec(raw: Any, source: str, depth: int) -> CodeSpec:
         key=None if key is None or key == "" else _text(key, "key", source),
         colour=_text(raw.get("colour", raw.get("color")), "colour", source) or DEFAULT_COLOUR,
         guid=_text(raw.get("guid"), "guid", source) or None,
-        children=[_spec(c, source, depth + 1) for c in children],
+        children=[_spec(c, source, depth + 1, budget) for c in children],
         **{f: _text(raw.get(f), f, source) for f in TEXT_FIELDS},
     )
 
 
 def _attach_flat(book: Codebook, flat: list[dict[str, Any]], source: str) -> None:
     """Place ``parent:``-style codes under their parents, in as many passes as needed."""
-    pending = [(_text(c.get("parent"), "parent", source), _spec(c, source, 0)) for c in flat]
+    budget = [MAX_CODES]
+    pending = [
+        (_text(c.get("parent"), "parent", source), _spec(c, source, 0, budget)) for c in flat
+    ]
     while pending:
         index = {path: spec for path, spec, _ in book.walk()}
         left = []
