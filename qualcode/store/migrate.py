@@ -83,8 +83,19 @@ def ensure_schema(engine: Engine, url: str, *, create: bool, upgrade: bool = Tru
         )
     if current is not None and not upgrade:
         raise QualcodeError(f"the project's schema ({current}) needs an upgrade to {head}")
+    backup: Path | None = None
     if current is not None:
         path = sqlite_path(url)
         if path is not None:
-            backup_sqlite(path, current)
-    command.upgrade(alembic_config(engine), "head")
+            backup = backup_sqlite(path, current)
+    try:
+        command.upgrade(alembic_config(engine), "head")
+    except Exception as exc:
+        if current is None:
+            raise
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        kept = f"; a backup is at {backup}" if backup else ""
+        raise QualcodeError(
+            f"upgrading the project from schema {current} failed ({reason}); "
+            f"the project was left as it was{kept}"
+        ) from exc

@@ -189,3 +189,29 @@ def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(QualcodeError, match="not a qualcode project"):
         open_project(path)
+
+
+def test_a_failed_upgrade_leaves_the_project_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _make_old_project(str(path))
+    engine = make_engine(resolve_url(str(path)))
+    with engine.begin() as conn:  # a table in the way makes the next migration fail
+        conn.execute(text("CREATE TABLE group_members (x INTEGER)"))
+    engine.dispose()
+
+    def dump() -> list[str]:
+        import sqlite3
+
+        con = sqlite3.connect(path)
+        try:
+            return list(con.iterdump())
+        finally:
+            con.close()
+
+    before = dump()
+    with pytest.raises(QualcodeError, match="left as it was; a backup is at"):
+        open_project(path)
+    assert dump() == before
+    engine = make_engine(resolve_url(str(path)))
+    assert current_revision(engine) == "0001"
+    engine.dispose()
