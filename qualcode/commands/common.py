@@ -48,6 +48,16 @@ def coder_from(ctx: typer.Context, *, required: bool = True) -> str | None:
     return name or None
 
 
+def coder_filter(ctx: typer.Context) -> str | None:
+    """The coder named with ``--coder`` on this command line, for listings that filter by coder.
+
+    ``--coder`` is a global option, so it arrives on the root command; ``QUALCODE_CODER`` in the
+    environment says who is coding and does not filter listings.
+    """
+    explicit = ctx.find_root().params.get("coder")
+    return str(explicit).strip() if explicit else None
+
+
 def actor_from(ctx: typer.Context) -> str:
     """Who the audit log names for a change: the coder, or the operating-system user."""
     name = coder_from(ctx, required=False)

@@ -1,0 +1,184 @@
+"""Reading a project into plain tables for analysis: codings, the code tree, participants and
+their attribute values. One read per table; everything else is computed in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcode.errors import NotFound, QualcodeError
+from qualcode.store.models import (
+    Attribute,
+    AttributeValue,
+    Code,
+    Coder,
+    Coding,
+    Document,
+    Participant,
+)
+
+NO_VALUE = "(no value)"
+NO_PARTICIPANT = "(no participant)"
+SEP = "/"
+
+CODING_COLUMNS = ["id", "document_id", "code_id", "coder", "start", "end", "participant_id"]
+
+
+@dataclass
+class CodeTree:
+    """Codes in tree order (parents before children, siblings by position then name)."""
+
+    order: list[int] = field(default_factory=list)
+    path: dict[int, str] = field(default_factory=dict)
+    parent: dict[int, int | None] = field(default_factory=dict)
+    children: dict[int, list[int]] = field(default_factory=dict)
+
+    def subtree(self, code_id: int) -> list[int]:
+        """The code and all its descendants."""
+        out = [code_id]
+        for child in self.children.get(code_id, []):
+            out.extend(self.subtree(child))
+        return out
+
+    def has_children(self, code_id: int) -> bool:
+        return bool(self.children.get(code_id))
+
+
+def load_code_tree(s: Session) -> CodeTree:
+    rows = s.execute(select(Code.id, Code.parent_id, Code.name, Code.position)).all()
+    tree = CodeTree()
+    kids: dict[int | None, list[tuple[int, str, int]]] = {}
+    for r in rows:
+        tree.parent[r.id] = r.parent_id
+        kids.setdefault(r.parent_id, []).append((r.position, r.name, r.id))
+    for key in kids:
+        kids[key].sort()
+    tree.children = {k: [cid for *_x, cid in v] for k, v in kids.items() if k is not None}
+
+    def walk(parent: int | None, prefix: str, seen: set[int]) -> None:
+        for _pos, name, cid in kids.get(parent, []):
+            if cid in seen:
+                continue
+            seen.add(cid)
+            tree.path[cid] = f"{prefix}{SEP}{name}" if prefix else name
+            tree.order.append(cid)
+            walk(cid, tree.path[cid], seen)
+
+    walk(None, "", set())
+    return tree
+
+
+def coder_exists(s: Session, coder: str) -> None:
+    if s.scalar(select(Coder.id).where(Coder.name == coder)) is None:
+        raise NotFound(f"no coder {coder!r} in this project")
+
+
+def load_codings(s: Session, coder: str | None = None) -> pd.DataFrame:
+    """One row per coding: id, document_id, code_id, coder, start, end, participant_id
+    (participant_id is <NA> for documents without a participant)."""
+    stmt = (
+        select(
+            Coding.id,
+            Coding.document_id,
+            Coding.code_id,
+            Coder.name,
+            Coding.start,
+            Coding.end,
+            Document.participant_id,
+        )
+        .join(Coder, Coding.coder_id == Coder.id)
+        .join(Document, Coding.document_id == Document.id)
+        .order_by(Coding.id)
+    )
+    if coder is not None:
+        coder_exists(s, coder)
+        stmt = stmt.where(Coder.name == coder)
+    rows = [tuple(r) for r in s.execute(stmt).all()]
+    frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
+    frame["participant_id"] = frame["participant_id"].astype("Int64")
+    return frame
+
+
+def load_documents(s: Session) -> pd.DataFrame:
+    """id, name, participant_id for every document."""
+    rows = s.execute(select(Document.id, Document.name, Document.participant_id)).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=["id", "name", "participant_id"])
+    frame["participant_id"] = frame["participant_id"].astype("Int64")
+    return frame
+
+
+def document_texts(s: Session, ids: set[int]) -> dict[int, str]:
+    ids = {int(i) for i in ids}
+    if not ids:
+        return {}
+    rows = s.execute(select(Document.id, Document.text).where(Document.id.in_(ids))).all()
+    return {r.id: r.text for r in rows}
+
+
+def load_participants(s: Session) -> dict[int, str]:
+    """Participant id -> label, in label order."""
+    rows = s.execute(select(Participant.id, Participant.label).order_by(Participant.label)).all()
+    return {r.id: r.label for r in rows}
+
+
+def find_attribute(s: Session, name: str) -> Attribute:
+    attr = s.scalar(select(Attribute).where(Attribute.name == name))
+    if attr is None:
+        names = ", ".join(s.scalars(select(Attribute.name).order_by(Attribute.name)).all())
+        raise NotFound(f"no attribute {name!r}; attributes: {names or '(none)'}")
+    return attr
+
+
+def attribute_values(s: Session, name: str) -> dict[int, str | float | dt.date]:
+    """Participant id -> value of the named attribute (participants without one are absent)."""
+    attr = find_attribute(s, name)
+    rows = s.execute(
+        select(
+            AttributeValue.participant_id,
+            AttributeValue.text_value,
+            AttributeValue.number_value,
+            AttributeValue.date_value,
+        ).where(AttributeValue.attribute_id == attr.id)
+    ).all()
+    out: dict[int, str | float | dt.date] = {}
+    for pid, text, number, date in rows:
+        value = {"number": number, "date": date}.get(attr.kind, text)
+        if value is not None and value != "":
+            out[pid] = value
+    return out
+
+
+def number_attribute(s: Session, name: str) -> dict[int, float]:
+    """Participant id -> value of a number attribute; an absent attribute has no values."""
+    attr = s.scalar(select(Attribute).where(Attribute.name == name))
+    if attr is None:
+        return {}
+    if attr.kind != "number":
+        raise QualcodeError(f"attribute {name!r} is {attr.kind}, not a number")
+    return {pid: v for pid, v in attribute_values(s, name).items() if isinstance(v, float)}
+
+
+def format_value(value: str | float | dt.date) -> str:
+    """An attribute value as a group label: 14.0 -> "14", dates in ISO form."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def group_labels(s: Session, attribute: str) -> tuple[dict[int, str], list[str]]:
+    """Participant id -> group label for an attribute, and the labels in display order
+    (numbers and dates in value order, text alphabetically; ``(no value)`` last)."""
+    values = attribute_values(s, attribute)
+    labels = {pid: format_value(v) for pid, v in values.items()}
+    numbers = {v for v in values.values() if isinstance(v, float)}
+    if len(numbers) == len(set(values.values())):
+        order = list(dict.fromkeys(format_value(v) for v in sorted(numbers)))
+    else:  # text alphabetically (ignoring case); ISO dates sort as text
+        order = sorted(set(labels.values()), key=lambda x: (x.casefold(), x))
+    return labels, order

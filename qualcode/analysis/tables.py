@@ -1,0 +1,297 @@
+"""The numbers researchers report, as pandas DataFrames: the one source for the CLI, the TUI and
+exports.
+
+* :func:`summary_table` - descriptive statistics of a number attribute (the caseload share),
+  overall and per group of another attribute.
+* :func:`frequency_table` - per code: codings, documents, participants, % of participants and
+  words coded; parents also rolled up with all their descendants.
+* :func:`matrix_table` - codes by participant or by attribute value, as counts or presence.
+* :func:`cooccurrence_table` - pairs of codes that overlap or share a sentence/turn/paragraph/
+  document.
+
+Definitions (also in each function's docstring):
+
+* A code's *path* is its name under its ancestors: ``Parent/Child``.
+* *Words coded* for a set of codings: for each coder and document, the words in the union of
+  that coder's spans (so overlapping codings by one coder never count a word twice), summed over
+  coders and documents. Different coders coding the same words each count them.
+* *% of participants*: participants where the code occurs / participants in the group (all
+  participants in the project when not grouped) x 100.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from qualcode.analysis.data import (
+    NO_PARTICIPANT,
+    NO_VALUE,
+    CodeTree,
+    document_texts,
+    group_labels,
+    load_code_tree,
+    load_codings,
+    load_documents,
+    load_participants,
+    number_attribute,
+)
+from qualcode.analysis.spans import Span, overlaps, words_covered
+from qualcode.analysis.stats import STAT_COLUMNS, describe
+from qualcode.analysis.units import check_unit, document_units, units_touched
+from qualcode.errors import QualcodeError
+
+CASELOAD_ATTRIBUTE = "csam_share_pct"
+OVERALL = "(all participants)"
+BUILTIN_GROUPS = ("document", "participant", "coder")
+FREQUENCY_COLUMNS = [
+    "code",
+    "rolled_up",
+    "codings",
+    "documents",
+    "participants",
+    "pct_participants",
+    "words",
+]
+COOCCURRENCE_COLUMNS = ["code_a", "code_b", "count", "documents"]
+
+
+def summary_table(
+    s: Session, attribute: str = CASELOAD_ATTRIBUTE, by: str | None = None
+) -> pd.DataFrame:
+    """Statistics of a number attribute over participants: the overall row first (group
+    ``(all participants)``), then one row per value of ``by`` (``(no value)`` last).
+
+    Columns: group, n, missing (participants without a value), mean, sd (sample, ddof=1),
+    median, min, q1, q3 (linear interpolation, see ``stats.QUARTILE_METHOD``), max.
+    """
+    participants = load_participants(s)
+    values = number_attribute(s, attribute)
+    rows = [{"group": OVERALL, **_describe(participants, values)}]
+    if by is not None:
+        labels, order = group_labels(s, by)
+        members: dict[str, set[int]] = defaultdict(set)
+        for pid in participants:
+            members[labels.get(pid, NO_VALUE)].add(pid)
+        for group in [*order, NO_VALUE]:
+            if members.get(group):
+                rows.append({"group": group, **_describe(members[group], values)})
+    return pd.DataFrame(rows, columns=["group", *STAT_COLUMNS])
+
+
+def _describe(pids: Iterable[int], values: dict[int, float]) -> dict[str, Any]:
+    pids = list(pids)
+    present = [values[p] for p in pids if p in values]
+    return describe(present, len(pids) - len(present))
+
+
+def frequency_table(s: Session, by: str | None = None, coder: str | None = None) -> pd.DataFrame:
+    """Code frequencies, optionally per group.
+
+    ``by``: None, ``document``, ``participant``, ``coder`` or an attribute name (the built-in
+    names win over attributes with the same name). One row per code (``rolled_up`` False:
+    its own codings) and, for codes with children, a row with the code and all its descendants
+    (``rolled_up`` True; documents and participants counted once). Not grouped: every code
+    appears, zeros included; grouped: the rows with at least one coding, with a ``group``
+    column first. Columns: see :data:`FREQUENCY_COLUMNS` and the module docstring.
+    """
+    codings = load_codings(s, coder)
+    tree = load_code_tree(s)
+    participants = load_participants(s)
+    texts = document_texts(s, set(codings["document_id"]))
+    if by is None:
+        codings["group"] = OVERALL
+        groups = [(OVERALL, set(participants))]
+    else:
+        groups = _assign_groups(s, codings, by, participants)
+    rows: list[dict[str, Any]] = []
+    for group, members in groups:
+        part = codings[codings["group"] == group]
+        for cid in tree.order:
+            variants = [(False, [cid])]
+            if tree.has_children(cid):
+                variants.append((True, tree.subtree(cid)))
+            for rolled, ids in variants:
+                sub = part[part["code_id"].isin(ids)]
+                if by is not None and sub.empty:
+                    continue
+                row = _frequency_row(sub, texts, len(members))
+                rows.append({"group": group, "code": tree.path[cid], "rolled_up": rolled, **row})
+    columns = FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
+    return pd.DataFrame(rows, columns=["group", *FREQUENCY_COLUMNS])[columns]
+
+
+def _frequency_row(sub: pd.DataFrame, texts: dict[int, str], denominator: int) -> dict[str, Any]:
+    n_participants = int(sub["participant_id"].dropna().nunique())
+    spans: dict[tuple[int, str], list[Span]] = defaultdict(list)
+    for doc_id, coder, start, end in zip(
+        sub["document_id"], sub["coder"], sub["start"], sub["end"], strict=True
+    ):
+        spans[(int(doc_id), str(coder))].append((int(start), int(end)))
+    words = sum(words_covered(texts[doc], pairs) for (doc, _c), pairs in spans.items())
+    return {
+        "codings": len(sub),
+        "documents": int(sub["document_id"].nunique()),
+        "participants": n_participants,
+        "pct_participants": 100 * n_participants / denominator if denominator else None,
+        "words": words,
+    }
+
+
+def _assign_groups(
+    s: Session, codings: pd.DataFrame, by: str, participants: dict[int, str]
+) -> list[tuple[str, set[int]]]:
+    """Set ``codings["group"]``; return the groups in order with the participants in each."""
+    pid = codings["participant_id"]
+    if by == "coder":
+        codings["group"] = codings["coder"]
+        return [(c, set(participants)) for c in sorted(set(codings["coder"]))]
+    if by == "document":
+        docs = load_documents(s)
+        names = dict(zip(docs["id"], docs["name"], strict=True))
+        codings["group"] = [names[d] for d in codings["document_id"]]
+        owner = dict(zip(docs["name"], docs["participant_id"], strict=True))
+        used = sorted(set(codings["group"]))
+        return [(n, set() if pd.isna(owner[n]) else {int(owner[n])}) for n in used]
+    if by == "participant":
+        codings["group"] = [NO_PARTICIPANT if pd.isna(p) else participants[int(p)] for p in pid]
+        out = [(label, {p}) for p, label in participants.items()]
+        return [*out, (NO_PARTICIPANT, set())]
+    labels, order = group_labels(s, by)
+    codings["group"] = [NO_VALUE if pd.isna(p) else labels.get(int(p), NO_VALUE) for p in pid]
+    members: dict[str, set[int]] = defaultdict(set)
+    for p in participants:
+        members[labels.get(p, NO_VALUE)].add(p)
+    return [(g, members[g]) for g in [*order, NO_VALUE]]
+
+
+def matrix_table(
+    s: Session, cols: str = "participant", presence: bool = False, coder: str | None = None
+) -> pd.DataFrame:
+    """Codes (rows, by path, own codings only) by participant or by attribute value (columns).
+
+    Cells count codings, or with ``presence`` the participants in whom the code occurs (for
+    participant columns: 1 or 0). Every participant is a column (by attribute: every value,
+    plus ``(no value)`` when some participant has none). Codings in documents without a
+    participant are left out.
+    """
+    codings = load_codings(s, coder)
+    codings = codings[codings["participant_id"].notna()]
+    tree = load_code_tree(s)
+    participants = load_participants(s)
+    if cols == "participant":
+        column_of = dict(participants)
+        columns = list(participants.values())
+    else:
+        labels, order = group_labels(s, cols)
+        column_of = {p: labels.get(p, NO_VALUE) for p in participants}
+        columns = [*order, *([NO_VALUE] if NO_VALUE in column_of.values() else [])]
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    people: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for code_id, p in zip(codings["code_id"], codings["participant_id"], strict=True):
+        key = (int(code_id), column_of[int(p)])
+        counts[key] += 1
+        people[key].add(int(p))
+
+    def cell(key: tuple[int, str]) -> int:
+        return len(people.get(key, ())) if presence else counts.get(key, 0)
+
+    data = [[cell((cid, col)) for col in columns] for cid in tree.order]
+    index = pd.Index([tree.path[cid] for cid in tree.order], name="code")
+    return pd.DataFrame(data, index=index, columns=pd.Index(columns, name=cols), dtype="int64")
+
+
+def cooccurrence_table(s: Session, unit: str = "overlap", coder: str | None = None) -> pd.DataFrame:
+    """Pairs of different codes applied together by the same coder.
+
+    ``unit="overlap"``: ``count`` is the number of pairs of codings (one of each code, same
+    coder, same document) whose spans share at least one character. Other units (``sentence``,
+    ``turn``, ``paragraph``, ``document``): ``count`` is the number of units in which some coder
+    applied both codes (a coding belongs to every unit it touches; each unit counted once).
+    ``documents``: documents where the pair occurs. Pairs are named by path with ``code_a`` <
+    ``code_b``; rows sorted by count (descending), then by path.
+    """
+    unit = check_unit(unit)
+    codings = load_codings(s, coder)
+    tree = load_code_tree(s)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    docs: dict[tuple[str, str], set[int]] = defaultdict(set)
+    if unit == "overlap":
+        for doc, items in _by_document_and_coder(codings, tree):
+            for pair in _overlapping_pairs(items):
+                counts[pair] += 1
+                docs[pair].add(doc)
+    else:
+        units = document_units(s, unit, set(codings["document_id"]))
+        seen: set[tuple[int, int, str, str]] = set()
+        for doc, items in _by_document_and_coder(codings, tree):
+            for i, a, b in _unit_pairs(items, units.get(doc, [])):
+                if (doc, i, a, b) not in seen:
+                    seen.add((doc, i, a, b))
+                    counts[(a, b)] += 1
+                    docs[(a, b)].add(doc)
+    rows = sorted(
+        ((a, b, n, len(docs[(a, b)])) for (a, b), n in counts.items()),
+        key=lambda r: (-r[2], r[0], r[1]),
+    )
+    return pd.DataFrame(rows, columns=COOCCURRENCE_COLUMNS)
+
+
+def _by_document_and_coder(
+    codings: pd.DataFrame, tree: CodeTree
+) -> Iterable[tuple[int, list[tuple[str, Span]]]]:
+    """For each document and coder: (document id, [(code path, span), ...])."""
+    groups: dict[tuple[int, str], list[tuple[str, Span]]] = defaultdict(list)
+    columns = [codings[c] for c in ("document_id", "coder", "code_id", "start", "end")]
+    for doc_id, coder, code_id, start, end in zip(*columns, strict=True):
+        groups[(int(doc_id), str(coder))].append((tree.path[int(code_id)], (int(start), int(end))))
+    for (doc_id, _coder), items in groups.items():
+        yield doc_id, items
+
+
+def _overlapping_pairs(items: list[tuple[str, Span]]) -> Iterable[tuple[str, str]]:
+    for (path_a, span_a), (path_b, span_b) in combinations(items, 2):
+        if path_a != path_b and overlaps(span_a, span_b):
+            yield (min(path_a, path_b), max(path_a, path_b))
+
+
+def _unit_pairs(items: list[tuple[str, Span]], units: list[Span]) -> Iterable[tuple[int, str, str]]:
+    """(unit index, code a, code b) for every pair of codes in the same unit."""
+    starts = [u[0] for u in units]
+    codes_in: dict[int, set[str]] = defaultdict(set)
+    for path, span in items:
+        for i in units_touched(units, starts, span):
+            codes_in[i].add(path)
+    for i, paths in codes_in.items():
+        for a, b in combinations(sorted(paths), 2):
+            yield (i, a, b)
+
+
+def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts: NaN/NA become None, numpy numbers become Python numbers."""
+    out: list[dict[str, Any]] = []
+    for row in frame.to_dict(orient="records"):
+        out.append({str(k): _plain(v) for k, v in row.items()})
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def check_group(by: str | None) -> str | None:
+    if by is not None and not by.strip():
+        raise QualcodeError("--by needs a value: document, participant, coder or an attribute")
+    return by.strip() if by else None

@@ -1,0 +1,176 @@
+"""``qualcode summary caseload``, ``frequencies``, ``matrix`` and ``cooccurrence``: the tables
+of :mod:`qualcode.analysis.tables`, printed or as JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from qualcode.analysis import tables
+from qualcode.analysis.stats import QUARTILE_METHOD
+from qualcode.analysis.units import UNIT_KINDS
+from qualcode.commands.common import JsonOpt, coder_filter, console, print_json, project_from
+from qualcode.errors import QualcodeError
+
+summary_app = typer.Typer(help="Descriptive statistics of participants' attributes.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(summary_app, name="summary")
+    app.command("frequencies")(frequencies)
+    app.command("matrix")(matrix)
+    app.command("cooccurrence")(cooccurrence)
+
+
+def _fmt(value: Any, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    return str(value)
+
+
+def _print_frame(frame: pd.DataFrame, title: str | None = None) -> None:
+    table = Table(*[str(c) for c in frame.columns], title=title)
+    for row in tables.to_records(frame):
+        table.add_row(*[_fmt(v) for v in row.values()])
+    console.print(table)
+
+
+@summary_app.command("caseload")
+def summary_caseload(
+    ctx: typer.Context,
+    by: Annotated[str | None, typer.Option("--by", help="Group by this attribute.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """n, mean, sd, median, min, max and quartiles of the participants' csam_share_pct."""
+    by = tables.check_group(by)
+    with project_from(ctx).session() as s:
+        frame = tables.summary_table(s, tables.CASELOAD_ATTRIBUTE, by=by)
+    records = tables.to_records(frame)
+    if json_out:
+        print_json(
+            {
+                "attribute": tables.CASELOAD_ATTRIBUTE,
+                "by": by,
+                "sd": "sample standard deviation (ddof=1)",
+                "quartile_method": QUARTILE_METHOD,
+                "overall": records[0],
+                "groups": records[1:],
+            }
+        )
+        return
+    _print_frame(frame, title=f"{tables.CASELOAD_ATTRIBUTE} (sd: sample; quartiles: linear)")
+
+
+def frequencies(
+    ctx: typer.Context,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Group by document, participant, coder or an attribute."),
+    ] = None,
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Per code: codings, documents, participants, % of participants and words coded.
+
+    A parent code also gets a row "(+ children)" with all its descendants' codings (documents
+    and participants counted once). Words coded: per coder and document, the words in the
+    union of that coder's spans (overlapping codings by one coder count a word once), summed.
+    % of participants is of all participants in the project (or in the --by group).
+    """
+    by = tables.check_group(by)
+    with project_from(ctx).session() as s:
+        frame = tables.frequency_table(s, by=by, coder=coder or coder_filter(ctx))
+    if json_out:
+        print_json(tables.to_records(frame))
+        return
+    shown = frame.copy()
+    shown["code"] = [
+        c + " (+ children)" if r else c
+        for c, r in zip(shown["code"], shown["rolled_up"], strict=True)
+    ]
+    _print_frame(shown.drop(columns=["rolled_up"]))
+
+
+def matrix(
+    ctx: typer.Context,
+    rows: Annotated[str, typer.Option("--rows", help="What the rows are: code.")] = "code",
+    cols: Annotated[
+        str, typer.Option("--cols", help="participant, or an attribute name.")
+    ] = "participant",
+    presence: Annotated[
+        bool, typer.Option("--presence", help="Count participants coded instead of codings.")
+    ] = False,
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Codes by participant or by attribute value: codings, or participants with --presence."""
+    if rows.strip().lower() != "code":
+        raise QualcodeError("--rows can only be 'code' for now")
+    with project_from(ctx).session() as s:
+        frame = tables.matrix_table(
+            s, cols=cols.strip(), presence=presence, coder=coder or coder_filter(ctx)
+        )
+    if json_out:
+        print_json(
+            {
+                "rows": "code",
+                "cols": cols,
+                "measure": "participants" if presence else "codings",
+                "columns": [str(c) for c in frame.columns],
+                "data": [
+                    {"code": str(code), "values": [int(v) for v in values]}
+                    for code, values in zip(frame.index, frame.to_numpy(), strict=True)
+                ],
+            }
+        )
+        return
+    _print_matrix(frame)
+
+
+def _print_matrix(frame: pd.DataFrame) -> None:
+    """Codes as rows; when the paths make the table too wide, number them with a legend."""
+    columns = [str(c) for c in frame.columns]
+
+    def build(labels: list[str], head: str) -> Table:
+        table = Table(head, *columns)
+        table.columns[0].no_wrap = True
+        for column in table.columns[1:]:
+            column.justify = "right"
+        for label, values in zip(labels, frame.to_numpy(), strict=True):
+            table.add_row(label, *[str(int(v)) for v in values])
+        return table
+
+    paths = [str(c) for c in frame.index]
+    cells = [max([len(c), *(len(str(int(v))) for v in frame[c])]) for c in frame.columns]
+    needed = max([4, *(len(p) for p in paths)]) + sum(cells) + 3 * len(columns) + 4
+    if needed <= console.width:
+        console.print(build(paths, "code"))
+        return
+    numbers = [str(i) for i in range(1, len(paths) + 1)]
+    console.print(build(numbers, "#"))
+    for number, path in zip(numbers, paths, strict=True):
+        console.print(f"{number:>3}  {path}", soft_wrap=True)
+
+
+def cooccurrence(
+    ctx: typer.Context,
+    unit: Annotated[
+        str, typer.Option("--unit", help=f"One of: {', '.join(UNIT_KINDS)}.")
+    ] = "overlap",
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Pairs of codes whose codings overlap, or that occur in the same unit."""
+    with project_from(ctx).session() as s:
+        frame = tables.cooccurrence_table(s, unit=unit, coder=coder or coder_filter(ctx))
+    if json_out:
+        print_json(tables.to_records(frame))
+        return
+    _print_frame(frame)

@@ -1,0 +1,104 @@
+"""The analysis commands as a script uses them: JSON on stdout, errors as one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from qualcode.cli import main
+
+if TYPE_CHECKING:
+    from conftest import Built
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], built: Built, *args: str) -> Any:
+    code, out, err = run(capsys, *args, "--json", "--project", str(built.project.path))
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_summary_caseload_json(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, built, "summary", "caseload", "--by", "state")
+    assert data["attribute"] == "csam_share_pct"
+    assert data["by"] == "state"
+    assert "type 7" in data["quartile_method"]
+    assert data["overall"]["n"] == 3 and data["overall"]["missing"] == 1
+    assert data["overall"]["mean"] == pytest.approx(50.0)
+    assert [g["group"] for g in data["groups"]] == ["Ohio", "Texas", "(no value)"]
+    assert data["groups"][0]["mean"] == pytest.approx(25.0)
+
+
+def test_frequencies_json_and_coder_filter(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = run_json(capsys, built, "frequencies")
+    own = {r["code"]: r["codings"] for r in rows if not r["rolled_up"]}
+    assert own["Triage"] == sum(1 for c in built.codings if c[1] == "Triage")
+    bob = run_json(capsys, built, "frequencies", "--coder", "bob")
+    own_bob = {r["code"]: r["codings"] for r in bob if not r["rolled_up"]}
+    assert own_bob["Triage"] == sum(1 for c in built.codings if c[1:3] == ("Triage", "bob"))
+    grouped = run_json(capsys, built, "frequencies", "--by", "coder")
+    assert {r["group"] for r in grouped} == {"ann", "bob"}
+
+
+def test_environment_coder_does_not_filter(
+    built: Built, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUALCODE_CODER", "bob")
+    rows = run_json(capsys, built, "frequencies")
+    total = sum(r["codings"] for r in rows if not r["rolled_up"])
+    assert total == len(built.codings)
+
+
+def test_matrix_json(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, built, "matrix", "--cols", "state", "--presence")
+    assert data["measure"] == "participants"
+    assert data["columns"] == ["Ohio", "Texas", "(no value)"]
+    cells = {r["code"]: r["values"] for r in data["data"]}
+    assert cells["Triage"] == [2, 0, 0]  # P1 (d1) and P2 (d2); d4 has no participant
+    counts = run_json(capsys, built, "matrix")
+    assert counts["columns"] == ["P1", "P2", "P3", "P4"]
+    assert {r["code"]: r["values"] for r in counts["data"]}["Triage"] == [1, 2, 0, 0]
+
+
+def test_cooccurrence_json(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = run_json(capsys, built, "cooccurrence", "--unit", "document")
+    assert rows and set(rows[0]) == {"code_a", "code_b", "count", "documents"}
+    assert all(r["code_a"] < r["code_b"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["cooccurrence", "--unit", "page"], "unknown unit"),
+        (["frequencies", "--by", "county"], "no attribute"),
+        (["frequencies", "--coder", "zed"], "no coder"),
+        (["matrix", "--rows", "participant"], "--rows"),
+        (["summary", "caseload", "--by", "nope"], "no attribute"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    built: Built, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *args, "--project", str(built.project.path))
+    assert (code, out) == (2, "")
+    assert message in err and "Traceback" not in err
+
+
+def test_tables_print_without_json(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (["frequencies"], ["matrix"], ["cooccurrence"], ["summary", "caseload"]):
+        code, out, err = run(capsys, *args, "--project", str(built.project.path))
+        assert code == 0, err
+        assert out.strip()
