@@ -1,0 +1,109 @@
+"""REFI-QDA interchange: ``qualcode export qdc|qdpx OUT`` and ``qualcode import-qdpx FILE``.
+
+``export_app`` is the ``export`` command group; other exporters add their commands to it
+(``from qualcode.commands.refi import export_app``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualcode.commands.common import (
+    JsonOpt,
+    actor_from,
+    coder_from,
+    console,
+    print_json,
+    project_from,
+)
+
+export_app = typer.Typer(
+    help="Export the project for other tools (REFI-QDA .qdc/.qdpx, ...).", no_args_is_help=True
+)
+
+UnflattenOpt = Annotated[
+    bool,
+    typer.Option(
+        "--unflatten", help="Read code names like 'Coke::diet Coke' as a hierarchy (ATLAS.ti)."
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    if not any(group.name == "export" for group in app.registered_groups):
+        app.add_typer(export_app, name="export")
+    app.command("import-qdpx")(import_qdpx_cmd)
+
+
+@export_app.command("qdc")
+def export_qdc_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Argument(help="The codebook file to write (.qdc).")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Write the codebook (codes, colours, descriptions, code groups) as a REFI-QDA .qdc."""
+    from qualcode.interop.refi.qdc import export_qdc
+
+    result = export_qdc(project_from(ctx), out)
+    if json_out:
+        print_json(result)
+        return
+    console.print(f"codebook written to {out}: {result['codes']} code(s), {result['sets']} set(s)")
+
+
+@export_app.command("qdpx")
+def export_qdpx_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Argument(help="The project file to write (.qdpx).")],
+    positions: Annotated[
+        str,
+        typer.Option(
+            "--positions",
+            help="'standard' (code points) or 'nvivo' (UTF-16 units, CRLF), for NVivo.",
+        ),
+    ] = "standard",
+    json_out: JsonOpt = False,
+) -> None:
+    """Write the whole project (documents, codes, codings, memos, cases, groups) as a .qdpx."""
+    from qualcode.interop.refi.qdpx_export import export_qdpx
+
+    report = export_qdpx(project_from(ctx), out, positions=positions.strip().lower())
+    if json_out:
+        print_json(report.as_json())
+        return
+    console.print(
+        f"project written to {out}: {report.documents} document(s), {report.codes} code(s), "
+        f"{report.codings} coding(s) by {report.coders} coder(s), {report.memos} memo(s), "
+        f"{report.cases} case(s), {report.variables} variable(s), {report.sets} set(s)"
+    )
+
+
+def import_qdpx_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx).")],
+    unflatten: UnflattenOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import a REFI-QDA .qdpx (NVivo, ATLAS.ti, MAXQDA...) into this project; all or nothing.
+
+    Documents with the same text and codes with the same path are reused; what cannot be imported
+    (PDF, pictures, audio, video...) is listed.
+    """
+    from qualcode.interop.refi.qdpx_import import import_qdpx
+
+    project = project_from(ctx)
+    report = import_qdpx(
+        project,
+        file,
+        actor=actor_from(ctx),
+        unflatten=unflatten,
+        default_coder=coder_from(ctx, required=False),
+    )
+    if json_out:
+        print_json(report.as_json())
+        return
+    for line in report.summary():
+        console.print(line, markup=False)

@@ -1,0 +1,158 @@
+"""REFI-QDA codebooks (.qdc): read (codes and code sets), written, and merged into a project.
+
+``load_qdc`` gives a :class:`Codebook` for ``qualcode codebook import``; ``import_qdc`` also keeps
+the file's sets as code groups. Taguette writes an empty ``<Sets/>`` and ATLAS.ti names set
+members ``guid=`` rather than ``targetGUID=``: both are read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcode.codebook.apply import ApplyReport, apply_codebook, codebook_from_project
+from qualcode.codebook.model import Codebook
+from qualcode.coding.codes import SEP, code_paths
+from qualcode.errors import QualcodeError
+from qualcode.interop.refi.codes_xml import CodeTree, read_codes, write_codes
+from qualcode.interop.refi.groups import merge_group
+from qualcode.interop.refi.guids import export_guid
+from qualcode.interop.refi.model import RefiSet
+from qualcode.interop.refi.project_read import read_set
+from qualcode.interop.refi.qdpx_export import write_atomically
+from qualcode.interop.refi.xml_read import attr, kid, kids, local, parse_xml
+from qualcode.interop.refi.xml_write import CODEBOOK_NS, origin, root, sub, to_bytes
+from qualcode.store.db import Project
+from qualcode.store.models import Code, Group
+
+MAX_QDC_BYTES = 50_000_000
+
+
+@dataclass
+class QdcContent:
+    origin: str
+    tree: CodeTree
+    sets: list[RefiSet] = field(default_factory=list)
+
+    def codebook(self, name: str = "") -> Codebook:
+        return self.tree.to_codebook(name)
+
+
+@dataclass
+class QdcImportReport:
+    codes: ApplyReport
+    groups_added: int = 0
+    group_members_added: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            **self.codes.as_json(),
+            "groups_added": self.groups_added,
+            "group_members_added": self.group_members_added,
+            "notes": self.notes,
+        }
+
+
+def read_qdc(path: str | Path, *, unflatten: bool = False) -> QdcContent:
+    p = Path(path)
+    if not p.is_file():
+        raise QualcodeError(f"{p}: no such codebook file")
+    if p.stat().st_size > MAX_QDC_BYTES:
+        raise QualcodeError(f"{p.name}: refused: larger than {MAX_QDC_BYTES:,} bytes")
+    top = parse_xml(p.read_bytes(), p.name)
+    if local(top.tag) != "CodeBook":
+        raise QualcodeError(f"{p.name}: not a REFI-QDA codebook (root element <{local(top.tag)}>)")
+    origin = attr(top, "origin")
+    tree = read_codes(
+        kid(top, "Codes"),
+        unflatten=unflatten,
+        own_file=origin.lower().startswith("qualcode"),
+        what=p.name,
+    )
+    sets_elem = kid(top, "Sets")
+    sets = [read_set(e) for e in kids(sets_elem, "Set")] if sets_elem is not None else []
+    return QdcContent(origin=origin, tree=tree, sets=sets)
+
+
+def load_qdc(path: str | Path, unflatten: bool = False) -> Codebook:
+    """The codes of a .qdc as a codebook (named after the file)."""
+    book = read_qdc(path, unflatten=unflatten).codebook(Path(path).stem)
+    book.validate()
+    return book
+
+
+def import_qdc(
+    project: Project, path: str | Path, *, actor: str, unflatten: bool = False
+) -> QdcImportReport:
+    """Merge a .qdc's codes (by path, like any codebook) and its sets (as code groups)."""
+    content = read_qdc(path, unflatten=unflatten)
+    book = content.codebook(Path(path).stem)
+    with project.write() as s:
+        _free_guids(s, book)
+        report = QdcImportReport(codes=apply_codebook(s, book, actor=actor))
+        report.notes = list(content.tree.notes)
+        ids = {p: cid for cid, p in code_paths(s).items()}
+        for rs in content.sets:
+            members = [
+                ids[SEP.join(content.tree.paths[k])]
+                for k in rs.code_refs
+                if k in content.tree.paths
+            ]
+            created, added = merge_group(
+                s,
+                kind="code",
+                name=rs.name,
+                description=rs.description,
+                guid=rs.guid,
+                members=members,
+            )
+            report.groups_added += created
+            report.group_members_added += added
+    return report
+
+
+def _free_guids(s: Session, book: Codebook) -> None:
+    """Forget file GUIDs that codes at other paths of the project already have."""
+    taken = {g: cid for cid, g in s.execute(select(Code.id, Code.guid)).all()}
+    paths = code_paths(s)
+    for path, spec, _parent in book.walk():
+        if spec.guid and spec.guid in taken and paths.get(taken[spec.guid]) != path:
+            spec.guid = None
+
+
+def qdc_bytes(s: Session) -> tuple[bytes, int, int]:
+    """The project's codebook and code groups as a .qdc; with the numbers of codes and sets."""
+    book = codebook_from_project(s)
+    if not book.codes:
+        raise QualcodeError("the project has no codes to export")
+    top = root("CodeBook", CODEBOOK_NS, {"origin": origin()})
+    written = write_codes(sub(top, "Codes"), book.codes)
+    paths = code_paths(s)
+    groups = s.scalars(select(Group).where(Group.kind == "code").order_by(Group.name)).all()
+    if groups:
+        sets = sub(top, "Sets")
+        for g in groups:
+            guid = export_guid(g.guid, "group", g.kind, g.name)
+            elem = sub(sets, "Set", {"guid": guid, "name": g.name})
+            if g.description:
+                sub(elem, "Description", text=g.description)
+            for m in g.members:
+                if m.code_id is not None and m.code_id in paths:
+                    sub(elem, "MemberCode", {"guid": written[paths[m.code_id]]})
+    return to_bytes(top), len(written), len(groups)
+
+
+def export_qdc(project: Project, out: str | Path) -> dict[str, object]:
+    out = Path(out)
+    with project.session() as s:
+        data, codes, sets = qdc_bytes(s)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    write_atomically(out, write)
+    return {"file": str(out), "codes": codes, "sets": sets}

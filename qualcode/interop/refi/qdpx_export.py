@@ -1,0 +1,63 @@
+"""Writing a project as a REFI-QDA project exchange file (.qdpx).
+
+The archive holds ``project.qde`` and ``sources/<guid>.txt``: each document's text, UTF-8,
+with positions in code points (the standard), or, with ``positions="nvivo"``, CRLF line ends
+and positions in UTF-16 code units, as NVivo for Windows counts them. The file is written next
+to its destination and moved into place, so a failed export never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from qualcode.errors import QualcodeError
+from qualcode.interop.refi.offsets import NVIVO, STANDARD
+from qualcode.interop.refi.project_xml import ExportReport, build_project
+from qualcode.interop.refi.xml_write import to_bytes
+from qualcode.store.db import Project
+
+POSITIONS = {"standard": STANDARD, "nvivo": NVIVO}
+MAX_INTERNAL_FILE = 2**31 - 1  # the standard's limit for one internal file
+
+
+def export_qdpx(project: Project, out: str | Path, *, positions: str = "standard") -> ExportReport:
+    counting = POSITIONS.get(positions)
+    if counting is None:
+        raise QualcodeError(f"positions must be one of {', '.join(POSITIONS)}, not {positions!r}")
+    out = Path(out)
+    report = ExportReport(file=str(out))
+    with project.session() as s:
+        top, files = build_project(s, report, counting)
+    too_big = [name for name, data in files.items() if len(data) > MAX_INTERNAL_FILE]
+    if too_big:
+        raise QualcodeError(f"a document is larger than REFI-QDA allows (2 GB): {too_big[0]}")
+    members = {"project.qde": to_bytes(top)} | {f"sources/{n}": d for n, d in files.items()}
+    write_atomically(out, lambda path: _write_zip(path, members))
+    return report
+
+
+def _write_zip(path: Path, members: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp_path)``, then move the file to ``out``."""
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise QualcodeError(f"{out}: folder {folder} does not exist")
+    if out.is_dir():
+        raise QualcodeError(f"{out} is a folder")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

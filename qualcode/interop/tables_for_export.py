@@ -1,0 +1,506 @@
+"""The tables the Excel and CSV exports write, in sheet order (:func:`export_tables`): the ONE
+adapter between the exports and the domain. Frequencies, the code-by-participant matrix,
+co-occurrence and the caseload summary come from :mod:`qualcode.analysis.tables`, agreement from
+:func:`qualcode.agreement.project_report.agreement_report`, the codebook from
+:func:`qualcode.codebook.codebook_from_project`. Coded segments, caseload shares per participant
+and the histogram's bins have no analysis function yet: small queries below read them.
+
+``percent`` columns hold percentage points (0-100, as the analysis tables do); ``fraction``
+columns hold 0-1 (as the agreement report does). Excel shows both as percentages; CSV keeps them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any, Literal, cast
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qualcode.agreement.project_report import agreement_report
+from qualcode.analysis import tables as analysis
+from qualcode.analysis.data import number_attribute
+from qualcode.codebook import codebook_from_project
+from qualcode.coding.codes import code_paths, find_code
+from qualcode.errors import NotFound, QualcodeError
+from qualcode.store import Project
+from qualcode.store.models import (
+    Attribute,
+    AttributeValue,
+    Code,
+    Coder,
+    Coding,
+    Document,
+    Memo,
+    Participant,
+    Setting,
+)
+
+Kind = Literal[
+    "text", "long", "int", "number", "float", "stat", "percent", "fraction", "date", "bool"
+]
+CONTEXT_CHARS = 80
+BIN_WIDTH = 10.0
+
+
+@dataclass(frozen=True)
+class Column:
+    """``name`` is the CSV header (snake_case), ``label`` the Excel header."""
+
+    name: str
+    label: str
+    kind: Kind = "text"
+
+
+def cols(*specs: str) -> list[Column]:
+    """Columns from ``"name|Label|kind"`` specs (kind defaults to text)."""
+    out = []
+    for spec in specs:
+        name, label, *kind = spec.split("|")
+        out.append(Column(name, label, cast(Kind, kind[0] if kind else "text")))
+    return out
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of the second column against the first."""
+
+    kind: Literal["bar", "histogram"]
+    title: str
+    x_title: str
+    y_title: str
+
+
+@dataclass
+class Table:
+    key: str  # CSV file stem
+    title: str  # sheet name (31 characters at most)
+    columns: list[Column]
+    rows: Iterable[Sequence[Any]]  # may be a stream: consume before asking for the next table
+    freeze_columns: int = 0  # leading columns kept in view when scrolling sideways
+    chart: Chart | None = None
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """One coder's codings only, and/or some codes (by path, name or key) with their sub-codes."""
+
+    coder: str | None = None
+    codes: tuple[str, ...] = ()
+
+
+@dataclass
+class Selection:
+    coder: str | None
+    paths: list[str] = field(default_factory=list)
+
+    def keeps(self, path: str) -> bool:
+        return not self.paths or any(path == p or path.startswith(p + "/") for p in self.paths)
+
+
+def resolve(s: Session, filters: ExportFilters) -> Selection:
+    coder = filters.coder.strip() if filters.coder and filters.coder.strip() else None
+    if coder is not None and s.scalar(select(Coder.id).where(Coder.name == coder)) is None:
+        known = ", ".join(s.scalars(select(Coder.name).order_by(Coder.name))) or "none"
+        raise QualcodeError(f"no coder {coder!r} in this project (coders: {known})")
+    paths = code_paths(s)
+    chosen: list[str] = []
+    for ref in filters.codes:
+        try:
+            chosen.append(paths[find_code(s, ref).id])
+        except NotFound:  # a comma-separated list, unless a code is named so
+            if "," not in ref:
+                raise
+            chosen += [paths[find_code(s, r).id] for r in ref.split(",") if r.strip()]
+    return Selection(coder, list(dict.fromkeys(chosen)))
+
+
+def frame_rows(frame: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
+    return frame.itertuples(index=False, name=None)
+
+
+def text_attributes(s: Session) -> list[str]:
+    """The attributes to group by: text attributes, in the order they were defined."""
+    return list(
+        s.scalars(select(Attribute.name).where(Attribute.kind == "text").order_by(Attribute.id))
+    )
+
+
+def attribute_columns(s: Session, skip: Sequence[str] = ()) -> list[tuple[str, Kind]]:
+    kinds: dict[str, Kind] = {"number": "number", "date": "date"}
+    rows = s.execute(select(Attribute.name, Attribute.kind).order_by(Attribute.id))
+    return [(name, kinds.get(kind, "text")) for name, kind in rows if name not in skip]
+
+
+# --- tables from qualcode.analysis --------------------------------------------------------
+
+FREQ_COLUMNS = cols(
+    "by|Grouped by", "group|Group", "code|Code", "rolled_up|With sub-codes|bool",
+    "codings|Codings|int", "documents|Documents|int", "participants|Participants|int",
+    "pct_participants|% of participants|percent", "words|Words coded|int",
+)  # fmt: skip
+
+
+def frequencies_frame(s: Session, sel: Selection) -> pd.DataFrame:
+    """All codings, then by document, participant, coder and each text attribute, stacked."""
+    parts = []
+    for by in [None, "document", "participant", "coder", *text_attributes(s)]:
+        frame = analysis.frequency_table(s, by=by, coder=sel.coder)
+        if by is None:
+            frame.insert(0, "group", analysis.OVERALL)
+        frame.insert(0, "by", by or "all")
+        parts.append(frame[frame["code"].map(sel.keeps).astype(bool)])
+    return pd.concat(parts, ignore_index=True)[[c.name for c in FREQ_COLUMNS]]
+
+
+def frequencies_table(frame: pd.DataFrame) -> Table:
+    return Table("code_frequencies", "Code frequencies", FREQ_COLUMNS, frame_rows(frame), 3)
+
+
+def frequency_chart_table(frame: pd.DataFrame) -> Table:
+    own = frame[(frame["by"] == "all") & ~frame["rolled_up"].astype(bool)]
+    columns = cols("code|Code", "codings|Codings (own)|int")
+    chart = Chart("bar", "Codings per code (own codings)", "Code", "Codings")
+    rows = frame_rows(own[["code", "codings"]])
+    return Table("frequency_chart", "Frequency chart", columns, rows, chart=chart)
+
+
+def matrix_table(s: Session, sel: Selection) -> Table:
+    frame = analysis.matrix_table(s, cols="participant", coder=sel.coder)
+    frame = frame[[sel.keeps(str(code)) for code in frame.index]]
+    columns = [Column("code", "Code")] + [Column(str(c), str(c), "int") for c in frame.columns]
+    rows = frame_rows(frame.reset_index())
+    return Table("code_by_participant", "Code by participant", columns, rows, 1)
+
+
+def cooccurrence_table(s: Session, sel: Selection) -> Table:
+    frame = analysis.cooccurrence_table(s, unit="overlap", coder=sel.coder)
+    keep = frame["code_a"].map(sel.keeps).astype(bool) & frame["code_b"].map(sel.keeps)
+    columns = cols("code_a|Code A", "code_b|Code B", "count|Overlapping codings|int")
+    columns += cols("documents|Documents|int")
+    return Table("cooccurrence", "Co-occurrence", columns, frame_rows(frame[keep]), 2)
+
+
+def caseload_summary_table(s: Session) -> Table:
+    """The caseload share's statistics over all participants and by each text attribute."""
+    parts = []
+    for by in [None, *text_attributes(s)]:
+        frame = analysis.summary_table(s, analysis.CASELOAD_ATTRIBUTE, by=by)
+        frame.insert(0, "by", by or "all")
+        parts.append(frame if by is None else frame.iloc[1:])
+    stats = ["mean", "sd", "median", "min", "q1", "q3", "max"]
+    labels = {"sd": "SD", "q1": "Q1", "q3": "Q3"}
+    columns = cols("by|Grouped by", "group|Group", "n|With a share|int", "missing|Without|int")
+    columns += [Column(f"{n}_pct", labels.get(n, n.capitalize()), "percent") for n in stats]
+    frame = pd.concat(parts, ignore_index=True)
+    return Table("caseload_summary", "Caseload summary", columns, frame_rows(frame), 2)
+
+
+# --- tables read by the queries below -------------------------------------------------------
+
+
+def segments_table(s: Session, sel: Selection) -> Table:
+    attrs = attribute_columns(s)
+    fixed = {"coding_id", "document", "participant", "coder", "code", "start", "end", "text"}
+    columns = cols("coding_id|Coding|int", "document|Document", "participant|Participant")
+    columns += [Column(n if n not in fixed else f"{n}_attribute", n, k) for n, k in attrs]
+    columns += cols(
+        "coder|Coder", "code|Code", "start|Start|int", "end|End|int", "before|Before",
+        "text|Coded text|long", "after|After", "memo|Memo|long",
+    )  # fmt: skip
+    rows = segment_rows(s, sel, [n for n, _k in attrs])
+    return Table("coded_segments", "Coded segments", columns, rows, 3)
+
+
+def caseload_table(s: Session) -> Table:
+    share = analysis.CASELOAD_ATTRIBUTE
+    attrs = attribute_columns(s, skip=[share])
+    columns = cols("participant|Participant", "documents|Documents")
+    columns += [Column(share, "CSAM share of caseload", "percent")]
+    columns += [Column(n, n, k) for n, k in attrs]
+    rows = participant_rows(s, [share, *(n for n, _k in attrs)])
+    return Table("caseload_shares", "Caseload shares", columns, rows, 1)
+
+
+def histogram_table(s: Session) -> Table:
+    columns = cols("bin|CSAM share of caseload", "participants|Participants|int")
+    columns += cols("from_pct|From (%)|number", "to_pct|To (%)|number")
+    chart = Chart("histogram", "CSAM share of caseload", "Share of caseload", "Participants")
+    values = list(share_values(s).values())
+    return Table("caseload_histogram", "Caseload histogram", columns, bins(values), chart=chart)
+
+
+def codebook_table(s: Session) -> Table:
+    columns = cols(
+        "code|Code", "level|Level|int", "description|Description|long",
+        "inclusion|Inclusion criteria|long", "exclusion|Exclusion criteria|long",
+        "example|Example|long", "colour|Colour", "key|Key",
+    )  # fmt: skip
+    rows = [
+        (p, p.count("/") + 1, c.description, c.inclusion, c.exclusion, c.example, c.colour, c.key)
+        for p, c, _parent in codebook_from_project(s).walk()
+    ]
+    return Table("codebook", "Codebook", columns, rows, 1)
+
+
+# --- the queries ----------------------------------------------------------------------------
+
+SPACE = re.compile(r"\s+")
+
+
+def context(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tuple[str, str]:
+    """A little text before and after a span, cut at spaces, with ``…`` where it was cut."""
+    lo, hi = max(0, start - chars), min(len(text), end + chars)
+    before, after = text[lo:start], text[end:hi]
+    if lo > 0 and " " in before.strip():
+        before = "…" + before[before.index(" ", 1 if before[0] == " " else 0) :]
+    if hi < len(text) and " " in after.strip():
+        after = after[: after.rindex(" ")] + "…"
+    return SPACE.sub(" ", before), SPACE.sub(" ", after)
+
+
+def attribute_rows(s: Session, names: Sequence[str]) -> dict[int, list[Any]]:
+    """Participant id -> values of the named attributes (None where absent)."""
+    index = {name: i for i, name in enumerate(names)}
+    out: dict[int, list[Any]] = {}
+    rows = s.execute(
+        select(AttributeValue.participant_id, Attribute.name, Attribute.kind)
+        .add_columns(
+            AttributeValue.text_value, AttributeValue.number_value, AttributeValue.date_value
+        )
+        .join(Attribute, AttributeValue.attribute_id == Attribute.id)
+    )
+    for pid, name, kind, text, number, date in rows:
+        if name in index:
+            value = {"number": number, "date": date}.get(kind, text)
+            out.setdefault(pid, [None] * len(names))[index[name]] = value
+    return out
+
+
+def segment_rows(s: Session, sel: Selection, attributes: Sequence[str]) -> Iterator[list[Any]]:
+    """Codings in document and offset order, read in batches, one document's text at a time."""
+    paths = code_paths(s)
+    attrs = attribute_rows(s, attributes)
+    blank = [None] * len(attributes)
+    docs = {
+        d: (name, label, pid)
+        for d, name, label, pid in s.execute(
+            select(
+                Document.id, Document.name, Participant.label, Document.participant_id
+            ).outerjoin(Participant, Document.participant_id == Participant.id)
+        )
+    }
+    memos: dict[int, list[str]] = {}
+    for cid, body in s.execute(
+        select(Memo.coding_id, Memo.body).where(Memo.coding_id.is_not(None)).order_by(Memo.id)
+    ):
+        if cid is not None:
+            memos.setdefault(cid, []).append(body)
+    stmt = (
+        select(Coding.id, Coding.document_id, Coding.code_id, Coder.name)
+        .add_columns(Coding.start, Coding.end, Coding.memo)
+        .join(Coder, Coding.coder_id == Coder.id)
+        .join(Document, Coding.document_id == Document.id)
+        .order_by(Document.name, Coding.start, Coding.end, Coding.id)
+        .execution_options(yield_per=2000)
+    )
+    if sel.coder is not None:
+        stmt = stmt.where(Coder.name == sel.coder)
+    if sel.paths:
+        stmt = stmt.where(Coding.code_id.in_([c for c, p in paths.items() if sel.keeps(p)]))
+    current, text = -1, ""
+    for cid, doc_id, code_id, coder, start, end, memo in s.execute(stmt):
+        if doc_id != current:
+            text = s.scalar(select(Document.text).where(Document.id == doc_id)) or ""
+            current = doc_id
+        name, label, pid = docs[doc_id]
+        before, after = context(text, start, end)
+        notes = "\n\n".join([m for m in [memo, *memos.get(cid, [])] if m])
+        values = attrs.get(pid, blank) if pid is not None else blank
+        row = [cid, name, label, *values, coder, paths[code_id], start, end]
+        row.extend((before, text[start:end], after, notes or None))
+        yield row
+
+
+def participant_rows(s: Session, attributes: Sequence[str]) -> list[list[Any]]:
+    attrs = attribute_rows(s, attributes)
+    docs: dict[int, list[str]] = {}
+    for pid, name in s.execute(
+        select(Document.participant_id, Document.name).order_by(Document.name)
+    ):
+        if pid is not None:
+            docs.setdefault(pid, []).append(name)
+    rows = s.execute(select(Participant.id, Participant.label).order_by(Participant.label))
+    blank = [None] * len(attributes)
+    return [[label, "; ".join(docs.get(pid, [])), *attrs.get(pid, blank)] for pid, label in rows]
+
+
+def share_values(s: Session) -> dict[int, float]:
+    return number_attribute(s, analysis.CASELOAD_ATTRIBUTE)
+
+
+def bins(values: Sequence[float], width: float = BIN_WIDTH) -> list[tuple[str, int, float, float]]:
+    """Histogram bins (label, count, from, to) of ``width`` points covering 0-100 and every
+    value; each bin holds from <= x < to, the last one also its upper edge."""
+    lo = min([0.0, *(math.floor(v / width) * width for v in values)])
+    hi = max([100.0, *(math.ceil(v / width) * width for v in values)])
+    n = max(1, round((hi - lo) / width))
+    counts = [0] * n
+    for v in values:
+        counts[min(n - 1, int((v - lo) // width))] += 1
+    edges = [(lo + i * width, lo + (i + 1) * width) for i in range(n)]
+    return [(f"{a:g}–{b:g}%", c, a, b) for (a, b), c in zip(edges, counts, strict=True)]
+
+
+# --- agreement, overview, and the tables in sheet order -----------------------------------
+
+SHEETS = {
+    "Overview": "this sheet: the project, the filters and how the numbers are defined",
+    "Code frequencies": "codings, documents, participants and words per code, overall and by "
+    "document, participant, coder and text attribute; 'With sub-codes' rows add descendants",
+    "Frequency chart": "bar chart of each code's own codings",
+    "Code by participant": "codings of each code (own codings) per participant",
+    "Co-occurrence": "pairs of codes whose codings by one coder overlap",
+    "Coded segments": "every coding with its participant's attributes, text, context and memo",
+    "Caseload shares": f"each participant's {analysis.CASELOAD_ATTRIBUTE} and attributes",
+    "Caseload summary": "statistics of the caseload share, overall and by text attribute "
+    "(SD: sample; quartiles: linear interpolation)",
+    "Caseload histogram": "participants per 10-point bin of the caseload share, with a chart",
+    "Agreement": "intercoder agreement per code and overall (as 'qualcode agreement' reports it)",
+    "Codebook": "each code's description, inclusion and exclusion criteria and example",
+}
+
+
+def agreement_table(project: Project, s: Session, sel: Selection) -> tuple[Table | None, str]:
+    """The per-code agreement report as a table, or None and why it is left out."""
+    if sel.coder is not None:
+        return None, "left out: the export is limited to one coder (--coder)"
+    coders = s.scalars(
+        select(Coder.name).where(Coder.id.in_(select(Coding.coder_id))).order_by(Coder.name)
+    ).all()
+    if len(coders) < 2:
+        return None, f"left out: needs two or more coders with codings (found {len(coders)})"
+    codes = None
+    if sel.paths:
+        paths = code_paths(s)
+        used = {paths[c] for c in s.scalars(select(Coding.code_id).distinct())}
+        codes = sorted(p for p in used if sel.keeps(p))
+        if not codes:
+            return None, "left out: nobody applied the chosen codes"
+    try:
+        report = agreement_report(project, codes=codes)
+    except QualcodeError as exc:
+        return None, f"left out: {exc}"
+    kappa = "Cohen's kappa" if report["kappa"] == "cohen_kappa" else "Fleiss' kappa"
+    who = list(report["coders"])
+    columns = cols("code|Code", f"units|Units ({report['unit']})|number")
+    columns += cols("percent_agreement|Agreement|fraction", f"{report['kappa']}|{kappa}|stat")
+    columns += cols(
+        "krippendorff_alpha|Krippendorff's alpha|stat", "alpha_low|Alpha, CI low|stat",
+        "alpha_high|Alpha, CI high|stat", "p_alpha_below_0_667|P(alpha < .667)|fraction",
+        "p_alpha_below_0_8|P(alpha < .800)|fraction", "verdict|Verdict",
+    )  # fmt: skip
+    columns += [Column(f"codings_{c}", f"Codings: {c}", "int") for c in who]
+    columns += cols("not_computable|Not computable because")
+
+    def row(name: str, r: dict[str, Any]) -> list[Any]:
+        q = r.get("alpha_q") or {}
+        reasons = "; ".join(f"{k}: {v}" for k, v in r["not_computable"].items())
+        return [
+            name, r["units"], r["percent_agreement"], r[report["kappa"]],
+            r["krippendorff_alpha"], r["alpha_low"], r["alpha_high"], q.get("0.667"),
+            q.get("0.8"), r["verdict"], *[r["usage"].get(c, 0) for c in who], reasons or None,
+        ]  # fmt: skip
+
+    rows = [row(r["code"], r) for r in report["codes"]]
+    rows.append(row("(all codes pooled)", report["overall"]))
+    note = (
+        f"by {report['unit']}, coders {', '.join(who)}, {report['documents']} documents, "
+        f"{report['bootstrap']['samples']} bootstrap samples (seed {report['bootstrap']['seed']})"
+    )
+    return Table("agreement", "Agreement", columns, rows, 1), note
+
+
+def overview_table(project: Project, s: Session, sel: Selection, agreement: str) -> Table:
+    def count(model: type[Any]) -> int:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+    setting = {k: v for k, v in s.execute(select(Setting.key, Setting.value))}
+    coders = s.scalars(select(Coder.name).order_by(Coder.name)).all()
+    shares = share_values(s)
+    path = project.path
+    rows: list[tuple[str, Any]] = [
+        ("Project", setting.get("project_name", "")),
+        ("Project file", path.name if path is not None else project.display_name),
+        ("Exported (UTC)", dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)),
+        ("qualcode version", qualcode_version()),
+        ("Documents", count(Document)),
+        ("Participants", count(Participant)),
+        ("Coders", ", ".join(coders)),
+        ("Codes", count(Code)),
+        ("Codings exported", count_codings(s, sel)),
+        ("Codebook", setting.get("codebook_name", "")),
+        ("Codebook version", setting.get("codebook_version", "")),
+        ("Filter: coder", sel.coder or "(all coders)"),
+        ("Filter: codes", "; ".join(sel.paths) + " (with sub-codes)" if sel.paths else "(all)"),
+        ("Caseload shares", f"{len(shares)} participants have {analysis.CASELOAD_ATTRIBUTE}"),
+        ("Co-occurrence", "pairs of codings of two codes, by one coder, that share a character"),
+        ("Words coded", "words in the union of each coder's spans per document, summed"),
+        ("% of participants", "participants with the code / participants in the group"),
+        ("Agreement", agreement),
+    ]
+    rows += [
+        (f"Sheet: {name}", text)
+        for name, text in SHEETS.items()
+        if name != "Agreement" or agreement.startswith("by ")
+    ]
+    columns = cols("item|Item", "value|Value")
+    return Table("overview", "Overview", columns, rows, 1)
+
+
+def qualcode_version() -> str:
+    try:
+        return metadata.version("qualcode")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def count_codings(s: Session, sel: Selection) -> int:
+    stmt = select(func.count(Coding.id)).join(Coder, Coding.coder_id == Coder.id)
+    if sel.coder is not None:
+        stmt = stmt.where(Coder.name == sel.coder)
+    if sel.paths:
+        stmt = stmt.where(Coding.code_id.in_([c for c, p in code_paths(s).items() if sel.keeps(p)]))
+    return int(s.scalar(stmt) or 0)
+
+
+def export_tables(
+    project: Project, filters: ExportFilters, notes: dict[str, str] | None = None
+) -> Iterator[Table]:
+    """Every table in sheet order (``notes`` gets ``agreement``: how it was computed or why it
+    was left out). Write each table's rows before asking for the next one: the coded segments
+    stream from the open session."""
+    with project.session() as s:
+        sel = resolve(s, filters)
+        agreement, note = agreement_table(project, s, sel)
+        if notes is not None:
+            notes["agreement"] = note
+        yield overview_table(project, s, sel, note)
+        frequencies = frequencies_frame(s, sel)
+        yield frequencies_table(frequencies)
+        yield frequency_chart_table(frequencies)
+        yield matrix_table(s, sel)
+        yield cooccurrence_table(s, sel)
+        yield segments_table(s, sel)
+        yield caseload_table(s)
+        yield caseload_summary_table(s)
+        yield histogram_table(s)
+        if agreement is not None:
+            yield agreement
+        yield codebook_table(s)

@@ -1,0 +1,212 @@
+"""Export to REFI-QDA and import into a new project: the same documents, codes, coders,
+codings (at the same offsets), memos, participants and groups. The files validate against the
+standard's schemas, and exporting twice gives the same GUIDs."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import xmlschema
+from sqlalchemy import select
+
+from qualcode.coding import add_coding, add_memo, code_paths
+from qualcode.demo import build_demo
+from qualcode.ingest import import_files
+from qualcode.interop.qdc import export_qdc, load_qdc
+from qualcode.interop.refi.qdpx_export import export_qdpx
+from qualcode.interop.refi.qdpx_import import import_qdpx
+from qualcode.store import Project, open_project
+from qualcode.store.models import (
+    AttributeValue,
+    Code,
+    Coder,
+    Coding,
+    Document,
+    Group,
+    GroupMember,
+    Memo,
+)
+
+XSD = (Path(__file__).resolve().parents[2] / ".." / "shared" / "interop" / "xsd").resolve()
+EMOJI_TEXT = (
+    "Interviewer: How is the lab? 😀\r\n\r\n"
+    "P99: It is 👍🏽 slow, 🎉 really slow. Eleven months 🧑‍⚖️ on phones.\r\n"
+)
+
+
+def schema(name: str) -> xmlschema.XMLSchema:
+    if not XSD.is_dir():
+        pytest.skip(f"REFI-QDA schemas not found at {XSD} (../shared is absent)")
+    return xmlschema.XMLSchema(str(XSD / name))
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """The demo project, plus codings (two coders, an emoji document), memos and groups."""
+    folder = tmp_path_factory.mktemp("source")
+    project = open_project(folder / "demo.db", create=True)
+    build_demo(project)
+    (folder / "P99.txt").write_bytes(EMOJI_TEXT.encode("utf-8-sig"))
+    import_files(project, [folder / "P99.txt"], actor="test")
+    with project.write() as s:
+        doc = s.scalars(select(Document).where(Document.name == "P99.txt")).one()
+        for coder, word in (("ana", "slow"), ("ben", "slow"), ("ana", "Eleven months")):
+            start = doc.text.index(word)
+            add_coding(
+                s, document=doc, code="Caseload", coder=coder, start=start, end=start + len(word)
+            )
+        start = doc.text.index("👍🏽")
+        coding = add_coding(
+            s, document=doc, code="Caseload", coder="ben", start=start, end=start + 2, memo="why?"
+        )
+        add_memo(s, body="About the whole study.", coder="ana", title="Plan")
+        add_memo(s, body="Emoji everywhere.", coder="ana", target="document", ref="P99.txt")
+        add_memo(s, body="Broad code.", coder="ben", target="code", ref="Caseload")
+        add_memo(s, body="On one coding.", coder="ben", target="coding", ref=coding.id)
+        codes = s.scalars(select(Code).where(Code.parent_id.is_(None))).all()[:3]
+        group = Group(kind="code", name="Main families", description="The big three", guid="g-1")
+        s.add(group)
+        s.flush()
+        s.add_all(GroupMember(group_id=group.id, code_id=c.id) for c in codes)
+        docs = Group(kind="document", name="Emoji", guid="9f1c1e1e-0000-4000-8000-000000000001")
+        s.add(docs)
+        s.flush()
+        s.add(GroupMember(group_id=docs.id, document_id=doc.id))
+    yield project
+    project.dispose()
+
+
+def snapshot(project: Project) -> dict[str, object]:
+    """Everything a round trip must keep, by names rather than ids."""
+    with project.session() as s:
+        paths = code_paths(s)
+        docs = {d.id: d for d in s.scalars(select(Document)).all()}
+        coders = dict(s.execute(select(Coder.id, Coder.name)).all())
+        codes = {
+            paths[c.id]: (c.guid, c.colour, c.description, c.inclusion, c.exclusion, c.example)
+            for c in s.scalars(select(Code)).all()
+        }
+        codings = {
+            c.id: (docs[c.document_id].name, paths[c.code_id], coders[c.coder_id], c.start, c.end)
+            for c in s.scalars(select(Coding)).all()
+        }
+        memo_of = {c.id: c.memo for c in s.scalars(select(Coding)).all()}
+        memos = set()
+        for m in s.scalars(select(Memo)).all():
+            about = (
+                docs[m.document_id].name
+                if m.document_id
+                else paths[m.code_id]
+                if m.code_id
+                else codings[m.coding_id]
+                if m.coding_id
+                else None
+            )
+            memos.add((m.title, m.body, m.target, about, coders.get(m.coder_id or 0)))
+        values = {
+            (v.participant.label, v.attribute.name, v.attribute.kind, v.value)
+            for v in s.scalars(select(AttributeValue)).all()
+        }
+        groups = {
+            (g.kind, g.name, g.description): sorted(
+                paths[m.code_id] if m.code_id else docs[m.document_id or 0].name for m in g.members
+            )
+            for g in s.scalars(select(Group)).all()
+        }
+        return {
+            "documents": {d.name: (d.text, d.sha256) for d in docs.values()},
+            "participants": {
+                d.name: d.participant.label if d.participant else None for d in docs.values()
+            },
+            "codes": codes,
+            "coders": set(coders.values()),
+            "codings": {(*key, memo_of[cid]) for cid, key in codings.items()},
+            "memos": memos,
+            "values": values,
+            "groups": groups,
+        }
+
+
+@pytest.mark.parametrize("positions", ["standard", "nvivo"])
+def test_round_trip_keeps_everything(source: Project, tmp_path: Path, positions: str) -> None:
+    out = tmp_path / "out.qdpx"
+    report = export_qdpx(source, out, positions=positions)
+    with zipfile.ZipFile(out) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+        names = zf.namelist()
+    schema("Project.xsd").validate(qde)
+    before = snapshot(source)
+    assert report.documents == 25 and report.codings == len(before["codings"])  # type: ignore[arg-type]
+    assert all(re.fullmatch(r"sources/[0-9a-f-]{36}\.txt", n) for n in names if n != "project.qde")
+    target = open_project(tmp_path / "new.db", create=True)
+    result = import_qdpx(target, out, actor="test")
+    assert not result.not_imported
+    assert snapshot(target) == before
+    target.dispose()
+
+
+def test_round_trip_on_each_backend(source: Project, tmp_path: Path, any_project: Project) -> None:
+    out = tmp_path / "out.qdpx"
+    export_qdpx(source, out)
+    import_qdpx(any_project, out, actor="test")
+    assert snapshot(any_project) == snapshot(source)
+
+
+def test_positions_are_code_points_by_default_and_utf16_for_nvivo(
+    source: Project, tmp_path: Path
+) -> None:
+    with source.session() as s:
+        doc = s.scalars(select(Document).where(Document.name == "P99.txt")).one()
+        start = doc.text.index("Eleven months")
+        text = doc.text
+    for positions, expected in (
+        ("standard", start),
+        ("nvivo", len(text[:start].replace("\n", "\r\n").encode("utf-16-le")) // 2),
+    ):
+        out = tmp_path / f"{positions}.qdpx"
+        export_qdpx(source, out, positions=positions)
+        qde = zipfile.ZipFile(out).read("project.qde").decode("utf-8")
+        assert f'name="Eleven months" startPosition="{expected}"' in qde
+    assert expected != start  # the emoji and CRLF make the two countings differ here
+
+
+def test_exporting_twice_gives_the_same_guids(source: Project, tmp_path: Path) -> None:
+    def guids(path: Path) -> list[str]:
+        export_qdpx(source, path)
+        qde = zipfile.ZipFile(path).read("project.qde").decode("utf-8")
+        return re.findall(r'guid="([^"]+)"', qde)
+
+    first, second = guids(tmp_path / "a.qdpx"), guids(tmp_path / "b.qdpx")
+    assert first == second
+    assert len(set(first)) == len(first)
+    with source.session() as s:
+        assert set(s.scalars(select(Code.guid)).all()) <= set(first)
+
+
+def test_qdc_round_trip(source: Project, tmp_path: Path) -> None:
+    out = tmp_path / "book.qdc"
+    result = export_qdc(source, out)
+    schema("Codebook.xsd").validate(str(out))
+    book = load_qdc(out)
+    with source.session() as s:
+        paths = code_paths(s)
+        codes = {paths[c.id]: c for c in s.scalars(select(Code)).all()}
+    assert result["codes"] == len(codes) and result["sets"] == 1
+    read = {path: spec for path, spec, _parent in book.walk()}
+    assert set(read) == set(codes)
+    for path, spec in read.items():
+        code = codes[path]
+        assert (spec.guid, spec.colour, spec.description) == (
+            code.guid,
+            code.colour,
+            code.description,
+        )
+        assert (spec.inclusion, spec.exclusion, spec.example) == (
+            code.inclusion,
+            code.exclusion,
+            code.example,
+        )
