@@ -1,0 +1,238 @@
+"""The qualcode terminal workbench: the App, its screens and the command palette.
+
+``create_app(project, coder)`` builds the app (tests hand it a temporary project);
+``run_app(project, coder)`` runs it. The coder comes from ``--coder``, else from the project's
+``tui.coder`` setting, else the app asks once and remembers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from sqlalchemy.exc import SQLAlchemyError
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+from textual.screen import Screen
+
+from qualcode.coding.queries import coder_names, get_setting, set_setting
+from qualcode.store.db import Project
+from qualcode.tui.context import AppContext
+from qualcode.tui.keys import ALL_GROUPS, GLOBAL, SCREENS, Key, KeyGroup, ScreenEntry
+from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument
+from qualcode.tui.screens.coder_prompt import CoderPrompt
+from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.screens.help import HelpScreen
+from qualcode.tui.screens.project import ProjectScreen
+
+CODER_SETTING = "tui.coder"
+SCREENS_BY_NAME = {entry.name: entry for entry in SCREENS}
+
+
+@runtime_checkable
+class Refreshable(Protocol):
+    def refresh_data(self) -> None: ...
+
+
+def screen_class(entry: ScreenEntry) -> type[Screen[Any]] | None:
+    """The screen class an entry names, or None when its module is not there (yet)."""
+    module_name, _, class_name = entry.target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+    cls = getattr(module, class_name, None)
+    return cls if isinstance(cls, type) and issubclass(cls, Screen) else None
+
+
+def screen_available(entry: ScreenEntry) -> bool:
+    module_name = entry.target.partition(":")[0]
+    return importlib.util.find_spec(module_name) is not None
+
+
+def screen_groups(screen: Screen[Any]) -> list[KeyGroup]:
+    """The key groups a screen declares (``KEY_GROUPS``), or one made from its bindings."""
+    declared = getattr(screen, "KEY_GROUPS", None)
+    if declared:
+        return list(declared)
+    keys = tuple(
+        Key(b.id or b.action, b.key, b.action, b.description, help=b.tooltip)
+        for b in Binding.make_bindings(type(screen).BINDINGS)
+        if b.description and not b.system
+    )
+    title = getattr(screen, "TITLE", None) or type(screen).__name__
+    return [KeyGroup(str(title), keys)] if keys else []
+
+
+class QualcodeCommands(Provider):
+    """Every action of the key map for the active screen, the screens, and the codes."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        app = self.app
+        screen = self.screen
+        groups: list[KeyGroup] = [GLOBAL, *screen_groups(screen)]
+        for group in groups:
+            for key in group.keys:
+                if not key.palette or key.action == "command_palette":
+                    continue
+                if key.action.startswith("open_screen("):
+                    name = key.action.split("'")[1]
+                    if not screen_available(SCREENS_BY_NAME[name]):
+                        continue
+                target = app if group.scope == "app" else screen
+                yield key.long, key.display, partial(target.run_action, key.action)
+        extra = getattr(screen, "palette_commands", None)
+        if callable(extra):
+            yield from extra()
+
+    async def discover(self) -> Hits:
+        for title, help_text, run in self._commands():
+            yield DiscoveryHit(title, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, run in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, help=help_text)
+
+
+class QualcodeApp(App[None], inherit_bindings=False):
+    """The workbench. Screens get an AppContext (project, coder, undo history)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qualcode"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *GLOBAL.bindings(),
+        # Textual's reminder that ctrl+c does not quit (ctrl+q does)
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help-quit"),
+    ]
+    COMMANDS = App.COMMANDS | {QualcodeCommands}
+
+    class CoderResolved(Message):
+        def __init__(self, project_name: str, remembered: str | None, known: list[str]) -> None:
+            super().__init__()
+            self.project_name = project_name
+            self.remembered = remembered
+            self.known = known
+
+    def __init__(self, project: Project, coder: str | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.requested_coder = coder.strip() if coder else None
+        self.ctx: AppContext | None = None
+
+    # -- start: who is coding ----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._resolve_coder()
+
+    @work(thread=True, group="startup")
+    def _resolve_coder(self) -> None:
+        with self.project.session() as s:
+            name = get_setting(s, "project_name") or "qualcode project"
+            remembered = get_setting(s, CODER_SETTING)
+            known = coder_names(s)
+        self.post_message(self.CoderResolved(name, remembered, known))
+
+    @on(CoderResolved)
+    def _coder_resolved(self, message: CoderResolved) -> None:
+        self.title = message.project_name
+        coder = self.requested_coder or message.remembered
+        if coder:
+            self.start(coder)
+        else:
+            self.push_screen(CoderPrompt(message.known), self.start)
+
+    def start(self, coder: str | None) -> None:
+        """Open the project screen as ``coder`` (remembered for the project)."""
+        if not coder:
+            self.push_screen(CoderPrompt(), self.start)
+            return
+        self.ctx = AppContext.create(self.project, coder)
+        where = self.project.path.name if self.project.path else self.project.display_name
+        self.sub_title = f"coder: {coder} · {where}"
+        self._remember(coder)
+        self.push_screen(ProjectScreen(self.ctx))
+
+    @work(thread=True, group="startup")
+    def _remember(self, coder: str) -> None:
+        try:
+            with self.project.write() as s:
+                set_setting(s, CODER_SETTING, coder)
+        except SQLAlchemyError:
+            self.call_from_thread(self.notify, "could not remember the coder", severity="warning")
+
+    # -- screens -----------------------------------------------------------------------------------
+    def on_open_document(self, message: OpenDocument) -> None:
+        if self.ctx is None:
+            return
+        coding = next((s for s in self.screen_stack if isinstance(s, CodingScreen)), None)
+        if coding is not None:
+            while self.screen is not coding:
+                self.pop_screen()
+            coding.open_document(message.document_id, message.start, message.end)
+            return
+        self.push_screen(CodingScreen(self.ctx, message.document_id, message.start, message.end))
+
+    def action_open_screen(self, name: str) -> None:
+        if self.ctx is None:
+            return
+        entry = SCREENS_BY_NAME[name]
+        try:
+            cls = screen_class(entry)
+        except Exception as exc:  # a broken screen module must not take the app down
+            self.notify(f"{entry.title} cannot open: {exc}", severity="error")
+            return
+        if cls is None:
+            self.notify(f"{entry.title} is not available yet", severity="warning")
+            return
+        for screen in self.screen_stack:
+            if type(screen) is cls:
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        factory: Callable[[AppContext], Screen[Any]] = cls
+        self.push_screen(factory(self.ctx))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        first = screen_groups(self.screen)
+        groups = [*first, *(g for g in ALL_GROUPS if g not in first)]
+        codes = getattr(self.screen, "code_order", [])
+        self.push_screen(HelpScreen(groups, codes))
+
+    def action_refresh(self) -> None:
+        screen = self.screen
+        if isinstance(screen, Refreshable):
+            screen.refresh_data()
+            self.notify("refreshed from the project", timeout=2)
+
+    # -- changes made on one screen reach the others ---------------------------------------------
+    def on_codings_changed(self, message: CodingsChanged) -> None:
+        self._refresh_others()
+
+    def on_codebook_changed(self, message: CodebookChanged) -> None:
+        self._refresh_others()
+
+    def _refresh_others(self) -> None:
+        for screen in self.screen_stack:
+            if screen is not self.screen and isinstance(screen, Refreshable):
+                screen.refresh_data()
+
+
+def create_app(project: Project, coder: str | None = None) -> QualcodeApp:
+    """The app on an open project; ``coder`` None asks (or uses the remembered coder)."""
+    return QualcodeApp(project, coder)
+
+
+def run_app(project: Project, coder: str | None = None) -> None:
+    create_app(project, coder).run()

@@ -1,0 +1,602 @@
+"""The coding screen: one transcript, the codebook and the codings, keyboard first.
+
+State lives here; the widgets are told what to show (attributes down) and report what the user
+does (messages up). The document loads in a worker thread; every change goes through the
+:class:`CodingWriter`, which commits it and posts the document's codings back, so the screen
+only ever shows what is stored.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from sqlalchemy.exc import SQLAlchemyError
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static, TextArea, Tree
+
+from qualcode.coding.queries import (
+    CodeEntry,
+    CodingInfo,
+    DocumentData,
+    codebook_entries,
+    coder_names,
+    document_codings,
+    load_document,
+    resized_span,
+    trim_span,
+    turn_body_start,
+)
+from qualcode.errors import QualcodeError
+from qualcode.tui.context import AppContext
+from qualcode.tui.keys import CODING, TRANSCRIPT
+from qualcode.tui.messages import CodingsChanged
+from qualcode.tui.screens.code_picker import CodePicker
+from qualcode.tui.screens.memo import MemoScreen
+from qualcode.tui.widgets.codebook_tree import CodebookTree
+from qualcode.tui.widgets.coding_writer import CodingWriter, Job, JobResult, first_line
+from qualcode.tui.widgets.codings_panel import CodingsPanel
+from qualcode.tui.widgets.navigation import Turn
+from qualcode.tui.widgets.transcript import TranscriptView
+
+DOC_LIST_DELAY = 0.15
+SELECT_FIRST = "select text first: s sentence, t turn, shift+arrows or the mouse"
+
+
+class CodingScreen(Screen[None]):
+    """Code one document. ``start``/``end`` select a span when the document opens."""
+
+    BINDINGS = CODING.bindings()
+    KEY_GROUPS = (CODING, TRANSCRIPT)
+
+    class Loaded(Message):
+        def __init__(
+            self,
+            data: DocumentData,
+            codings: list[CodingInfo],
+            codes: list[CodeEntry],
+            coders: list[str],
+            span: tuple[int, int] | None,
+        ) -> None:
+            super().__init__()
+            self.data = data
+            self.codings = codings
+            self.codes = codes
+            self.coders = coders
+            self.span = span
+
+    def __init__(
+        self, ctx: AppContext, document_id: int, start: int | None = None, end: int | None = None
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.document_id = document_id
+        self._open_span = (start, end) if start is not None and end is not None else None
+        self.doc: DocumentData | None = None
+        self.codings: dict[int, CodingInfo] = {}
+        self.codes: dict[int, CodeEntry] = {}
+        self.code_order: list[CodeEntry] = []
+        self.by_key: dict[str, int] = {}
+        self.coders: list[str] = []
+        self.view_coder: str | None = ctx.coder  # None: all coders
+        self.selected_code_id: int | None = None
+        self.focus_coding_id: int | None = None
+        self.last_code_id: int | None = None
+        self.search_query = ""
+        self.loaded = False
+        self.note = ""
+        self.writes_done = 0
+        self._visible: list[CodingInfo] = []
+        self._at_cursor: tuple[int, ...] = ()
+        self._doc_list_timer: Timer | None = None
+        self._stale = False
+
+    # -- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="coding-body"):
+            yield CodebookTree(id="codebook")
+            with Vertical(id="text-column"):
+                yield TranscriptView(id="transcript")
+                yield Input(placeholder="search the text, Enter finds the next match", id="search")
+            yield CodingsPanel(id="codings-panel")
+        yield Static("", id="status")
+        yield Footer()
+        yield CodingWriter(self.ctx.project, id="writer")
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one("#transcript", TranscriptView)
+
+    @property
+    def code_tree(self) -> CodebookTree:
+        return self.query_one("#codebook", CodebookTree)
+
+    @property
+    def panel(self) -> CodingsPanel:
+        return self.query_one("#codings-panel", CodingsPanel)
+
+    def on_mount(self) -> None:
+        self._load(self.document_id, self._open_span)
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh_data()
+
+    # -- loading ---------------------------------------------------------------------------------
+    def open_document(self, document_id: int, start: int | None, end: int | None) -> None:
+        """Show another document (or select a span in this one)."""
+        span = (start, end) if start is not None and end is not None else None
+        if document_id == self.document_id and self.loaded:
+            if span is not None:
+                self.view.select_span(*span)
+            return
+        self.document_id = document_id
+        self.loaded = False
+        self._load(document_id, span)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self, document_id: int, span: tuple[int, int] | None) -> None:
+        try:
+            with self.ctx.project.session() as s:
+                data = load_document(s, document_id)
+                codings = document_codings(s, document_id)
+                codes = codebook_entries(s)
+                coders = coder_names(s)
+        except (QualcodeError, SQLAlchemyError) as exc:
+            self.post_message(CodingWriter.Failed(first_line(exc)))
+            return
+        self.post_message(self.Loaded(data, codings, codes, coders, span))
+
+    def on_coding_screen_loaded(self, message: Loaded) -> None:
+        data = message.data
+        if data.id != self.document_id:
+            return
+        self.doc = data
+        self._set_codebook(message.codes)
+        self.coders = message.coders
+        self.codings = {c.id: c for c in message.codings}
+        self._visible = self._compute_visible()
+        turns = [
+            Turn(t.start, turn_body_start(data.text, t.start, t.end, t.speaker), t.end, t.speaker)
+            for t in data.turns
+        ]
+        view = self.view
+        view.show_text(
+            data.text,
+            codings=self._intervals(),
+            colours={c.id: c.colour for c in message.codes},
+            sentences=[(s.start, s.end) for s in data.sentences],
+            turns=turns,
+        )
+        self.code_tree.set_codes(message.codes, self._counts())
+        self.loaded = True
+        if message.span is not None:
+            view.select_span(*message.span)
+        view.focus()
+        self._show_cursor_codings(force=True)
+        self._fill_doc_list()
+        self._update_status()
+
+    def refresh_data(self) -> None:
+        """Re-read codings, codebook and coders (another instance may have written); when
+        another screen is in front, do it when this one shows again."""
+        if not self.is_current:
+            self._stale = True
+        elif self.loaded:
+            self._submit(lambda: ("refreshed", None), full=True)
+
+    # -- changes -----------------------------------------------------------------------------------
+    def _submit(self, job: Job, *, full: bool = False) -> None:
+        self.query_one("#writer", CodingWriter).submit(job, self.document_id, full=full)
+
+    def on_coding_writer_done(self, message: CodingWriter.Done) -> None:
+        self.writes_done += 1
+        if message.document_id != self.document_id or not self.loaded:
+            return
+        if message.codes is not None:
+            self._set_codebook(message.codes)
+            self.view.set_colours({c.id: c.colour for c in message.codes})
+            self.code_tree.set_codes(message.codes, {})
+        if message.coders is not None:
+            self.coders = message.coders
+        before = self.codings
+        self.codings = {c.id: c for c in message.codings}
+        if message.focus_id is not None:
+            self.focus_coding_id = message.focus_id
+        self._show_codings()
+        if message.note:
+            self.note = message.note
+        self._update_status()
+        if before != self.codings:
+            self.post_message(CodingsChanged(frozenset({self.document_id})))
+
+    def on_coding_writer_failed(self, message: CodingWriter.Failed) -> None:
+        self.notify(message.error, severity="error", timeout=6)
+
+    # -- what is visible -------------------------------------------------------------------------
+    def _set_codebook(self, codes: list[CodeEntry]) -> None:
+        self.code_order = codes
+        self.codes = {c.id: c for c in codes}
+        self.by_key = {c.shortcut: c.id for c in codes if c.shortcut}
+
+    def _compute_visible(self) -> list[CodingInfo]:
+        who = self.view_coder
+        return sorted(
+            (c for c in self.codings.values() if who is None or c.coder == who),
+            key=lambda c: (c.start, c.end, c.id),
+        )
+
+    def _intervals(self) -> dict[int, tuple[int, int, int]]:
+        return {c.id: (c.start, c.end, c.code_id) for c in self._visible}
+
+    def _counts(self) -> Counter[int]:
+        return Counter(c.code_id for c in self._visible)
+
+    def _show_codings(self) -> None:
+        """After the codings or the coder view changed: text, tree counts, side panel."""
+        self._visible = self._compute_visible()
+        self.view.set_codings(self._intervals())
+        self.code_tree.set_counts(self._counts())
+        self._show_cursor_codings(force=True)
+        self._schedule_doc_list()
+
+    # -- the cursor ------------------------------------------------------------------------------
+    @on(TextArea.SelectionChanged, "#transcript")
+    def _selection_changed(self) -> None:
+        if self.loaded:
+            self._show_cursor_codings()
+            self._update_status()
+
+    def codings_here(self) -> list[CodingInfo]:
+        """Visible codings at the cursor or overlapping the selection: mine first, then the
+        shortest, then the newest."""
+        here = self.view.cursor_offset
+        lo, hi = self.view.selected_span or (here, here)
+        me = self.ctx.coder
+        found = [
+            c for c in self._visible if c.start <= here < c.end or (c.start < hi and c.end > lo)
+        ]
+        found.sort(key=lambda c: (c.coder != me, c.end - c.start, -c.id))
+        return found
+
+    def _show_cursor_codings(self, *, force: bool = False) -> None:
+        here = self.codings_here()
+        ids = tuple(c.id for c in here)
+        if self.focus_coding_id not in ids:
+            self.focus_coding_id = ids[0] if ids else None
+        if ids == self._at_cursor and not force:
+            return
+        self._at_cursor = ids
+        assert self.doc is not None
+        self.panel.show_at_cursor(
+            here,
+            self.codes,
+            self.doc.text,
+            focus_id=self.focus_coding_id,
+            show_coder=self.view_coder is None,
+        )
+
+    def _schedule_doc_list(self) -> None:
+        if self._doc_list_timer is not None:
+            self._doc_list_timer.stop()
+        self._doc_list_timer = self.set_timer(DOC_LIST_DELAY, self._fill_doc_list)
+
+    def _fill_doc_list(self) -> None:
+        if self.doc is not None:
+            self.panel.show_document(
+                self._visible, self.codes, self.doc.text, show_coder=self.view_coder is None
+            )
+
+    @on(CodingsPanel.Focused)
+    def _panel_focused(self, message: CodingsPanel.Focused) -> None:
+        if message.coding_id in self._at_cursor:
+            self.focus_coding_id = message.coding_id
+
+    @on(CodingsPanel.Jump)
+    def _panel_jump(self, message: CodingsPanel.Jump) -> None:
+        coding = self.codings.get(message.coding_id)
+        if coding is not None:
+            self._go_to(coding)
+
+    def _go_to(self, coding: CodingInfo) -> None:
+        self.focus_coding_id = coding.id
+        self.view.move_to(coding.start)
+        self.view.scroll_to_offset(coding.start)
+        self.view.focus()
+
+    @on(Tree.NodeHighlighted, "#codebook")
+    def _code_highlighted(self, event: Tree.NodeHighlighted[int]) -> None:
+        self.selected_code_id = event.node.data
+
+    @on(Tree.NodeSelected, "#codebook")
+    def _code_chosen(self, event: Tree.NodeSelected[int]) -> None:
+        if event.node.data is not None and self.view.selected_span is not None:
+            self._apply(event.node.data)
+
+    def _update_status(self) -> None:
+        if self.doc is None:
+            return
+        view = self.view
+        if self.view_coder is None:
+            who = "all coders"
+        elif self.view_coder == self.ctx.coder:
+            who = f"mine ({self.ctx.coder})"
+        else:
+            who = f"{self.view_coder}'s"
+        speaker = view.nav.speaker
+        parts = [
+            self.doc.name,
+            f"participant {self.doc.participant}" if self.doc.participant else "",
+            f"showing {who}",
+            f"speaker {speaker}" if speaker else "",
+            f"at {view.cursor_offset}",
+        ]
+        span = view.selected_span
+        if span is not None:
+            parts.append(f"selected {span[0]}-{span[1]} ({span[1] - span[0]} chars)")
+        if self.note:
+            parts.append(self.note)
+        self.query_one("#status", Static).update(" · ".join(p for p in parts if p))
+
+    # -- coding ----------------------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        char = event.character
+        if not char or char not in self.by_key or isinstance(self.focused, Input):
+            return
+        event.stop()
+        event.prevent_default()
+        self._apply(self.by_key[char])
+
+    def _apply(self, code_id: int) -> None:
+        if self.doc is None:
+            return
+        span = self.view.selected_span
+        if span is None:
+            self.notify(SELECT_FIRST)
+            return
+        trimmed = trim_span(self.doc.text, *span)
+        code = self.codes.get(code_id)
+        if trimmed is None or code is None:
+            self.notify("the selection is only white space", severity="warning")
+            return
+        self.last_code_id = code_id
+        doc_id, history = self.doc.id, self.ctx.history
+        start, end = trimmed
+        hidden = " (yours are hidden: v)" if self.view_coder not in (None, self.ctx.coder) else ""
+
+        def job() -> JobResult:
+            ids = history.add(doc_id, code_id, start, end)
+            return (f"coded {code.path}{hidden}", ids[0]) if ids else ("already coded", None)
+
+        self._submit(job)
+
+    def action_pick_code(self) -> None:
+        if not self.code_order:
+            self.notify("the codebook is empty", severity="warning")
+            return
+        if self.view.selected_span is None:
+            self.notify(SELECT_FIRST)
+            return
+
+        def chosen(code_id: int | None) -> None:
+            if code_id is not None:
+                self._apply(code_id)
+
+        self.app.push_screen(CodePicker(self.code_order), chosen)
+
+    def action_apply_last(self) -> None:
+        if self.last_code_id is None:
+            self.notify("no code used yet in this session")
+        else:
+            self._apply(self.last_code_id)
+
+    def _target(self) -> CodingInfo | None:
+        """My coding at the cursor (the one highlighted in the side panel), or None with a hint."""
+        coding = self.codings.get(self.focus_coding_id) if self.focus_coding_id else None
+        if coding is None:
+            self.notify("no coding at the cursor")
+            return None
+        if coding.coder != self.ctx.coder:
+            self.notify(f"that coding is {coding.coder}'s; you can change only your own")
+            return None
+        return coding
+
+    def action_remove_coding(self) -> None:
+        coding = self._target()
+        if coding is None:
+            return
+        history, path = self.ctx.history, self._path(coding.code_id)
+        self._submit(lambda: (f"removed {path}", None) if history.remove([coding.id]) else None)
+
+    def action_recode(self) -> None:
+        coding = self._target()
+        if coding is None:
+            return
+        history = self.ctx.history
+
+        def chosen(code_id: int | None) -> None:
+            if code_id is None or code_id == coding.code_id:
+                return
+            note = f"re-coded as {self._path(code_id)}"
+            self._submit(lambda: (note, history.replace(coding.id, code_id=code_id, label=note)))
+
+        self.app.push_screen(CodePicker(self.code_order, title="Re-code as"), chosen)
+
+    def action_resize(self, edge: str, step: int) -> None:
+        coding = self._target()
+        if coding is None or self.doc is None:
+            return
+        span = resized_span(self.doc.text, coding.start, coding.end, edge, step)
+        if span is None:
+            self.notify("cannot move that edge further")
+            return
+        history = self.ctx.history
+        verb = "extended" if (edge == "end") == (step > 0) else "shrank"
+        note = f"{verb} coding to {span[0]}-{span[1]}"
+        self._submit(
+            lambda: (note, history.replace(coding.id, start=span[0], end=span[1], label=verb))
+        )
+
+    def action_undo(self) -> None:
+        history = self.ctx.history
+
+        def job() -> JobResult:
+            label = history.undo()
+            return (f"undid {label}", None) if label else ("nothing to undo", None)
+
+        self._submit(job)
+
+    def action_redo(self) -> None:
+        history = self.ctx.history
+
+        def job() -> JobResult:
+            label = history.redo()
+            return (f"redid {label}", None) if label else ("nothing to redo", None)
+
+        self._submit(job)
+
+    def _path(self, code_id: int) -> str:
+        code = self.codes.get(code_id)
+        return code.path if code is not None else f"code {code_id}"
+
+    # -- selecting without the mouse ---------------------------------------------------------------
+    def action_select_sentence(self) -> None:
+        if self.loaded and not self.view.select_sentence():
+            self.notify("no (further) sentence here")
+
+    def action_select_turn(self) -> None:
+        if self.loaded and not self.view.select_turn():
+            self.notify("no speaker turn here")
+
+    def action_clear_selection(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_class("open"):
+            search.remove_class("open")
+            self.view.focus()
+            return
+        self.view.move_to(self.view.cursor_offset)
+        self.view.set_match(None)
+
+    # -- memos -----------------------------------------------------------------------------------
+    def action_memo(self) -> None:
+        coding = self.codings.get(self.focus_coding_id) if self.focus_coding_id else None
+        if coding is None or coding.coder != self.ctx.coder:
+            self.action_memo_document()
+            return
+        title = f"Memo on coding: {self._path(coding.code_id)} ({coding.start}-{coding.end})"
+        self._open_memo("coding", coding.id, title)
+
+    def action_memo_document(self) -> None:
+        if self.doc is not None:
+            self._open_memo("document", self.doc.id, f"Memo on document {self.doc.name}")
+
+    def action_memo_code(self) -> None:
+        code_id = self.selected_code_id
+        if code_id is None or code_id not in self.codes:
+            self.notify("highlight a code in the codebook first (ctrl+b)")
+            return
+        self._open_memo("code", code_id, f"Memo on code {self._path(code_id)}")
+
+    def _open_memo(self, target: str, target_id: int, title: str) -> None:
+        def closed(saved: bool | None) -> None:
+            if saved and target == "coding":
+                self._submit(lambda: ("memo saved", None))
+
+        self.app.push_screen(MemoScreen(self.ctx, target, target_id, title), closed)
+
+    # -- moving around ---------------------------------------------------------------------------
+    def action_jump(self, step: int) -> None:
+        """To the next (step 1) or previous (-1) coding of the highlighted code; wraps around."""
+        code_id = self.selected_code_id
+        nav = self.view.nav
+        candidates = [
+            c
+            for c in self._visible
+            if (code_id is None or c.code_id == code_id) and nav.allows(c.start)
+        ]
+        if not candidates:
+            what = self._path(code_id) if code_id is not None else "any code"
+            self.notify(f"no codings of {what} here")
+            return
+        here = self.view.cursor_offset
+        if step > 0:
+            target = next((c for c in candidates if c.start > here), candidates[0])
+        else:
+            target = next((c for c in reversed(candidates) if c.start < here), candidates[-1])
+        self._go_to(target)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("open")
+        search.value = self.search_query
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.search_query = event.value
+        event.input.remove_class("open")
+        self.view.focus()
+        self.action_search_next()
+
+    def action_search_next(self) -> None:
+        if not self.loaded or not self.search_query.strip():
+            self.notify("nothing to search for: press / and type")
+            return
+        found, wrapped = self.view.find_next(self.search_query)
+        if not found:
+            self.notify(f"{self.search_query!r} not found")
+        elif wrapped:
+            self.notify("search wrapped to the top")
+
+    def action_cycle_speaker(self) -> None:
+        if not self.loaded:
+            return
+        if not self.view.nav.speakers:
+            self.notify("this document has no speaker turns")
+            return
+        speaker = self.view.cycle_speaker()
+        self.note = f"speaker filter: {speaker or 'off'}"
+        self._update_status()
+
+    def action_cycle_view(self) -> None:
+        """My codings, then each other coder's, then all coders'."""
+        me = self.ctx.coder
+        order: list[str | None] = [me, *(c for c in self.coders if c != me), None]
+        current = order.index(self.view_coder) if self.view_coder in order else 0
+        self.view_coder = order[(current + 1) % len(order)]
+        self._show_codings()
+        self._fill_doc_list()
+        self.note = ""
+        self._update_status()
+
+    def action_focus_codebook(self) -> None:
+        self.code_tree.focus()
+
+    def action_focus_text(self) -> None:
+        self.view.focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    # -- for the command palette -------------------------------------------------------------------
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        """Extra commands: code the selection with any code."""
+        return [
+            (
+                f"Code selection as {code.path}" + (f" [{code.shortcut}]" if code.shortcut else ""),
+                "apply this code to the selected text",
+                _bind(self._apply, code.id),
+            )
+            for code in self.code_order
+        ]
+
+
+def _bind(func: Callable[[int], None], value: int) -> Callable[[], None]:
+    return lambda: func(value)

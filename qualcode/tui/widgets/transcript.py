@@ -1,0 +1,326 @@
+"""The transcript view: a read-only, soft-wrapped TextArea that paints codings in their codes'
+colours.
+
+Styling is per line: the codings' spans are swept once into per-line runs (see
+:mod:`qualcode.tui.widgets.line_spans`); a styled line is built the first time it is shown and
+kept until a change touches that line. Rendered strips are cached by what they depend on (the
+line's version, and the selection only when it touches the line), so moving the cursor or
+scrolling re-renders only the lines that changed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.strip import Strip
+from textual.widgets import TextArea
+from textual.widgets.text_area import Selection
+
+from qualcode.tui.keys import TRANSCRIPT
+from qualcode.tui.widgets.line_spans import (
+    HighlightMap,
+    Interval,
+    LineIndex,
+    Run,
+    displayable,
+    row_runs,
+)
+from qualcode.tui.widgets.navigation import TextNavigator, Turn, next_stop
+
+FALLBACK_COLOUR = Color.parse("#888888")
+SINGLE_MIX = 0.45
+OVERLAP_MIX = 0.75
+
+
+class TranscriptView(TextArea, inherit_bindings=False):
+    """Shows one document; its owner sets codings, colours, speaker labels and filters."""
+
+    BINDINGS = TRANSCRIPT.bindings()
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "transcript--speaker",
+        "transcript--overlap",
+        "transcript--match",
+        "transcript--dimmed",
+    }
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(
+            "",
+            read_only=True,
+            soft_wrap=True,
+            show_cursor=True,
+            highlight_cursor_line=False,
+            id=id,
+            classes=classes,
+        )
+        self.match_cursor_bracket = False
+        self.cursor_blink = False
+        self.index = LineIndex("")
+        self._display = ""
+        self._map = HighlightMap(self.index)
+        self._colours: dict[int, Color] = {}
+        self._labels: dict[int, list[Run]] = {}
+        self._dimmed: dict[int, list[Run]] = {}
+        self._match: tuple[int, int] | None = None
+        self.nav = TextNavigator()
+        self._styled: dict[int, Text] = {}
+        self._versions: dict[int, int] = {}
+        self._epoch = 0
+        self._strips: LRUCache[Hashable, Strip] = LRUCache(4096)
+        self._tag_styles: dict[tuple[int, ...], Style] = {}
+        #: ``get_line`` calls, styled lines built, strips rendered (for tests and benchmarks)
+        self.stats: Counter[str] = Counter()
+
+    # -- what the owner sets ---------------------------------------------------------------------
+    def show_text(
+        self,
+        text: str,
+        *,
+        codings: Mapping[int, Interval],
+        colours: Mapping[int, str],
+        sentences: Sequence[tuple[int, int]] = (),
+        turns: Sequence[Turn] = (),
+    ) -> None:
+        """Show a new document with its codings (id -> (start, end, code id))."""
+        self._display = displayable(text)
+        self.index = LineIndex(self._display)
+        self.nav = TextNavigator(text, sentences, turns)
+        self._map = HighlightMap(self.index)
+        self._map.reset(codings)
+        self._set_colours(colours)
+        labels = [(t.start, t.body, 0) for t in turns if t.speaker and t.body > t.start]
+        self._labels = row_runs(self.index, labels)
+        self._dimmed = {}
+        self._match = None
+        self._styled.clear()
+        self._versions.clear()
+        self._epoch += 1
+        self.load_text(self._display)
+
+    def set_codings(self, codings: Mapping[int, Interval]) -> set[int]:
+        """Show a new set of codings; only the lines whose runs changed are restyled."""
+        rows = self._map.update(codings)
+        self._invalidate(rows)
+        return rows
+
+    def set_colours(self, colours: Mapping[int, str]) -> None:
+        self._set_colours(colours)
+        self._invalidate_all()
+
+    def set_match(self, span: tuple[int, int] | None) -> None:
+        """Mark a search match."""
+        rows: set[int] = set()
+        for old_or_new in (self._match, span):
+            if old_or_new is not None:
+                rows.update(self.index.rows_between(*old_or_new))
+        self._match = span
+        self._invalidate(rows)
+
+    def cycle_speaker(self) -> str | None:
+        """Show the next speaker's turns only (others dimmed); returns that speaker."""
+        speaker = self.nav.cycle_speaker()
+        self._dimmed = row_runs(self.index, ((s, e, 0) for s, e in self.nav.dimmed()))
+        self._invalidate_all()
+        return speaker
+
+    @property
+    def codings(self) -> Mapping[int, Interval]:
+        return self._map.intervals
+
+    # -- offsets ---------------------------------------------------------------------------------
+    @property
+    def cursor_offset(self) -> int:
+        return self.index.offset(*self.selection.end)
+
+    @property
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as text offsets (start < end), or None when nothing is selected."""
+        a = self.index.offset(*self.selection.start)
+        b = self.index.offset(*self.selection.end)
+        if a == b:
+            return None
+        return (a, b) if a < b else (b, a)
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select ``[start, end)``, the cursor at its end, its start in view."""
+        self.selection = Selection(self.index.location(start), self.index.location(end))
+        self.scroll_to_offset(start)
+
+    def move_to(self, offset: int, *, select: bool = False) -> None:
+        location = self.index.location(offset)
+        if select:
+            self.selection = Selection(self.selection.start, location)
+        else:
+            self.selection = Selection.cursor(location)
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so that the line holding ``offset`` is in view."""
+        if not self.is_mounted or not self.size.height:
+            return
+        wrapped = self.wrapped_document.location_to_offset(self.index.location(offset))
+        top = self.scroll_offset.y
+        if not top <= wrapped.y < top + self.size.height:
+            self.scroll_to(y=max(0, wrapped.y - self.size.height // 3), animate=False)
+
+    # -- moves and selections by sentence and turn; search ----------------------------------------
+    def action_sentence(self, direction: int, select: bool = False) -> None:
+        """Move to the next or previous sentence start; selecting forward stops at ends."""
+        nav = self.nav
+        stops = nav.sentence_ends if select and direction > 0 else nav.sentence_starts
+        target = next_stop(stops, self.cursor_offset, direction)
+        if target is not None:
+            self.move_to(target, select=select)
+
+    def action_turn(self, direction: int) -> None:
+        target = next_stop(self.nav.turn_starts, self.cursor_offset, direction)
+        if target is not None:
+            self.move_to(target)
+            self.scroll_to_offset(target)
+
+    def action_document_edge(self, direction: int) -> None:
+        self.move_to(self.index.length if direction > 0 else 0)
+
+    def select_sentence(self) -> bool:
+        """Select the sentence at the cursor, or add the next one to the selection."""
+        span = self.nav.sentence_span(self.cursor_offset, self.selected_span)
+        if span is not None:
+            self.select_span(*span)
+        return span is not None
+
+    def select_turn(self) -> bool:
+        span = self.nav.turn_span(self.cursor_offset)
+        if span is not None:
+            self.select_span(*span)
+        return span is not None
+
+    def find_next(self, query: str) -> tuple[bool, bool]:
+        """Select the next match of ``query``; returns (found, wrapped)."""
+        selected = self.selected_span
+        after = selected[0] if selected is not None else self.cursor_offset - 1
+        span, wrapped = self.nav.find(query, after)
+        self.set_match(span)
+        if span is not None:
+            self.select_span(*span)
+        return span is not None, wrapped
+
+    # -- painting --------------------------------------------------------------------------------
+    def get_line(self, line_index: int) -> Text:
+        self.stats["get_line"] += 1
+        cached = self._styled.get(line_index)
+        if cached is None:
+            cached = self._build_line(line_index)
+            self._styled[line_index] = cached
+        return cached.copy()
+
+    def _build_line(self, row: int) -> Text:
+        self.stats["built"] += 1
+        if row >= self.index.rows:
+            return Text("", end="", no_wrap=True)
+        start, end = self.index.line_span(row)
+        text = Text(self._display[start:end], end="", no_wrap=True)
+        labels = self._labels.get(row)
+        if labels:
+            speaker = self.get_component_rich_style("transcript--speaker", partial=True)
+            for a, b, _ in labels:
+                text.stylize(speaker, a, b)
+        for a, b, tags in self._map.runs(row):
+            text.stylize(self._style_for(tags), a, b)
+        dimmed = self._dimmed.get(row)
+        if dimmed:
+            dim = self.get_component_rich_style("transcript--dimmed", partial=True)
+            for a, b, _ in dimmed:
+                text.stylize(dim, a, b)
+        if self._match is not None:
+            a, b = self._match
+            if a < end and b > start:
+                match = self.get_component_rich_style("transcript--match", partial=True)
+                text.stylize(match, max(a, start) - start, min(b, end) - start)
+        return text
+
+    def _style_for(self, tags: tuple[int, ...]) -> Style:
+        style = self._tag_styles.get(tags)
+        if style is not None:
+            return style
+        codes = list(dict.fromkeys(tags))
+        mix = self._colours.get(codes[0], FALLBACK_COLOUR)
+        for n, code in enumerate(codes[1:], start=2):
+            mix = mix.blend(self._colours.get(code, FALLBACK_COLOUR), 1 / n)
+        base = self.background_colors[1]
+        if len(tags) == 1:
+            bg = base.blend(mix, SINGLE_MIX)
+            style = Style(bgcolor=bg.rich_color, color=(bg + bg.get_contrast_text(0.9)).rich_color)
+        else:
+            bg = base.blend(mix, OVERLAP_MIX)
+            overlap = self.get_component_rich_style("transcript--overlap", partial=True)
+            colours = Style(bgcolor=bg.rich_color, color=(bg + bg.get_contrast_text(1)).rich_color)
+            style = colours + overlap
+        self._tag_styles[tags] = style
+        return style
+
+    def _set_colours(self, colours: Mapping[int, str]) -> None:
+        parsed: dict[int, Color] = {}
+        for code_id, colour in colours.items():
+            try:
+                parsed[code_id] = Color.parse(colour)
+            except Exception:
+                parsed[code_id] = FALLBACK_COLOUR
+        self._colours = parsed
+        self._tag_styles.clear()
+
+    def _invalidate(self, rows: Iterable[int]) -> None:
+        for row in rows:
+            self._styled.pop(row, None)
+            self._versions[row] = self._versions.get(row, 0) + 1
+        self.refresh()
+
+    def _invalidate_all(self) -> None:
+        self._styled.clear()
+        self._epoch += 1
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._tag_styles.clear()
+        self._invalidate_all()
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        """Render one screen row, reusing the strip when nothing it shows has changed.
+
+        TextArea's own cache puts the whole selection in the key when soft-wrapping, so every
+        cursor move re-renders every visible row; here the selection counts only for the rows
+        it touches.
+        """
+        scroll_x, scroll_y = self.scroll_offset
+        absolute_y = scroll_y + y
+        info = self.wrapped_document._offset_to_line_info  # no public accessor
+        if not self._display or absolute_y >= len(info):
+            return super().render_line(y)
+        row = info[absolute_y][0]
+        selection = self.selection
+        top, bottom = sorted((selection.start, selection.end))
+        touches = top[0] <= row <= bottom[0]
+        key = (
+            self.size,
+            scroll_x,
+            absolute_y,
+            row,
+            self._epoch,
+            self._versions.get(row, 0),
+            selection if touches else None,
+            self.has_focus,
+            self.theme,
+            self.show_cursor,
+        )
+        strip = self._strips.get(key)
+        if strip is None:
+            self.stats["rendered"] += 1
+            strip = self._render_line(y)
+            self._strips[key] = strip
+        return strip
