@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import subprocess
 import sys
 import tempfile
@@ -79,20 +78,6 @@ def measure(mode: str, folder: Path, n: int) -> dict[str, float]:
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import os
-
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
@@ -100,7 +85,7 @@ def main() -> None:
     sizes = [25, 50, 100] if args.quick else [250, 500, 1000]
     words = 2000 if args.quick else 8000
     sys.path.insert(0, str(HERE))
-    from corpus_gen import write_corpus
+    from corpus_gen import machine, write_corpus
 
     corpus = Path(tempfile.gettempdir()) / f"qualcode-bench-corpus-{words}"
     write_corpus(corpus, max(sizes), words)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import platform
 import random
 from pathlib import Path
 
@@ -122,3 +124,15 @@ def write_corpus(folder: Path, n: int, words: int = 8000) -> list[Path]:
             path.write_text(transcript(i, words), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
