@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -50,11 +50,20 @@ def main_callback(
         open_tui(ctx)
 
 
-def _register() -> None:
-    from qualcode.commands import command_modules
+_command: Any = None
 
-    for module in command_modules():
-        module.register(app)
+
+def _command_line() -> Any:
+    """The command group, built once per process: every module registered, typer's parsing
+    of the signatures done (tests call ``main`` many times in one process)."""
+    global _command
+    if _command is None:
+        from qualcode.commands import command_modules
+
+        for module in command_modules():
+            module.register(app)
+        _command = typer.main.get_command(app)
+    return _command
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
@@ -85,10 +94,10 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     from qualcode.errors import QualcodeError
 
-    _register()
+    command = _command_line()
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     try:
-        app(args=args, prog_name="qualcode", standalone_mode=True)
+        command.main(args=args, prog_name="qualcode", standalone_mode=True)
     except QualcodeError as exc:
         common.err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         raise SystemExit(2) from None
