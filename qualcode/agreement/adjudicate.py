@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualcode.agreement.project_report import CONSENSUS as CONSENSUS  # re-exported
 from qualcode.agreement.project_report import load_coding_data
 from qualcode.agreement.spans import (
     OverlapMeasure,
@@ -37,7 +38,6 @@ from qualcode.coding.codes import code_paths
 from qualcode.errors import QualcodeError
 from qualcode.store import Coder, Coding, Document, Memo, Project
 
-CONSENSUS = "consensus"
 MATCHING_UNITS = ("sentence", "turn", "paragraph", "character", "overlap")
 MARKER = "qualcode-adjudication:"
 CONTEXT_CHARS = 240

@@ -74,6 +74,9 @@ def make_estimate(
     )
 
 
+COHEN_METHOD = "Fleiss, Cohen & Everitt (1969) large-sample variance"
+
+
 def cohen_kappa_se_from_table(
     table: Any, weights: KappaWeights = None, *, ci: float = 0.95
 ) -> Estimate:
@@ -92,11 +95,7 @@ def cohen_kappa_se_from_table(
     var = (big - (kappa - chance * (1.0 - kappa)) ** 2) / scale
     null = (float((np.outer(rows, cols) * (w - spread) ** 2).sum()) - chance**2) / scale
     return make_estimate(
-        kappa,
-        math.sqrt(max(var, 0.0)),
-        ci,
-        "Fleiss, Cohen & Everitt (1969) large-sample variance",
-        se_null=math.sqrt(max(null, 0.0)),
+        kappa, math.sqrt(max(var, 0.0)), ci, COHEN_METHOD, se_null=math.sqrt(max(null, 0.0))
     )
 
 

@@ -9,6 +9,10 @@ document but not with a given code counts as "absent" for that code.
 
 Which codes. By default every code that a chosen coder applied in those documents; ``codes``
 names others explicitly (a code nobody used is reported with its statistics undefined).
+
+Which coders. By default every coder with codings except ``consensus``, which holds the
+settled version of disagreements (see adjudicate.py) rather than a coder's own; name it in
+``coders`` to compare a coder with the consensus.
 """
 
 from __future__ import annotations
@@ -27,9 +31,12 @@ from qualcode.coding import code_paths, find_code
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store import Coder, Coding, Document, Project, Segment
 
+CONSENSUS = "consensus"  # the coder that settled disagreements are written as
+
 
 def resolve_coders(s: Session, names: Sequence[str] | None) -> dict[str, int]:
-    """Coder name -> id: the named coders, or every coder with codings (at least two)."""
+    """Coder name -> id: the named coders, or every coder with codings but "consensus" (at
+    least two)."""
     if names:
         wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
         stmt = select(Coder.name, Coder.id).where(Coder.name.in_(wanted))
@@ -42,7 +49,7 @@ def resolve_coders(s: Session, names: Sequence[str] | None) -> dict[str, int]:
     else:
         stmt = (
             select(Coder.name, Coder.id)
-            .where(Coder.id.in_(select(Coding.coder_id)))
+            .where(Coder.id.in_(select(Coding.coder_id)), Coder.name != CONSENSUS)
             .order_by(Coder.name)
         )
         chosen = {name: cid for name, cid in s.execute(stmt)}

@@ -3,6 +3,16 @@
 Each function works in the caller's session (use one ``project.write()`` per edit, so an edit
 is one transaction), writes an audit entry, and raises QualcodeError with one clear line when
 the edit cannot be made. Codes are named by path, name, key (see ``find_code``) or id.
+
+Merging and deleting run while coders go on coding. Codings belong to their code with
+``ON DELETE CASCADE``, so a coding committed between reading a code's codings and deleting the
+code would be deleted with it. :func:`lock_codes` prevents that: merge and delete first lock the
+codes' rows (``SELECT ... FOR UPDATE`` on PostgreSQL). A coding of a locked code waits for the
+lock, since its foreign-key check takes a share lock on the code's row; when the code is gone
+after all, the coding is refused with an integrity error instead of being lost. A coding that
+took its share lock first makes the merge wait for it to commit, and the merge then reads it.
+Two edits of the same code are serialised the same way. On SQLite, writers are serialised
+anyway (``BEGIN IMMEDIATE``) and ``FOR UPDATE`` is not emitted.
 """
 
 from __future__ import annotations
@@ -35,6 +45,22 @@ def get_code(s: Session, ref: CodeRef) -> Code:
             raise NotFound(f"no code with id {ref}")
         return code
     return find_code(s, ref)
+
+
+def lock_codes(s: Session, *codes: Code) -> None:
+    """Lock the codes' rows for the rest of the transaction (in id order) and re-read them.
+
+    Raises NotFound when one of them was deleted (or merged away) in the meantime.
+    """
+    ids = sorted({code.id for code in codes})
+    stmt = select(Code.id).where(Code.id.in_(ids)).order_by(Code.id).with_for_update()
+    found = set(s.scalars(stmt))
+    for code in codes:
+        if code.id not in found:
+            raise NotFound(f"code {code.name!r} was deleted or merged meanwhile; try again")
+    for code in codes:
+        s.refresh(code)  # its name, parent and sub-codes as they are now
+        s.expire(code, ["children", "parent"])
 
 
 def _parent(s: Session, ref: CodeRef | None) -> Code | None:
@@ -233,6 +259,7 @@ def define_code(
 def delete_code(s: Session, ref: CodeRef, *, actor: str) -> str:
     """Delete a code that has no codings and no children; returns its path."""
     code = get_code(s, ref)
+    lock_codes(s, code)  # no coding of it can be committed from now on (see the module doc)
     path = code_path(s, code)
     if code.children:
         raise QualcodeError(f"{path!r} has sub-codes; move or merge them first")
@@ -316,9 +343,13 @@ def merge_codes(s: Session, source_ref: CodeRef, target_ref: CodeRef, *, actor: 
 
 
 def _merge(s: Session, source: Code, target: Code, *, actor: str | None) -> MergeReport:
+    write = actor is not None
+    if write and source.id != target.id:
+        # From here until the commit no coding of either code can be committed elsewhere, so
+        # the codings read below are all there are when the source is deleted.
+        lock_codes(s, source, target)
     _check_merge(s, source, target)
     report = MergeReport(source=code_path(s, source), target=code_path(s, target))
-    write = actor is not None
     taken = {
         tuple(r)
         for r in s.execute(

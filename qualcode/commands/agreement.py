@@ -54,7 +54,7 @@ def agreement(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
     json_out: JsonOpt = False,
 ) -> None:
-    """Agreement per code and overall: percent agreement, kappa, Krippendorff's alpha."""
+    """Agreement per code and overall: percent agreement, kappa and alpha with intervals."""
     if samples < 2:
         raise QualcodeError("--samples must be at least 2")
     report = agreement_report(
@@ -84,16 +84,19 @@ def verdict_cell(verdict: str | None) -> str:
     return f"[{VERDICT_STYLE[verdict]}]{verdict}[/]"
 
 
+def interval_cell(low: float | None, high: float | None) -> str:
+    return "[dim]n/a[/]" if low is None or high is None else f"{low:.3f} – {high:.3f}"
+
+
 def stat_cells(row: dict[str, Any], kappa: str) -> list[str]:
-    low, high = row["alpha_low"], row["alpha_high"]
-    interval = "[dim]n/a[/]" if low is None else f"{low:.3f} – {high:.3f}"
     units = row["units"]
     return [
         f"{units:,}" if isinstance(units, int) else f"{units:,.1f}",
         fmt(row["percent_agreement"], percent=True),
         fmt(row.get(kappa)),
+        interval_cell(row["kappa_low"], row["kappa_high"]),
         fmt(row["krippendorff_alpha"]),
-        interval,
+        interval_cell(row["alpha_low"], row["alpha_high"]),
         verdict_cell(row["verdict"]),
     ]
 
@@ -104,6 +107,7 @@ def stats_table(title: str, first: str, kappa: str, ci: float) -> Table:
     table.add_column("Units", justify="right")
     table.add_column("Agree", justify="right")
     table.add_column(KAPPA_LABEL[kappa], justify="right")
+    table.add_column(f"{ci:.0%} CI (κ)", justify="right")
     table.add_column("α", justify="right")
     table.add_column(f"{ci:.0%} CI (α)", justify="right")
     table.add_column("Verdict")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pytest
@@ -68,6 +69,17 @@ def test_json_report(path: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert plea["cohen_kappa"] == pytest.approx(5 / 9)
     assert plea["krippendorff_alpha"] == pytest.approx(1 - 46 / 108)
     assert plea["usage"] == {"alice": 2, "bob": 3}
+    # Kappa's standard error (Fleiss, Cohen & Everitt 1969; formula in test_project_report):
+    # table 2, 1, 1, 8, margins 3/12 and 9/12, pe = 5/8. Diagonal 2/12 (1 - 1/2 * 4/9)^2 +
+    # 8/12 (1 - 3/2 * 4/9)^2 = 85/486; off-diagonal (4/9)^2 * 2/12 * 1^2 = 8/243;
+    # (5/9 - 5/8 * 4/9)^2 = 25/324; var = (85/486 + 16/486 - 25/324) / (12 * (3/8)^2)
+    # = 508/6561, se = .2783; 95% interval 5/9 -/+ 1.96 se, clipped to 1 above.
+    se = math.sqrt(508 / 6561)
+    assert plea["kappa_se"] == pytest.approx(se)
+    assert plea["kappa_low"] == pytest.approx(5 / 9 - 1.959964 * se)
+    assert plea["kappa_high"] == 1.0
+    assert report["overall"]["kappa_se"] > 0
+    assert all("kappa_se" in r and "kappa_low" in r for r in report["by_document"])
     assert {"alpha_low", "alpha_high", "verdict", "overall", "by_document", "by_pair"} <= (
         set(plea) | set(report)
     )
@@ -89,6 +101,7 @@ def test_default_coders_are_everyone_with_codings(
     # Every rating is "present": 100% agreement, kappa and alpha 0/0 -> null.
     assert caseload["percent_agreement"] == 1.0
     assert caseload["fleiss_kappa"] is None and caseload["verdict"] is None
+    assert caseload["kappa_se"] is None and "0/0" in caseload["not_computable"]["kappa_se"]
     assert [r["coders"] for r in report["by_pair"]] == [
         ["alice", "bob"],
         ["alice", "carol"],
@@ -115,6 +128,9 @@ def test_table_output(
     assert code == 0
     assert "Agreement by sentence: alice, bob" in out
     assert P in out and "overall" in out and "Cohen κ" in out
+    assert "95% CI (κ)" in out and "95% CI (α)" in out
+    # Plea bargaining: kappa 5/9 with se .2783 -> 0.010 – 1.000 (see test_json_report)
+    assert "0.010 – 1.000" in out
     assert "unreliable" in out  # Plea bargaining: alpha = .574
     assert "By document" in out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from statistics import NormalDist
 from typing import Any
 
 import pytest
@@ -51,6 +53,18 @@ def two(make_project: Any) -> Project:
     return project
 
 
+Z95 = NormalDist().inv_cdf(0.975)
+
+
+def check_interval(r: dict[str, Any], kappa: float, se: float, low: float, high: float) -> None:
+    """The kappa's standard error and its 95% interval (kappa +/- 1.96 se, clipped to [-1, 1])."""
+    assert r["kappa_se"] == pytest.approx(se, rel=1e-9)
+    assert r["kappa_low"] == pytest.approx(low, rel=1e-9)
+    assert r["kappa_high"] == pytest.approx(high, rel=1e-9)
+    assert r["kappa_low"] == pytest.approx(max(-1.0, kappa - Z95 * se), rel=1e-9)
+    assert r["kappa_high"] == pytest.approx(min(1.0, kappa + Z95 * se), rel=1e-9)
+
+
 def row(report: dict[str, Any], code: str) -> dict[str, Any]:
     return next(r for r in report["codes"] if r["code"] == code)
 
@@ -80,6 +94,20 @@ def test_sentence_units(two: Project) -> None:
     assert p["coded_units"] == {"alice": 3, "bob": 3}
     assert -1 <= p["alpha_low"] <= p["krippendorff_alpha"] <= p["alpha_high"] <= 1
     assert set(p["alpha_q"]) == {"0.667", "0.8"}
+    # Standard error of Cohen's kappa (Fleiss, Cohen & Everitt 1969), with p_ij the table
+    # shares, p_i. and p_.j the margins:
+    # var = [sum_i p_ii (1 - (p_i. + p_.i)(1 - k))^2 + (1 - k)^2 sum_(i!=j) p_ij (p_.i + p_j.)^2
+    #        - (k - pe (1 - k))^2] / (n (1 - pe)^2).
+    # Table (yes, yes) 2, (yes, no) 1, (no, yes) 1, (no, no) 14: margins 3/18 and 15/18,
+    # k = 3/5, pe = 13/18. Diagonal: 2/18 (1 - 6/18 * 2/5)^2 + 14/18 (1 - 30/18 * 2/5)^2
+    # = 2/18 (13/15)^2 + 14/18 (1/3)^2 = 344/2025; off-diagonal: (2/5)^2 * 2/18 * 1^2 = 4/225;
+    # (3/5 - 13/18 * 2/5)^2 = (14/45)^2 = 196/2025. var = (344/2025 + 36/2025 - 196/2025) /
+    # (18 * (5/18)^2) = (184/2025) * (18/25) = 368/5625, se = .2558. The interval is
+    # .6 -/+ 1.96 * .2558 = .0987 to 1.101, clipped to 1.
+    se = math.sqrt(368 / 5625)
+    check_interval(p, 0.6, se, 0.6 - Z95 * se, 1.0)
+    assert report["kappa_interval"]["ci"] == 0.95
+    assert "Fleiss, Cohen & Everitt" in report["kappa_interval"]["methods"]["cohen_kappa"]
 
 
 def test_paragraph_and_turn_units_and_verdicts(two: Project) -> None:
@@ -100,6 +128,10 @@ def test_paragraph_and_turn_units_and_verdicts(two: Project) -> None:
     assert unused["verdict"] is None
     assert "0/0" in unused["not_computable"]["krippendorff_alpha"]
     assert "0/0" in unused["not_computable"]["cohen_kappa"]
+    # ... and so are the kappa's standard error and interval, with the same reason.
+    assert unused["kappa_se"] is None
+    assert unused["kappa_low"] is None and unused["kappa_high"] is None
+    assert unused["not_computable"]["kappa_se"] == unused["not_computable"]["cohen_kappa"]
 
 
 def test_character_units(two: Project) -> None:
@@ -111,6 +143,12 @@ def test_character_units(two: Project) -> None:
     # n0 = 320, o01 = 22: 1 - 359 * 22 / 12800.
     check(row(report, P), 180, 158 / 180, 2440 / 6400, 1 - 359 * 22 / 12800)
     assert row(report, P)["coded_units"] == {"alice": 20, "bob": 20}
+    # Kappa's standard error with every character a unit (formula in test_sentence_units):
+    # table 9, 11, 11, 149 of n = 180, margins 20/180 and 160/180, k = 61/160, pe = 65/81.
+    # var = (212581/2304000 - (61/160 - 65/81 * 99/160)^2) / (180 * (16/81)^2)
+    # = 14739021/1310720000, se = .1060: .3813 -/+ .2078, not clipped.
+    se = math.sqrt(14739021 / 1310720000)
+    check_interval(row(report, P), 0.38125, se, 0.38125 - Z95 * se, 0.38125 + Z95 * se)
 
 
 def test_document_units_overall_and_breakdowns(two: Project) -> None:
@@ -123,6 +161,12 @@ def test_document_units_overall_and_breakdowns(two: Project) -> None:
     # 9 units, 7 agree; alice and bob each 4 yes -> pe = 41/81, kappa = 22/40 = .55;
     # alpha: n = 18, n1 = 8, n0 = 10, o01 = 2: 1 - 17 * 2 / 80 = .575.
     check(report["overall"], 9, 7 / 9, 0.55, 46 / 80)
+    # Its standard error: table 3, 1, 1, 4, margins 4/9 and 5/9, k = 11/20, pe = 41/81.
+    # Diagonal 3/9 (1 - 8/9 * 9/20)^2 + 4/9 (1 - 10/9 * 9/20)^2 = 52/225; off-diagonal
+    # (9/20)^2 * 2/9 * 1^2 = 9/200; (11/20 - 41/81 * 9/20)^2 = 841/8100;
+    # var = (52/225 + 9/200 - 841/8100) / (9 * (40/81)^2) = 25119/320000, se = .2802.
+    se = math.sqrt(25119 / 320000)
+    check_interval(report["overall"], 0.55, se, 0.55 - Z95 * se, 1.0)
     # Codings: alice Plea 2 + Caseload 4 + Other 1; bob Plea 3 + Caseload 3 + Other 2.
     assert report["overall"]["usage"] == {"alice": 7, "bob": 8}
     d1 = next(r for r in report["by_document"] if r["document"] == "D1")
@@ -133,6 +177,11 @@ def test_document_units_overall_and_breakdowns(two: Project) -> None:
     [pair] = report["by_pair"]
     assert pair["coders"] == ["alice", "bob"]
     check(pair, 9, 7 / 9, 0.55, 46 / 80)
+    check_interval(pair, 0.55, se, 0.55 - Z95 * se, 1.0)
+    # D1 alone agrees perfectly: the large-sample variance is 0, so the interval is [1, 1].
+    assert (d1["kappa_se"], d1["kappa_low"], d1["kappa_high"]) == pytest.approx((0, 1, 1))
+    # D4 was coded by alice alone: no kappa, no standard error, and the reason.
+    assert d4["kappa_se"] is None and "kappa_se" in d4["not_computable"]
 
 
 def test_overlap_units(two: Project) -> None:
@@ -171,6 +220,17 @@ def test_three_coders_use_fleiss_and_report_pairs(make_project: Any) -> None:
     # Coincidences (weight 1/2 per ordered pair): o11 = 3, o00 = 1 + 1 + 3 = 5, o01 = 2;
     # n = 12, n0 = 7, n1 = 5: alpha = 1 - 11 * 2 / 35 = 13/35.
     check(row(report, "X"), 4, 2 / 3, 11 / 35, 13 / 35, kappa_key="fleiss_kappa")
+    # Gwet's standard error of Fleiss' kappa: per unit, k_u = (p_a|u - pe) / (1 - pe) =
+    # 1, -13/35, -13/35, 1 (p_a|u = 1, 1/3, 1/3, 1; 1 - pe = 35/72); chance per unit
+    # pe|u = sum of the unit's ratings' pi / 3 = 30/72, 38/72, 38/72, 42/72; corrected
+    # k*_u = k_u - 2 (1 - k)(pe|u - pe) / (1 - pe) with 2 (24/35) / (35/72) = 3456/1225:
+    # 1561/1225, -503/1225, -503/1225, 985/1225. Deviations from k = 385/1225: 1176, -888,
+    # -888, 600 (/1225); var = (1176^2 + 2 * 888^2 + 600^2) / 1225^2 / (4 * 3)
+    # = 276672/1500625, se = .4294.
+    se = math.sqrt(276672) / 1225
+    check_interval(row(report, "X"), 11 / 35, se, 11 / 35 - Z95 * se, 1.0)
+    assert "Gwet" in report["kappa_interval"]["methods"]["fleiss_kappa"]
+    assert "cohen_kappa" in report["kappa_interval"]["methods"]  # for the pairs
     pairs = {tuple(r["coders"]): r for r in report["by_pair"]}
     # alice-bob: (1,1)(1,0)(0,0)(0,0): pa .75, pe = .5*.25 + .5*.75 = .5 -> kappa .5
     # alice-carol: (1,1)(1,0)(0,1)(0,0): pa .5, pe .5 -> 0; bob-carol: pa .75, pe .5 -> .5
@@ -178,6 +238,47 @@ def test_three_coders_use_fleiss_and_report_pairs(make_project: Any) -> None:
     assert pairs["alice", "carol"]["cohen_kappa"] == pytest.approx(0.0)
     assert pairs["bob", "carol"]["cohen_kappa"] == pytest.approx(0.5)
     assert pairs["alice", "carol"]["percent_agreement"] == pytest.approx(0.5)
+    # alice-bob: table 1, 1, 0, 2; margins 1/2 and 1/4; k = 1/2, pe = 1/2. Diagonal
+    # 1/4 (1 - 3/4 * 1/2)^2 + 2/4 (1 - 5/4 * 1/2)^2 = 25/256 + 18/256; off-diagonal
+    # (1/2)^2 * 1/4 * (1/4 + 1/2)^2 = 9/256; (1/2 - 1/4)^2 = 16/256;
+    # var = (36/256) / (4 * 1/4) = 9/64, se = 3/8 (a Cohen's kappa: the pairs are two coders).
+    check_interval(pairs["alice", "bob"], 0.5, 3 / 8, 0.5 - Z95 * 3 / 8, 1.0)
+
+
+def test_kappa_of_a_coder_who_never_used_the_code_has_no_interval(make_project: Any) -> None:
+    codings = [
+        ("D1", "X", "alice", 0, 10),
+        ("D1", "Y", "bob", 20, 30),
+        ("D1", "Y", "alice", 20, 30),
+    ]
+    report = agreement_report(
+        make_project({"D1": (TEXT, SEGMENTS)}, codings), unit="sentence", codes=["X"], n_boot=200
+    )
+    # X by sentence: alice s0 only, bob never: table (yes, no) 1, (no, no) 5. po = 5/6,
+    # pe = 1/6 * 0 + 5/6 * 1 = 5/6: kappa 0 whatever bob did, and the Fleiss-Cohen-Everitt
+    # variance is exactly 0 (diagonal 5/6 (5/6)^2, off-diagonal 1/6 (5/6)^2, minus (5/6)^2).
+    # An interval of [0, 0] would be false certainty: null, with the reason.
+    x = row(report, "X")
+    assert x["cohen_kappa"] == pytest.approx(0.0)
+    assert (x["kappa_se"], x["kappa_low"], x["kappa_high"]) == (None, None, None)
+    assert "one coder used a single category" in x["not_computable"]["kappa_se"]
+    assert "cohen_kappa" not in x["not_computable"]
+
+
+def test_consensus_is_not_a_coder_by_default(make_project: Any) -> None:
+    codings = [
+        ("D1", "X", "alice", 0, 10),
+        ("D1", "X", "bob", 0, 10),
+        ("D1", "X", "bob", 20, 30),
+        ("D1", "X", "consensus", 0, 10),  # what a supervisor settled
+    ]
+    project = make_project({"D1": (TEXT, SEGMENTS)}, codings)
+    report = agreement_report(project, unit="sentence", n_boot=200)
+    assert report["coders"] == ["alice", "bob"] and report["kappa"] == "cohen_kappa"
+    # named, a coder can be compared with the consensus: s0 (1, 1), s2 (1, 0), others (0, 0)
+    named = agreement_report(project, coders=["bob", "consensus"], unit="sentence", n_boot=200)
+    assert named["coders"] == ["bob", "consensus"]
+    assert row(named, "X")["percent_agreement"] == pytest.approx(5 / 6)  # all but s2 agree
 
 
 def test_disagreements_for_the_supervisor(two: Project) -> None:

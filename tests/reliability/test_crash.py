@@ -11,11 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from qualcode.codebook import apply_codebook, parse_codebook
-from qualcode.coding import add_coding
 from qualcode.ingest import import_files
 from qualcode.store import open_project
 from qualcode.store.check import check_project
-from qualcode.store.models import Coding, Document
+from qualcode.store.models import Coder, Coding, Document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -50,15 +49,42 @@ for i in range(100000):
     print(cid, flush=True)
 """
 
+# The merge says where it is from inside its transaction: "inside" once MERGE_SIGNAL codings
+# are flushed, and "committing" just before COMMIT. Stopping "mid", it goes on a little slower
+# after "inside" (the rest of its 3000 codings take a few seconds) and the kill must land before
+# "committing"; stopping at "commit", it waits there with every coding flushed.
 MERGE = """
-import sys
+import sys, time
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from qualcode.coding.merge import merge_projects
 from qualcode.store import open_project
 project = open_project(sys.argv[1])
+stop_at, signal_at = sys.argv[3], int(sys.argv[4])
+flushes = 0
+
+@event.listens_for(Session, "after_flush")
+def inside(session, context):
+    global flushes
+    flushes += 1
+    if flushes == signal_at:
+        print("inside", flush=True)
+    if stop_at == "mid" and flushes > signal_at:
+        time.sleep(0.002)
+
+@event.listens_for(Session, "before_commit")
+def committing(session):
+    if flushes >= signal_at:
+        print("committing", flush=True)
+        if stop_at == "commit":
+            time.sleep(60)
+
 print("started", flush=True)
 merge_projects(project, sys.argv[2], actor="crash")
 print("done", flush=True)
 """
+MERGE_CODINGS = 3000
+MERGE_SIGNAL = 1000
 
 
 def sound(path: Path) -> None:
@@ -108,25 +134,35 @@ def test_killed_burst_of_codings_loses_nothing_committed(tmp_path: Path) -> None
     assert len(stored) - len(committed) <= 1  # at most the one committed as the kill came
 
 
-def test_killed_merge_leaves_all_or_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("stop_at", "marker"), [("mid", "inside"), ("commit", "committing")])
+def test_killed_merge_leaves_all_or_nothing(tmp_path: Path, stop_at: str, marker: str) -> None:
     mine, theirs = tmp_path / "mine.db", tmp_path / "theirs.db"
     _coded_project(mine, tmp_path)
     _coded_project(theirs, tmp_path)
     other = open_project(theirs)
     with other.write() as s:
-        for i in range(3000):
-            add_coding(
-                s,
-                document=1,
-                code=1,
-                coder=f"c{i % 3}",
+        coders = [Coder(name=f"c{n}") for n in range(3)]
+        s.add_all(coders)
+        s.flush()
+        s.add_all(
+            Coding(
+                document_id=1,
+                code_id=1,
+                coder_id=coders[i % 3].id,
                 start=i % 1500,
                 end=i % 1500 + 10 + i // 1500,
             )
+            for i in range(MERGE_CODINGS)
+        )
     other.dispose()
-    lines = kill_when(spawn(MERGE, str(mine), str(theirs)), "started", 0.3)
+    child = spawn(MERGE, str(mine), str(theirs), stop_at, str(MERGE_SIGNAL))
+    lines = kill_when(child, marker, 0.2)
+    # the kill landed inside the merge's transaction: after the signal, before the end
+    assert marker in lines, lines[-5:]
+    assert "done" not in lines, "the merge finished before it could be killed"
+    if stop_at == "mid":
+        assert "committing" not in lines, "the merge reached its commit before the kill"
     sound(mine)
-    n = count(mine, Coding)
-    assert n in (0, 3000)
-    if "done" not in lines:
-        assert n == 0
+    assert count(mine, Coding) == 0  # the interrupted merge left nothing
+    with open_project(mine).session() as s:
+        assert list(s.scalars(select(Coder.name))) == []  # nor the coders it brought

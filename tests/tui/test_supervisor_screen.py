@@ -16,7 +16,7 @@ from rich.text import Text
 from sqlalchemy import select
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Label
 
 from qualcode.agreement.adjudicate import CONSENSUS
 from qualcode.store import Code, Coder, Coding, Document, Memo, Project, Segment, open_project
@@ -29,10 +29,11 @@ from qualcode.tui.widgets.disagreement_view import DisagreementView, marked_cont
 TEXT = "".join(f"Sentence{i}." for i in range(8))
 AGREED = "Agreed"  # both coders code sentences 0 and 4: reliable
 SPLIT = "Split"  # ann codes 1 and 3, ben codes 2 and 3 (sentence 3 agreed)
+BOUNDS = "Bounds"  # ann codes sentence 5, ben sentences 5 and 6: different spans (build(bounds))
 SIZE = (150, 40)
 
 
-def build(path: Path) -> Project:
+def build(path: Path, *, bounds: bool = False) -> Project:
     project = open_project(path, create=True)
     with project.write() as s:
         doc = Document(
@@ -43,29 +44,33 @@ def build(path: Path) -> Project:
             source_format="txt",
         )
         s.add(doc)
-        codes = {n: Code(name=n, guid=uuid.uuid4().hex) for n in (AGREED, SPLIT)}
+        names = (AGREED, SPLIT, BOUNDS) if bounds else (AGREED, SPLIT)
+        codes = {n: Code(name=n, guid=uuid.uuid4().hex) for n in names}
         coders = {n: Coder(name=n) for n in ("ann", "ben")}
         s.add_all([*codes.values(), *coders.values()])
         s.flush()
         for i in range(8):
             s.add(Segment(document_id=doc.id, kind="sentence", start=i * 10, end=i * 10 + 10))
-        for code, coder, sentence in [
-            (AGREED, "ann", 0),
-            (AGREED, "ben", 0),
-            (AGREED, "ann", 4),
-            (AGREED, "ben", 4),
-            (SPLIT, "ann", 1),
-            (SPLIT, "ben", 2),
-            (SPLIT, "ann", 3),
-            (SPLIT, "ben", 3),
-        ]:
+        spans = [
+            (AGREED, "ann", 0, 1),
+            (AGREED, "ben", 0, 1),
+            (AGREED, "ann", 4, 5),
+            (AGREED, "ben", 4, 5),
+            (SPLIT, "ann", 1, 2),
+            (SPLIT, "ben", 2, 3),
+            (SPLIT, "ann", 3, 4),
+            (SPLIT, "ben", 3, 4),
+        ]
+        if bounds:
+            spans += [(BOUNDS, "ann", 5, 6), (BOUNDS, "ben", 5, 7)]
+        for code, coder, first, stop in spans:
             s.add(
                 Coding(
                     document_id=doc.id,
                     code_id=codes[code].id,
                     coder_id=coders[coder].id,
-                    start=sentence * 10,
-                    end=sentence * 10 + 10,
+                    start=first * 10,
+                    end=stop * 10,
                 )
             )
     return project
@@ -221,6 +226,78 @@ def test_accept_agreements_from_the_table(sup: Project) -> None:
 
     run(sup, scenario)
     assert consensus(sup) == []
+
+
+def decision_memos(project: Project) -> list[tuple[str, str, str | None, int | None]]:
+    """Every memo as (body, title, its author, the start of the coding it is on)."""
+    with project.session() as s:
+        rows = s.execute(
+            select(Memo.body, Memo.title, Coder.name, Coding.start)
+            .outerjoin(Coder, Memo.coder_id == Coder.id)
+            .outerjoin(Coding, Memo.coding_id == Coding.id)
+            .order_by(Memo.id)
+        ).all()
+    return [(body, title, who, start) for body, title, who, start in rows]
+
+
+def label_text(screen: SupervisorScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Label).render())
+
+
+def test_keep_b_on_different_spans_and_on_each_coder_alone(tmp_path: Path) -> None:
+    project = build(tmp_path / "bounds.db", bounds=True)
+
+    async def scenario(pilot: Pilot[None], app: Harness, screen: SupervisorScreen) -> None:
+        table = screen.query_one("#sup-table", DataTable)
+        assert [str(cell(table, r, 0)) for r in range(table.row_count)] == [AGREED, BOUNDS, SPLIT]
+        await pilot.press("down", "o")
+        await idle(pilot)
+        view = screen.query_one("#sup-view", DisagreementView)
+        assert view.review is not None and view.review.code == BOUNDS
+        (item,) = view.review.items
+        # ann coded sentence 5, ben sentences 5 and 6: one passage, different spans
+        assert item.passage.kind == "different_spans"
+        assert (item.passage.spans_a, item.passage.spans_b) == (((50, 60),), ((50, 70),))
+        assert "ann and ben coded different spans" in label_text(screen, "#dv-head")
+        await pilot.press("2")  # keep ben's version
+        await idle(pilot)
+        assert consensus(project) == [(BOUNDS, 50, 70)]
+        [(body, title, who, on)] = decision_memos(project)
+        assert who == "sue" and on == 50  # by the supervisor, on the consensus coding
+        assert title == f"Consensus on {BOUNDS}: D1.txt 50-70"
+        for line in (
+            "Decision: keep ben's version.",
+            "comparing ann and ben (different_spans)",
+            "ann coded: 50-60.",
+            "ben coded: 50-70.",
+            "Consensus codes: 50-70.",
+            '"kept_from": ["ben"]',
+        ):
+            assert line in body
+        assert view.review.settled == 1 and view.review.items[0].decision is not None
+        assert view.review.items[0].decision.choice == "b"
+        assert "settled: keep ben's version" in label_text(screen, "#dv-decision")
+        await pilot.press("escape", "down", "o")  # Split: ann alone (item 1), ben alone (item 2)
+        await idle(pilot)
+        assert view.review.code == SPLIT and view.index == 0
+        assert view.review.items[0].passage.kind == "a_not_b"
+        await pilot.press("2")  # keep ben's version of sentence 1: ben coded nothing there
+        await idle(pilot)
+        assert consensus(project) == [(BOUNDS, 50, 70)]  # nothing kept ...
+        body, _title, who, on = decision_memos(project)[-1]
+        assert who == "sue" and on is None  # ... so the memo is on the project
+        assert "Decision: keep ben's version." in body and "Consensus codes: nothing." in body
+        assert view.index == 1 and view.review.items[1].passage.kind == "b_not_a"
+        await pilot.press("2")  # keep ben's sentence 2
+        await idle(pilot)
+        assert consensus(project) == [(BOUNDS, 50, 70), (SPLIT, 20, 30)]
+        body, _title, who, on = decision_memos(project)[-1]
+        assert on == 20 and "ben coded: 20-30." in body and "Consensus codes: 20-30." in body
+        assert view.review.settled == 2 and view.review.open == 0
+        assert len(decision_memos(project)) == 3
+
+    app = run(project, scenario)
+    assert app.changes == 3
 
 
 def test_changing_the_unit_recounts(sup: Project) -> None:
