@@ -1,8 +1,9 @@
 """The qualcode terminal workbench: the App, its screens and the command palette.
 
 ``create_app(project, coder)`` builds the app (tests hand it a temporary project);
-``run_app(project, coder)`` runs it. The coder comes from ``--coder``, else from the project's
-``tui.coder`` setting, else the app asks once and remembers.
+``run_app(project, coder)`` runs it. The coder comes from ``--coder`` (used as given, never
+remembered), else from the user's settings (:mod:`qualcode.tui.user_settings`: per user and per
+project, never in the project, which a team may share), else the app asks once and remembers.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -21,7 +21,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.screen import Screen
 
-from qualcode.coding.queries import coder_names, get_setting, set_setting
+from qualcode.coding.queries import coder_names, get_setting
 from qualcode.store.db import Project
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import ALL_GROUPS, GLOBAL, SCREENS, Key, KeyGroup, ScreenEntry
@@ -30,8 +30,8 @@ from qualcode.tui.screens.coder_prompt import CoderPrompt
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.project import ProjectScreen
+from qualcode.tui.user_settings import remember_coder, remembered_coder
 
-CODER_SETTING = "tui.coder"
 SCREENS_BY_NAME = {entry.name: entry for entry in SCREENS}
 
 
@@ -138,8 +138,10 @@ class QualcodeApp(App[None], inherit_bindings=False):
     def _resolve_coder(self) -> None:
         with self.project.session() as s:
             name = get_setting(s, "project_name") or "qualcode project"
-            remembered = get_setting(s, CODER_SETTING)
             known = coder_names(s)
+        # --coder wins and leaves the user's settings alone; otherwise the name this user
+        # chose for this project before (the project itself may be shared by a team)
+        remembered = None if self.requested_coder else remembered_coder(self.project.url)
         self.post_message(self.CoderResolved(name, remembered, known))
 
     @on(CoderResolved)
@@ -149,26 +151,34 @@ class QualcodeApp(App[None], inherit_bindings=False):
         if coder:
             self.start(coder)
         else:
-            self.push_screen(CoderPrompt(message.known), self.start)
+            self.push_screen(CoderPrompt(message.known), self._chosen)
+
+    def _chosen(self, coder: str | None) -> None:
+        """The prompt was answered: remember the name for this project, then start."""
+        if coder:
+            self._remember(coder)
+        self.start(coder)
 
     def start(self, coder: str | None) -> None:
-        """Open the project screen as ``coder`` (remembered for the project)."""
+        """Open the project screen as ``coder``."""
         if not coder:
-            self.push_screen(CoderPrompt(), self.start)
+            self.push_screen(CoderPrompt(), self._chosen)
             return
         self.ctx = AppContext.create(self.project, coder)
         where = self.project.path.name if self.project.path else self.project.display_name
         self.sub_title = f"coder: {coder} · {where}"
-        self._remember(coder)
         self.push_screen(ProjectScreen(self.ctx))
 
     @work(thread=True, group="startup")
     def _remember(self, coder: str) -> None:
         try:
-            with self.project.write() as s:
-                set_setting(s, CODER_SETTING, coder)
-        except SQLAlchemyError:
-            self.call_from_thread(self.notify, "could not remember the coder", severity="warning")
+            remember_coder(self.project.url, coder)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify,
+                f"could not remember the coder: {exc.strerror or exc}",
+                severity="warning",
+            )
 
     # -- screens -----------------------------------------------------------------------------------
     def on_open_document(self, message: OpenDocument) -> None:

@@ -7,7 +7,7 @@ Keys of codes are one lower-case letter or digit from the codebook. The coding s
 single-letter actions use only the letters reserved for it (``RESERVED_KEYS``: a c e f g m n q r
 s t u v w x), upper-case letters, punctuation, and ctrl/shift/function keys.
 
-Other screens (retrieval, auto-code, codebook editor, agreement, dashboard) are listed in
+Other screens (retrieval, auto-code, codebook editor, agreement, dashboard, export) are listed in
 ``SCREENS``: adding a screen is one line there.
 """
 
@@ -134,6 +134,13 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Dashboard",
         "Coding progress across the project",
         "qualcode.tui.screens.dashboard:DashboardScreen",
+    ),
+    ScreenEntry(
+        "export",
+        "f9",
+        "Export",
+        "Excel workbook, CSV files, REFI-QDA project or codebook",
+        "qualcode.tui.screens.export:ExportScreen",
     ),
 )
 

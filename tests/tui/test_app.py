@@ -3,20 +3,28 @@ palette, other screens, refreshing from a second instance."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from textual.command import CommandPalette
+from textual.containers import Vertical
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Label
 
 from qualcode.coding.history import History
+from qualcode.coding.queries import set_setting
 from qualcode.store import open_project
+from qualcode.store.db import Project
 from qualcode.store.models import Coding, Setting
+from qualcode.tui import user_settings
 from qualcode.tui.app import QualcodeApp, create_app
 from qualcode.tui.keys import SCREENS
 from qualcode.tui.screens.coder_prompt import CoderPrompt
 from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.screens.export import ExportScreen
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.project import ProjectScreen
 
@@ -24,37 +32,160 @@ Drive = Any
 Small = Any
 
 
-def remembered(small: Small) -> str | None:
-    with small.project.session() as s:
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's settings live in the test's folder, never in the real home."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(folder))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    return folder
+
+
+def settings(config_dir: Path) -> dict[str, Any]:
+    file = config_dir / "tui.json"
+    return json.loads(file.read_text()) if file.exists() else {}
+
+
+def remembered(project: Project, config_dir: Path) -> str | None:
+    """The coder remembered for ``project`` in the user's settings file."""
+    coders = settings(config_dir).get("coders", {})
+    return coders.get(str(project.path))
+
+
+def project_setting(project: Project) -> str | None:
+    with project.session() as s:
         setting = s.get(Setting, "tui.coder")
         return setting.value if setting else None
 
 
-def test_without_a_coder_the_app_asks_and_remembers(small: Small, drive: Drive) -> None:
-    async def first(pilot: Pilot[None]) -> None:
+def started_as(drive: Drive, project: Project, coder: str | None = None) -> str | None:
+    """Start the app (without answering any prompt); the coder it starts as, else None."""
+    seen: list[str | None] = []
+
+    async def scenario(pilot: Pilot[None]) -> None:
         app = pilot.app
-        await drive.until(pilot, lambda: isinstance(app.screen, CoderPrompt))
-        await pilot.press(*"zoe", "enter")
-        await drive.until(pilot, lambda: isinstance(app.screen, ProjectScreen))
-        assert isinstance(app, QualcodeApp) and app.ctx is not None
-        assert app.ctx.coder == "zoe"
-        assert "zoe" in app.sub_title
+        assert isinstance(app, QualcodeApp)
+        await drive.until(pilot, lambda: isinstance(app.screen, (ProjectScreen, CoderPrompt)))
+        seen.append(app.ctx.coder if app.ctx is not None else None)
+
+    drive.run(create_app(project, coder), scenario)
+    return seen[0]
+
+
+async def answer(pilot: Pilot[None], drive: Drive, name: str) -> None:
+    app = pilot.app
+    await drive.until(pilot, lambda: isinstance(app.screen, CoderPrompt))
+    await pilot.press(*name, "enter")
+    await drive.until(pilot, lambda: isinstance(app.screen, ProjectScreen))
+    assert isinstance(app, QualcodeApp) and app.ctx is not None
+    assert app.ctx.coder == name
+    assert name in app.sub_title
+
+
+def test_without_a_coder_the_app_asks_and_remembers_for_this_user(
+    small: Small, drive: Drive, config_dir: Path
+) -> None:
+    async def first(pilot: Pilot[None]) -> None:
+        await answer(pilot, drive, "zoe")
+        await drive.until(pilot, lambda: remembered(small.project, config_dir) == "zoe")
 
     drive.run(create_app(small.project, None), first)
-    assert remembered(small) == "zoe"
-    seen: list[Any] = []
+    assert remembered(small.project, config_dir) == "zoe"
+    assert project_setting(small.project) is None  # nothing in the (shared) project
+    assert started_as(drive, small.project) == "zoe"
 
-    async def second(pilot: Pilot[None]) -> None:
+
+def test_the_coder_is_remembered_per_project(
+    small: Small, drive: Drive, config_dir: Path, tmp_path: Path
+) -> None:
+    other = open_project(tmp_path / "other.db", create=True)
+    try:
+
+        async def first(pilot: Pilot[None]) -> None:
+            await answer(pilot, drive, "zoe")
+            await drive.until(pilot, lambda: remembered(small.project, config_dir) == "zoe")
+
+        drive.run(create_app(small.project, None), first)
+        assert started_as(drive, other) is None  # another project: asked again
+
+        async def second(pilot: Pilot[None]) -> None:
+            await answer(pilot, drive, "yan")
+            await drive.until(pilot, lambda: remembered(other, config_dir) == "yan")
+
+        drive.run(create_app(other, None), second)
+        assert settings(config_dir)["coders"] == {
+            str(small.project.path): "zoe",
+            str(other.path): "yan",
+        }
+        assert started_as(drive, small.project) == "zoe"
+        assert started_as(drive, other) == "yan"
+    finally:
+        other.dispose()
+
+
+def test_coder_option_overrides_and_leaves_the_remembered_coder(
+    small: Small, drive: Drive, config_dir: Path
+) -> None:
+    user_settings.remember_coder(small.project.url, "zoe")
+    before = (config_dir / "tui.json").read_bytes()
+    assert started_as(drive, small.project, "ana") == "ana"
+    assert (config_dir / "tui.json").read_bytes() == before
+    assert started_as(drive, small.project) == "zoe"
+
+
+def test_a_coder_left_in_the_project_by_someone_else_is_not_used(
+    small: Small, drive: Drive, config_dir: Path
+) -> None:
+    """On a shared project the last coder to open it must not decide who I am."""
+    with small.project.write() as s:
+        set_setting(s, "tui.coder", "ana")
+    assert started_as(drive, small.project) is None  # asked
+    assert not (config_dir / "tui.json").exists()
+
+
+def test_user_settings_file_location_and_project_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("QUALCODE_CONFIG_DIR")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert user_settings.settings_file() == tmp_path / "xdg" / "qualcode" / "tui.json"
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert user_settings.config_dir() == tmp_path / "home" / ".config" / "qualcode"
+    monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(tmp_path / "cfg"))
+    url = "postgresql+psycopg://ana:s3cret@db.example.org:5432/study?sslmode=require"
+    key = user_settings.project_key(url)
+    assert "s3cret" not in key and "ana@db.example.org:5432/study" in key
+    user_settings.remember_coder(url, "ana")
+    assert "s3cret" not in (tmp_path / "cfg" / "tui.json").read_text()
+    # the same server and database with another password is the same project
+    assert user_settings.remembered_coder(url.replace("s3cret", "other")) == "ana"
+    (tmp_path / "cfg" / "tui.json").write_text("{not json")
+    assert user_settings.remembered_coder(url) is None  # a broken file counts as empty
+    user_settings.remember_coder(url, "ben")
+    assert user_settings.remembered_coder(url) == "ben"
+
+
+def test_the_prompt_explains_itself_in_full(small: Small, drive: Drive) -> None:
+    """The explanation wraps inside the prompt instead of being cut off at its edge."""
+
+    async def scenario(pilot: Pilot[None]) -> None:
         app = pilot.app
-        await drive.until(pilot, lambda: isinstance(app.screen, ProjectScreen))
-        assert isinstance(app, QualcodeApp) and app.ctx is not None
-        seen.append(app.ctx.coder)
+        await drive.until(pilot, lambda: isinstance(app.screen, CoderPrompt))
+        await pilot.pause()
+        box = app.screen.query_one("#coder-prompt", Vertical)
+        hint = app.screen.query_one("#coder-hint", Label)
+        assert hint.region.width <= box.content_region.width
+        assert hint.region.right <= box.content_region.right
+        text = str(hint.render())
+        lines = hint.render_lines(hint.region.reset_offset)
+        shown = " ".join("".join(seg.text for seg in line).strip() for line in lines)
+        assert " ".join(shown.split()) == " ".join(text.split())
 
-    drive.run(create_app(small.project, None), second)
-    assert seen == ["zoe"]
+    drive.run(create_app(small.project, None), scenario)
 
 
-def test_the_prompt_offers_known_coders(small: Small, drive: Drive) -> None:
+def test_the_prompt_offers_known_coders(small: Small, drive: Drive, config_dir: Path) -> None:
     async def scenario(pilot: Pilot[None]) -> None:
         app = pilot.app
         await drive.until(pilot, lambda: isinstance(app.screen, CoderPrompt))
@@ -62,9 +193,10 @@ def test_the_prompt_offers_known_coders(small: Small, drive: Drive) -> None:
         assert isinstance(app.screen, CoderPrompt)
         await pilot.press("tab", "enter")  # the first known coder
         await drive.until(pilot, lambda: isinstance(app.screen, ProjectScreen))
+        await drive.until(pilot, lambda: remembered(small.project, config_dir) == "bob")
 
     drive.run(create_app(small.project, None), scenario)
-    assert remembered(small) == "bob"
+    assert remembered(small.project, config_dir) == "bob"
 
 
 def test_project_screen_shows_documents_participants_and_codes(small: Small, drive: Drive) -> None:
@@ -226,3 +358,35 @@ def test_screens_open_by_function_key_or_say_they_are_missing(small: Small, driv
         assert isinstance(app.screen, ProjectScreen)
 
     drive.run(create_app(small.project, "ana"), scenario)
+
+
+def test_f9_opens_the_export_screen_and_exports(
+    small: Small, drive: Drive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await drive.until(pilot, lambda: isinstance(app.screen, ProjectScreen))
+        await pilot.press("f9")
+        await drive.until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        path = screen.query_one("#export-path", Input)
+        await drive.until(pilot, lambda: bool(path.value))
+        path.value = "out/all.qdpx"
+        screen.set_format(screen.format)  # unchanged
+        await pilot.press("f", "f")  # csv, then qdpx (keeps the name)
+        assert path.value == "out/all.qdpx"
+        await pilot.press("e")
+        await drive.until(pilot, lambda: screen.done is not None or screen.error is not None)
+        assert screen.error is None
+        await pilot.press("q")
+        await drive.until(pilot, lambda: isinstance(app.screen, ProjectScreen))
+
+    drive.run(create_app(small.project, "ana"), scenario)
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "out" / "all.qdpx") as zf:
+        assert "project.qde" in zf.namelist()
+        assert len([n for n in zf.namelist() if n.startswith("sources/")]) == 2

@@ -133,6 +133,11 @@ def test_sentence_span_and_extending_it() -> None:
     assert nav.sentence_span(15, None) == (16, 24)  # between sentences: the next one
     assert nav.sentence_span(5, (3, 15)) == (3, 24)
     assert nav.sentence_span(60, (55, 62)) is None
+    # a selection that is not whole sentences (a search match, a few words) grows to the
+    # sentences it touches first, and only then by the next sentence
+    assert nav.sentence_span(34, (34, 37)) == (30, 38)
+    assert nav.sentence_span(36, (34, 42)) == (30, 50)
+    assert nav.sentence_span(38, (30, 38)) == (30, 50)
 
 
 def test_turn_span_leaves_out_the_label() -> None:

@@ -24,8 +24,9 @@ class CoderPrompt(ModalScreen[str]):
         with Vertical(id="coder-prompt"):
             yield Label("Who is coding?", id="coder-title")
             yield Label(
-                "Your codings are kept apart from other coders'. qualcode remembers the name "
-                "for this project; --coder NAME chooses another.",
+                "Your codings are kept apart from other coders'. qualcode remembers your "
+                "name for this project in your own settings (not in the project, which others "
+                "may share); start with --coder NAME to code as someone else.",
                 id="coder-hint",
             )
             yield Input(placeholder="your name or initials", max_length=MAX_CODER_NAME, id="coder")

@@ -95,9 +95,15 @@ class TextNavigator:
 
     # -- spans to select -------------------------------------------------------------------------
     def sentence_span(self, here: int, selected: tuple[int, int] | None) -> tuple[int, int] | None:
-        """The sentence at (or after) ``here``; with a selection, the selection plus the next
-        sentence."""
+        """The sentence at (or after) ``here``. With a selection of whole sentences: the
+        selection plus the next sentence; with any other selection (a search match, a few
+        words): the whole sentences it touches."""
         if selected is not None:
+            first, last = self._sentence_at(selected[0]), self._sentence_at(selected[1] - 1)
+            if first is not None and last is not None:
+                whole = (self.sentences[first][0], self.sentences[last][1])
+                if whole != tuple(selected):
+                    return whole
             i = bisect.bisect_left(self.sentence_starts, selected[1])
             if i < len(self.sentences):
                 return selected[0], self.sentences[i][1]
@@ -107,6 +113,13 @@ class TextNavigator:
             return self.sentences[i]
         if i + 1 < len(self.sentences):
             return self.sentences[i + 1]
+        return None
+
+    def _sentence_at(self, offset: int) -> int | None:
+        """The index of the sentence holding ``offset``, if any."""
+        i = bisect.bisect_right(self.sentence_starts, offset) - 1
+        if i >= 0 and self.sentences[i][0] <= offset < self.sentences[i][1]:
+            return i
         return None
 
     def turn_span(self, here: int) -> tuple[int, int] | None:
