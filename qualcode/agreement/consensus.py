@@ -33,7 +33,7 @@ from qualcode.agreement.adjudicate import (
 )
 from qualcode.agreement.spans import Span
 from qualcode.coding.coders import get_or_create_coder
-from qualcode.coding.history import CodingSpec
+from qualcode.coding.history import CodingSpec, add_coding, existing_coding_id
 from qualcode.errors import QualcodeError
 from qualcode.store import Coder, Coding, Document, Memo, Project
 from qualcode.store.audit import audit
@@ -74,18 +74,6 @@ class Receipt:
         return frozenset(c.document_id for c in (*self.added, *self.removed))
 
 
-def _coding_id(s: Session, spec: CodingSpec) -> int | None:
-    return s.scalar(
-        select(Coding.id).where(
-            Coding.document_id == spec.document_id,
-            Coding.code_id == spec.code_id,
-            Coding.coder_id == spec.coder_id,
-            Coding.start == spec.start,
-            Coding.end == spec.end,
-        )
-    )
-
-
 def _apply(
     s: Session,
     actor: str,
@@ -96,7 +84,7 @@ def _apply(
     new_memos: Sequence[MemoDraft] = (),
 ) -> Receipt:
     """Remove codings and memos (memos on removed codings too), then add; say what happened."""
-    remove_ids = [i for i in (_coding_id(s, spec) for spec in remove) if i is not None]
+    remove_ids = [i for i in (existing_coding_id(s, spec) for spec in remove) if i is not None]
     memos = s.scalars(
         select(Memo).where(or_(Memo.id.in_(list(drop_memos)), Memo.coding_id.in_(remove_ids)))
     ).all()
@@ -126,22 +114,12 @@ def _apply(
     s.flush()
     added = []
     for spec in add:
-        if _coding_id(s, spec) is None:
-            row = Coding(
-                document_id=spec.document_id,
-                code_id=spec.code_id,
-                coder_id=spec.coder_id,
-                start=spec.start,
-                end=spec.end,
-                memo=spec.memo,
-            )
-            s.add(row)
-            s.flush()
-            audit(s, actor, "add", "coding", row.id, start=spec.start, end=spec.end)
+        if existing_coding_id(s, spec) is None:
+            add_coding(s, spec, actor)
             added.append(spec)
     memo_ids = []
     for draft in new_memos:
-        on_id = _coding_id(s, draft.coding) if draft.coding is not None else None
+        on_id = existing_coding_id(s, draft.coding) if draft.coding is not None else None
         memo = Memo(
             title=draft.title,
             body=draft.body,
@@ -333,7 +311,7 @@ def accept_agreements(project: Project, review: Review, *, decided_by: str) -> R
             for p in review.agreements
             for st, en in p.kept("both")
         ]
-        new = [spec for spec in specs if _coding_id(s, spec) is None]
+        new = [spec for spec in specs if existing_coding_id(s, spec) is None]
         if not new:
             return Receipt(label)
         at = utcnow().isoformat(timespec="seconds")

@@ -41,23 +41,25 @@ def _insert(s: Session, specs: Iterable[CodingSpec], actor: str) -> list[int]:
     """Insert codings that are not there yet; return the ids of all of them."""
     ids = []
     for spec in specs:
-        existing = _existing_id(s, spec)
-        if existing is not None:
-            ids.append(existing)
-            continue
-        coding = Coding(
-            document_id=spec.document_id,
-            code_id=spec.code_id,
-            coder_id=spec.coder_id,
-            start=spec.start,
-            end=spec.end,
-            memo=spec.memo,
-        )
-        s.add(coding)
-        s.flush()
-        audit(s, actor, "add", "coding", coding.id, start=spec.start, end=spec.end)
-        ids.append(coding.id)
+        existing = existing_coding_id(s, spec)
+        ids.append(existing if existing is not None else add_coding(s, spec, actor).id)
     return ids
+
+
+def add_coding(s: Session, spec: CodingSpec, actor: str) -> Coding:
+    """Insert the coding ``spec`` describes (flushed, so it has its id) and audit it."""
+    coding = Coding(
+        document_id=spec.document_id,
+        code_id=spec.code_id,
+        coder_id=spec.coder_id,
+        start=spec.start,
+        end=spec.end,
+        memo=spec.memo,
+    )
+    s.add(coding)
+    s.flush()
+    audit(s, actor, "add", "coding", coding.id, start=spec.start, end=spec.end)
+    return coding
 
 
 def _delete(s: Session, ids: Iterable[int], actor: str) -> list[CodingSpec]:
@@ -71,7 +73,7 @@ def _delete(s: Session, ids: Iterable[int], actor: str) -> list[CodingSpec]:
 
 
 def _delete_specs(s: Session, specs: Iterable[CodingSpec], actor: str) -> None:
-    ids = [i for i in (_existing_id(s, spec) for spec in specs) if i is not None]
+    ids = [i for i in (existing_coding_id(s, spec) for spec in specs) if i is not None]
     _delete(s, ids, actor)
 
 
@@ -138,7 +140,7 @@ class History:
                     raise NotFound(f"no document with id {document_id}")
                 check_span(doc, start, end)
                 specs.append(CodingSpec(document_id, code_id, coder_id, start, end, memo))
-            new_specs = [sp for sp in specs if _existing_id(s, sp) is None]
+            new_specs = [sp for sp in specs if existing_coding_id(s, sp) is None]
             ids = _insert(s, new_specs, self.coder)
         if new_specs:
             self._push(Change(label, before=[], after=new_specs))
@@ -210,7 +212,8 @@ class History:
         return change.label
 
 
-def _existing_id(s: Session, spec: CodingSpec) -> int | None:
+def existing_coding_id(s: Session, spec: CodingSpec) -> int | None:
+    """The id of a coding exactly like ``spec`` (document, code, coder, span), if any."""
     return s.scalar(
         select(Coding.id).where(
             Coding.document_id == spec.document_id,

@@ -4,7 +4,7 @@ Not a test. Run from the repository root::
 
     .venv/bin/python tests/bench/bench_xlsx.py           # 200,000 coded segments
     .venv/bin/python tests/bench/bench_xlsx.py --quick   # 20,000
-    .venv/bin/python tests/bench/bench_xlsx.py --project # also a whole-project export
+    .venv/bin/python tests/bench/bench_xlsx.py --no-project  # only the writer, not a project
 
 The rows are seeded stand-ins for the "Coded segments" sheet (15 columns: ids, names,
 attributes, code path, offsets, context, coded text of 40-400 characters, a memo on one row in
@@ -12,8 +12,9 @@ ten, and one text cell in a hundred that starts with a formula sign). "qualcode"
 with :func:`qualcode.interop.xlsx_sheets.write_table` (neutralised text, styled header, number
 formats, fitted widths, wrapped text with row heights, frozen panes, autofilter); "plain"
 appends the same raw values to a write-only worksheet. Both save a workbook to a temporary
-folder; the time is the best of a few runs. ``--project`` also times ``export_xlsx`` on a
-generated project with that many codings (every sheet, analysis tables and agreement included).
+folder; the time is the best of a few runs. It also times ``export_xlsx`` on a generated
+project with that many codings, every sheet, analysis tables and agreement included (unless
+``--no-project``).
 Figures are printed and written to exports/bench/xlsx.json.
 """
 
@@ -155,7 +156,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20,000 rows instead of 200,000")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--project", action="store_true", help="also export a whole project")
+    parser.add_argument(
+        "--no-project", action="store_true", help="do not time a whole-project export"
+    )
     args = parser.parse_args()
     n = 20_000 if args.quick else 200_000
     rows = make_rows(n)
@@ -164,7 +167,7 @@ def main() -> None:
         plain = best_time(lambda: plain_write(rows, folder / "plain.xlsx"), args.repeats)
         ours = best_time(lambda: qualcode_write(rows, folder / "qualcode.xlsx"), args.repeats)
         sizes = {p.stem: p.stat().st_size for p in folder.glob("*.xlsx")}
-        whole = project_export(n, folder) if args.project else None
+        whole = None if args.no_project else project_export(n, folder)
     result = {
         "rows": n,
         "columns": len(COLUMNS),
