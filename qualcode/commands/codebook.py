@@ -9,9 +9,16 @@ import typer
 from rich.tree import Tree
 from sqlalchemy import func, select
 
-from qualcode.codebook import apply_codebook, codebook_from_project, dump_codebook, load_codebook
+from qualcode.codebook import (
+    ApplyReport,
+    apply_codebook,
+    codebook_from_project,
+    dump_codebook,
+    load_codebook,
+)
 from qualcode.commands.common import JsonOpt, actor_from, console, print_json, project_from
 from qualcode.errors import QualcodeError
+from qualcode.store import Project
 from qualcode.store.models import Coding
 
 codebook_app = typer.Typer(
@@ -27,29 +34,66 @@ def register(app: typer.Typer) -> None:
 def import_cmd(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A codebook: .yaml/.yml, or a REFI-QDA .qdc.")],
+    unflatten: Annotated[
+        bool,
+        typer.Option(
+            "--unflatten",
+            help="(.qdc) Read code names like 'Coke::diet Coke' as a hierarchy (ATLAS.ti).",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Merge a codebook into the project. Codes are matched by path; none is deleted."""
+    """Merge a codebook into the project. Codes are matched by path; none is deleted.
+
+    A .qdc's sets become code groups (merged with groups of the same name).
+    """
     project = project_from(ctx)
     if file.suffix.lower() == ".qdc":
-        try:
-            from qualcode.interop.qdc import load_qdc
-        except ImportError:
-            raise QualcodeError("reading .qdc codebooks is not available yet") from None
-        book = load_qdc(file)
-    else:
-        book = load_codebook(file)
+        _import_qdc(project, file, actor=actor_from(ctx), unflatten=unflatten, json_out=json_out)
+        return
+    if unflatten:
+        raise QualcodeError("--unflatten applies to REFI-QDA .qdc codebooks only")
+    book = load_codebook(file)
     with project.write() as s:
         report = apply_codebook(s, book, actor=actor_from(ctx))
     if json_out:
         print_json(report.as_json())
         return
+    _print_codes(book.name or file.name, report)
+
+
+def _print_codes(name: str, report: ApplyReport) -> None:
     console.print(
-        f"codebook {book.name or file.name}: {len(report.added)} added, "
-        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged"
+        f"codebook {name}: {len(report.added)} added, "
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged",
+        markup=False,
     )
     for moved in report.keys_moved:
-        console.print(f"  key moved {moved}")
+        console.print(f"  key moved {moved}", markup=False)
+
+
+def _import_qdc(
+    project: Project, file: Path, *, actor: str, unflatten: bool, json_out: bool
+) -> None:
+    """A REFI-QDA codebook: its codes merged by path, its sets kept as code groups."""
+    from qualcode.interop.qdc import import_qdc
+
+    report = import_qdc(project, file, actor=actor, unflatten=unflatten)
+    if json_out:
+        print_json(report.as_json())
+        return
+    _print_codes(file.name, report.codes)
+    console.print(
+        f"  code groups: {', '.join(report.groups) or 'none'} ({report.groups_added} added, "
+        f"{report.group_members_added} member(s) added)",
+        markup=False,
+    )
+    for note in report.notes:
+        console.print(f"  note: {note}", markup=False)
+    if report.not_imported:
+        console.print("  not imported:")
+        for what, n in sorted(report.not_imported.items()):
+            console.print(f"    {n} {what}", markup=False)
 
 
 @codebook_app.command("export")

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from qualcode.commands.common import (
     print_json,
     project_from,
 )
+
+if TYPE_CHECKING:
+    from qualcode.ingest.turns import TurnRules
 
 export_app = typer.Typer(
     help="Export the project for other tools (REFI-QDA .qdc/.qdpx, ...).", no_args_is_help=True
@@ -92,15 +95,27 @@ def import_qdpx_cmd(
     Documents with the same text and codes with the same path are reused; what cannot be imported
     (PDF, pictures, audio, video...) is listed.
     """
+    run_qdpx_import(ctx, file, unflatten=unflatten, json_out=json_out)
+
+
+def run_qdpx_import(
+    ctx: typer.Context,
+    file: Path,
+    *,
+    unflatten: bool,
+    json_out: bool,
+    rules: TurnRules | None = None,
+) -> None:
+    """Import a .qdpx and print its report (``import-qdpx``, and ``import`` given a .qdpx)."""
     from qualcode.interop.refi.qdpx_import import import_qdpx
 
-    project = project_from(ctx)
     report = import_qdpx(
-        project,
+        project_from(ctx),
         file,
         actor=actor_from(ctx),
         unflatten=unflatten,
         default_coder=coder_from(ctx, required=False),
+        rules=rules,
     )
     if json_out:
         print_json(report.as_json())

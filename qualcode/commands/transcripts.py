@@ -1,7 +1,9 @@
-"""``qualcode import``: transcripts (.txt .md .docx .vtt .srt), files or folders."""
+"""``qualcode import``: transcripts (.txt .md .docx .vtt .srt), files or folders; a lone REFI-QDA
+project (.qdpx) is handed to ``import-qdpx``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +17,7 @@ from qualcode.commands.common import (
     print_json,
     project_from,
 )
+from qualcode.errors import QualcodeError
 from qualcode.ingest import TurnRules, import_files
 
 
@@ -24,7 +27,9 @@ def register(app: typer.Typer) -> None:
 
 def import_cmd(
     ctx: typer.Context,
-    files: Annotated[list[str], typer.Argument(help="Transcript files or folders.")],
+    files: Annotated[
+        list[str], typer.Argument(help="Transcript files or folders, or one REFI-QDA .qdpx.")
+    ],
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Skip files that cannot be imported, and list them.")
     ] = False,
@@ -41,11 +46,36 @@ def import_cmd(
             "--no-names", help="Only known labels (Q, A, Interviewer, P07...) start turns."
         ),
     ] = False,
+    unflatten: Annotated[
+        bool,
+        typer.Option(
+            "--unflatten",
+            help="(.qdpx) Read code names like 'Coke::diet Coke' as a hierarchy (ATLAS.ti).",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Import transcripts. The batch is all-or-nothing unless --skip-bad is given."""
-    project = project_from(ctx)
+    """Import transcripts. The batch is all-or-nothing unless --skip-bad is given.
+
+    A .qdpx given alone is imported as a REFI-QDA project, as ``import-qdpx`` does.
+    """
     rules = TurnRules(extra=list(turn_label or []), allow_names=not no_names)
+    qdpx = [f for f in files if Path(f).suffix.lower() == ".qdpx" and not Path(f).is_dir()]
+    if qdpx:
+        if len(files) > 1:
+            raise QualcodeError(
+                f"a .qdpx is imported on its own: got {len(qdpx)} .qdpx and "
+                f"{len(files) - len(qdpx)} other argument(s); import each separately"
+            )
+        if skip_bad:
+            raise QualcodeError("--skip-bad does not apply to a .qdpx: it imports all or nothing")
+        from qualcode.commands.refi import run_qdpx_import
+
+        run_qdpx_import(ctx, Path(qdpx[0]), unflatten=unflatten, json_out=json_out, rules=rules)
+        return
+    if unflatten:
+        raise QualcodeError("--unflatten applies to a REFI-QDA .qdpx only")
+    project = project_from(ctx)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

@@ -13,6 +13,11 @@ from qualcode.store.models import Group, GroupMember
 MAX_NAME = 255
 
 
+def group_name(name: str) -> str:
+    """The name a set's group gets (a nameless set has one made up; long names are cut)."""
+    return (name or "(unnamed set)")[:MAX_NAME]
+
+
 def merge_group(
     s: Session, *, kind: str, name: str, description: str, guid: str, members: list[int]
 ) -> tuple[bool, int]:
@@ -20,7 +25,7 @@ def merge_group(
 
     Returns (whether the group is new, how many members were added).
     """
-    name = (name or "(unnamed set)")[:MAX_NAME]
+    name = group_name(name)
     group = s.scalar(select(Group).where(Group.kind == kind, Group.name == name))
     created = group is None
     if group is None:

@@ -7,6 +7,7 @@ members ``guid=`` rather than ``targetGUID=``: both are read.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from qualcode.codebook.model import Codebook
 from qualcode.coding.codes import SEP, code_paths
 from qualcode.errors import QualcodeError
 from qualcode.interop.refi.codes_xml import CodeTree, read_codes, write_codes
-from qualcode.interop.refi.groups import merge_group
+from qualcode.interop.refi.groups import group_name, merge_group
 from qualcode.interop.refi.guids import export_guid
 from qualcode.interop.refi.model import RefiSet
 from qualcode.interop.refi.project_read import read_set
@@ -44,16 +45,22 @@ class QdcContent:
 @dataclass
 class QdcImportReport:
     codes: ApplyReport
+    #: The code groups the file's sets became (new or merged), by name.
+    groups: list[str] = field(default_factory=list)
     groups_added: int = 0
     group_members_added: int = 0
     notes: list[str] = field(default_factory=list)
+    #: What the file holds that was not imported, counted.
+    not_imported: Counter[str] = field(default_factory=Counter)
 
     def as_json(self) -> dict[str, object]:
         return {
             **self.codes.as_json(),
+            "groups": self.groups,
             "groups_added": self.groups_added,
             "group_members_added": self.group_members_added,
             "notes": self.notes,
+            "not_imported": dict(sorted(self.not_imported.items())),
         }
 
 
@@ -102,14 +109,24 @@ def import_qdc(
                 for k in rs.code_refs
                 if k in content.tree.paths
             ]
+            missing = len(rs.code_refs) - len(members)
+            if missing:
+                report.not_imported["set members that are not codes of the codebook"] += missing
+            if rs.source_refs:
+                report.not_imported["documents as set members"] += len(rs.source_refs)
+            if rs.note_refs:
+                report.not_imported["notes as set members"] += rs.note_refs
+            name = group_name(rs.name)
             created, added = merge_group(
                 s,
                 kind="code",
-                name=rs.name,
+                name=name,
                 description=rs.description,
                 guid=rs.guid,
                 members=members,
             )
+            if name not in report.groups:
+                report.groups.append(name)
             report.groups_added += created
             report.group_members_added += added
     return report

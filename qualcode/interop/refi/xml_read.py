@@ -103,5 +103,8 @@ def timestamp(value: str) -> dt.datetime | None:
     except ValueError:
         return None
     if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+        try:
+            stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+        except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+            return None
     return stamp
