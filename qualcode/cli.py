@@ -92,6 +92,8 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from rich.markup import escape
+
     from qualcode.errors import QualcodeError
 
     command = _command_line()
@@ -99,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         command.main(args=args, prog_name="qualcode", standalone_mode=True)
     except QualcodeError as exc:
-        common.err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        common.err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         common.err_console.print("interrupted; nothing was half-written")
@@ -112,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
         orig = getattr(exc, "orig", None) or exc
         first = (str(orig).strip().splitlines() or [""])[0]
         common.err_console.print(
-            f"[bold red]internal error:[/] {type(orig).__name__}: {first} "
+            f"[bold red]internal error:[/] {type(orig).__name__}: {escape(first)} "
             "(set QUALCODE_DEBUG=1 for the traceback)",
             soft_wrap=True,
             markup=True,

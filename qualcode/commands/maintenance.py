@@ -29,7 +29,7 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     if problems:
         if not json_out:
             for p in problems:
-                err_console.print(f"  {p}")
+                err_console.print(f"  {p}", markup=False)
         raise QualcodeError(f"{len(problems)} problem(s) found in {project.display_name}")
 
 
@@ -42,7 +42,7 @@ def copy(
 
     def step(table: str, n: int) -> None:
         if not json_out:
-            err_console.print(f"  {table}: {n} row(s)")
+            err_console.print(f"  {table}: {n} row(s)", markup=False)
 
     report = copy_project(src, dest, progress=step)
     if json_out:
