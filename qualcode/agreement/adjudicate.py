@@ -346,7 +346,7 @@ def load_reviews(
             if coder_a not in doc.coders or coder_b not in doc.coders:
                 continue
             text, did = doc.text or "", doc_ids[doc.name]
-            units = as_spans(doc.units) if unit in SEGMENT_KINDS else None
+            units = doc.unit_spans if unit in SEGMENT_KINDS else None
             found = find_passages(
                 doc.spans.get((coder_a, code), ()),
                 doc.spans.get((coder_b, code), ()),

@@ -132,7 +132,7 @@ def kappa_fields(
 
 def summarize(variable: Variable, options: ReportOptions) -> dict[str, Any]:
     """The statistics row of one binary variable."""
-    ratings = variable.ratings()
+    ratings = variable.collapsed().ratings()
     reasons: dict[str, str] = {}
     kappa_key = kappa_name(ratings.n_coders)
     row: dict[str, Any] = {
@@ -207,8 +207,8 @@ def build_report(
     ]
     pooled = Variable.concat(data.coders, list(per_code.values()))
     by_document = []
-    for index, doc in enumerate(data.documents):
-        part = pooled.where(pooled.document == index)
+    parts = pooled.by_document(len(data.documents))
+    for doc, part in zip(data.documents, parts, strict=True):
         coders = [c for c in data.coders if c in doc.coders]
         by_document.append({"document": doc.name, "coders": coders, **summarize(part, opts)})
 

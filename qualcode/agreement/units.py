@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, get_args
 
 import numpy as np
@@ -31,6 +32,7 @@ from qualcode.agreement.matrix import Ratings, as_ratings
 from qualcode.agreement.spans import (
     OverlapMeasure,
     Span,
+    SpanArray,
     as_spans,
     coverage_patterns,
     merge,
@@ -56,6 +58,11 @@ class DocumentCodings:
     units: Sequence[Span] = ()  # segments of the chosen kind (segment units only)
     text: str | None = None
 
+    @cached_property
+    def unit_spans(self) -> SpanArray:
+        """``units`` as a sorted span array, made once per document (not once per code)."""
+        return as_spans(self.units)
+
 
 @dataclass(frozen=True)
 class CodingData:
@@ -78,6 +85,40 @@ class Variable:
 
     def where(self, keep: NDArray[np.bool_]) -> Variable:
         return Variable(self.coders, self.values[:, keep], self.weights[keep], self.document[keep])
+
+    def collapsed(self) -> Variable:
+        """The same data with identical units merged into one unit whose weight is their sum.
+
+        Every statistic here weighs units (as the character unit's pieces are weighed), so
+        none changes, but the work stops growing with the units: a present/absent code of
+        ``m`` coders has at most 3^m distinct units. ``document`` is -1 afterwards.
+        """
+        n_coders, n_units = self.values.shape
+        if n_units == 0 or n_coders > 12:
+            return self
+        powers = 3 ** np.arange(n_coders, dtype=np.int64)
+        keys = powers @ (self.values.astype(np.int64) + 1)  # MISSING, ABSENT, PRESENT -> 0, 1, 2
+        present = np.flatnonzero(np.bincount(keys, minlength=1))
+        weights = np.bincount(keys, weights=self.weights)[present]
+        values = (present[None, :] // powers[:, None]) % 3 - 1
+        return Variable(
+            self.coders,
+            values.astype(np.int8),
+            weights.astype(np.float64),
+            np.full(len(present), -1, dtype=np.intp),
+        )
+
+    def by_document(self, count: int) -> list[Variable]:
+        """The variable split by document index ``0 .. count-1`` (one pass, not one per
+        document)."""
+        order = np.argsort(self.document, kind="stable")
+        bounds = np.searchsorted(self.document[order], np.arange(count + 1))
+        return [self._take(order[bounds[i] : bounds[i + 1]]) for i in range(count)]
+
+    def _take(self, index: NDArray[np.intp]) -> Variable:
+        return Variable(
+            self.coders, self.values[:, index], self.weights[index], self.document[index]
+        )
 
     @staticmethod
     def concat(coders: tuple[str, ...], parts: Sequence[Variable]) -> Variable:
@@ -130,7 +171,7 @@ def _document_values(
     active = [i for i, c in enumerate(coders) if c in doc.coders]
     spans = {i: as_spans(doc.spans.get((coders[i], code), ())) for i in active}
     if unit in SEGMENT_KINDS:
-        units = as_spans(doc.units)
+        units = doc.unit_spans
         values = np.full((len(coders), len(units)), MISSING, dtype=np.int8)
         for i in active:
             values[i] = overlaps_any(merge(spans[i]), units)

@@ -135,8 +135,8 @@ def code_new_documents(project: Project, codes: list[int], seed: int) -> int:
                 dict(coder_id=coder_ids[2], code_id=rng.choice(codes), start=extra_start,
                      end=extra_end)
             )  # fmt: skip
-            for row in rows:
-                row["document_id"] = doc.id
+            unique = {(r["coder_id"], r["code_id"], r["start"], r["end"]): r for r in rows}
+            rows = [dict(r, document_id=doc.id) for r in unique.values()]
             s.execute(insert(Coding), rows)
             added += len(rows)
     return added
