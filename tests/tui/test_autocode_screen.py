@@ -13,7 +13,7 @@ from qualcode.tui.messages import CodingsChanged, OpenDocument
 from qualcode.tui.screens.autocode import AutocodeScreen
 from qualcode.tui.screens.codebook_editor import ConfirmScreen
 
-from .conftest_b import Harness, Proj, build_project, run, settle
+from .screen_harness import Harness, Proj, build_project, run, settle
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from qualcode.tui.screens.codebook_editor import (
 )
 from qualcode.tui.widgets.codebook_tree import CodebookTree
 
-from .conftest_b import Harness, Proj, build_project, run, settle
+from .screen_harness import Harness, Proj, build_project, run, settle, until
 
 
 @pytest.fixture
@@ -96,7 +96,8 @@ def test_merge_moves_the_codings_after_confirmation(proj: Proj) -> None:
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        assert editor(app).selected is not None and editor(app).selected.id == lab
+        # the rebuilt tree moves its cursor to the target after its next refresh
+        await until(pilot, lambda: getattr(editor(app).selected, "id", None) == lab)
 
     app = run(proj, CodebookEditorScreen, scenario)
     assert paths(proj) == ["Lab backlog", "Triage"]

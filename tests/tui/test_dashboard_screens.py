@@ -18,7 +18,7 @@ from qualcode.tui.screens.caseload_review import CaseloadReviewScreen
 from qualcode.tui.screens.dashboard import DashboardScreen
 from qualcode.tui.widgets.charts import BarChart, HistogramChart
 
-from .conftest_b import Harness, Proj, build_project, run, settle, until
+from .screen_harness import Harness, Proj, build_project, run, settle, until
 
 CASELOAD_TEXT = (
     "Interviewer: Roughly what share of your caseload is CSAM work these days?\n\n"

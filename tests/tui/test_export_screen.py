@@ -33,7 +33,7 @@ from qualcode.interop.export_all import (
 from qualcode.store.models import Coder, Coding, Document, Setting
 from qualcode.tui.screens.export import EXPORT, ExportScreen
 
-from .conftest_b import TEXTS, Harness, Proj, build_project, run, until
+from .screen_harness import TEXTS, Harness, Proj, build_project, run, until
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 TODAY = dt.date.today().isoformat()

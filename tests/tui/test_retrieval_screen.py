@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, OptionList
 from qualcode.tui.messages import OpenDocument
 from qualcode.tui.screens.retrieval import RetrievalScreen
 
-from .conftest_b import Harness, Proj, build_project, run, settle
+from .screen_harness import Harness, Proj, build_project, run, settle
 
 
 @pytest.fixture

@@ -219,6 +219,7 @@ class CodebookEditorScreen(Screen[None]):
         self.entries: list[CodeEntry] = []
         self.details: dict[int, CodeDetails] = {}
         self._select_after_load = code_id
+        self._pending_highlight: int | None = None
         self._generation = 0
 
     def compose(self) -> ComposeResult:
@@ -258,19 +259,24 @@ class CodebookEditorScreen(Screen[None]):
         tree = self.query_one(CodebookTree)
         wanted = self._select_after_load
         if wanted is None or wanted not in message.details:
-            wanted = tree.selected_code_id
+            # a code still waiting to be highlighted (two reads can cross, e.g. after a
+            # merge and on returning from its confirmation) wins over the tree's old cursor
+            wanted = self._pending_highlight or tree.selected_code_id
         self._select_after_load = None
         self.entries = message.entries
         self.details = message.details
         tree.set_codes(message.entries, message.counts)
         if wanted is not None and wanted in message.details:
             # The rebuilt tree lays out its lines on the next refresh; move the cursor then.
-            self.call_after_refresh(self._highlight, wanted)
+            self._pending_highlight = wanted
+            self.call_after_refresh(self._highlight)
         self.query_one("#cbe-title", Label).update(f"Codebook ({len(self.entries)} codes)")
         self._show_details()
 
-    def _highlight(self, code_id: int) -> None:
-        self.query_one(CodebookTree).select_code(code_id)
+    def _highlight(self) -> None:
+        code_id, self._pending_highlight = self._pending_highlight, None
+        if code_id is not None:
+            self.query_one(CodebookTree).select_code(code_id)
         self._show_details()
 
     @on(Tree.NodeHighlighted)

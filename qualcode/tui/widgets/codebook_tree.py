@@ -77,4 +77,7 @@ class CodebookTree(Tree[int]):
     def select_code(self, code_id: int) -> None:
         node = self._code_nodes.get(code_id)
         if node is not None:
+            # A rebuilt tree numbers its lines lazily: until then every new node is on line
+            # -1 and the cursor would land on whatever line that means. Number them now.
+            _ = self._tree_lines
             self.move_cursor(node)
