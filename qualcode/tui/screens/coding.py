@@ -343,7 +343,9 @@ class CodingScreen(Screen[None]):
             parts.append(f"selected {span[0]}-{span[1]} ({span[1] - span[0]} chars)")
         if self.note:
             parts.append(self.note)
-        self.query_one("#status", Static).update(" · ".join(p for p in parts if p))
+        # one row of fixed size (app.tcss): no layout pass, so a cursor step repaints only
+        # what changed instead of the whole screen
+        self.query_one("#status", Static).update(" · ".join(p for p in parts if p), layout=False)
 
     # -- coding ----------------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:

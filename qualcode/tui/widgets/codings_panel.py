@@ -76,7 +76,9 @@ class CodingsPanel(Vertical):
         ids = [c.id for c in codings]
         if focus_id in ids:
             at.highlighted = ids.index(focus_id)
-        self.query_one("#at-cursor-title", Label).update(f"At the cursor ({len(codings)})")
+        self.query_one("#at-cursor-title", Label).update(
+            f"At the cursor ({len(codings)})", layout=False
+        )
 
     def show_document(
         self,
@@ -90,7 +92,9 @@ class CodingsPanel(Vertical):
             return coding_label(c, codes.get(c.code_id), text, show_coder=show_coder, lines=1)
 
         self.query_one("#in-document", CodingList).set_rows(codings, label)
-        self.query_one("#in-document-title", Label).update(f"In this document ({len(codings)})")
+        self.query_one("#in-document-title", Label).update(
+            f"In this document ({len(codings)})", layout=False
+        )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
