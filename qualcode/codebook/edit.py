@@ -24,27 +24,13 @@ from sqlalchemy.orm import Session
 
 from qualcode.codebook.apply import new_guid
 from qualcode.codebook.model import COLOUR, DEFAULT_COLOUR, KEY, RESERVED_KEYS
-from qualcode.coding.codes import code_path, code_paths, find_code
+from qualcode.coding.codes import CodeRef, code_path, code_paths, get_code
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store.audit import audit
 from qualcode.store.models import Code, Coding, GroupMember, Memo
 
 MAX_NAME = 255
 DEFINITION_FIELDS = ("description", "inclusion", "exclusion", "example")
-
-CodeRef = str | int | Code
-
-
-def get_code(s: Session, ref: CodeRef) -> Code:
-    """A code by object, id, path, name or key."""
-    if isinstance(ref, Code):
-        return ref
-    if isinstance(ref, int):
-        code = s.get(Code, ref)
-        if code is None:
-            raise NotFound(f"no code with id {ref}")
-        return code
-    return find_code(s, ref)
 
 
 def lock_codes(s: Session, *codes: Code) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.units import document_units, units_touched
-from qualcode.coding.codes import code_paths, find_code
+from qualcode.coding.codes import code_paths, get_code
 from qualcode.coding.codings import find_document
 from qualcode.coding.history import History
 from qualcode.errors import NotFound, QualcodeError
@@ -224,7 +224,7 @@ def preview_autocode(
     unit = unit.strip().lower()
     if unit not in UNITS:
         raise QualcodeError(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}")
-    code_obj = _code(s, code) if code is not None else None
+    code_obj = get_code(s, code) if code is not None else None
     paths = code_paths(s) if code_obj is not None else {}
     stmt = (
         select(Document.id, Document.name, Document.text, Participant.label)
@@ -322,15 +322,6 @@ def apply_autocode(
             added=len(ids),
         )
     return ids
-
-
-def _code(s: Session, ref: str | int) -> Code:
-    if isinstance(ref, int):
-        code = s.get(Code, ref)
-        if code is None:
-            raise NotFound(f"no code with id {ref}")
-        return code
-    return find_code(s, ref)
 
 
 def _finder(query: AutocodeQuery) -> Callable[[str], list[Span]] | None:

@@ -61,3 +61,18 @@ def find_code(s: Session, ref: str) -> Code:
     if keyed is not None:
         return keyed
     raise NotFound(f"no code {ref!r}; 'qualcode codebook show' lists the codes")
+
+
+CodeRef = str | int | Code
+
+
+def get_code(s: Session, ref: CodeRef) -> Code:
+    """A code by object, id, path, name or key."""
+    if isinstance(ref, Code):
+        return ref
+    if isinstance(ref, int):
+        code = s.get(Code, ref)
+        if code is None:
+            raise NotFound(f"no code with id {ref}")
+        return code
+    return find_code(s, ref)

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.coding.coders import get_or_create_coder
-from qualcode.coding.codes import code_paths, find_code
+from qualcode.coding.codes import code_paths, find_code, get_code
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store.audit import audit
-from qualcode.store.models import Code, Coder, Coding, Document, Participant
+from qualcode.store.models import Coder, Coding, Document, Participant
 
 
 def find_document(s: Session, ref: str | int) -> Document:
@@ -67,9 +67,7 @@ def ensure_coding(
     """Like :func:`add_coding`, also saying whether the coding is new."""
     doc = document if isinstance(document, Document) else find_document(s, document)
     check_span(doc, start, end)
-    code_obj = s.get(Code, code) if isinstance(code, int) else find_code(s, code)
-    if code_obj is None:
-        raise NotFound(f"no code with id {code}")
+    code_obj = get_code(s, code)
     coder_obj = get_or_create_coder(s, coder)
     existing = s.scalar(
         select(Coding).where(

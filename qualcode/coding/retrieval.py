@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.units import document_units
-from qualcode.coding.codes import code_paths, find_code
+from qualcode.coding.codes import code_paths, get_code
 from qualcode.coding.codings import find_document
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store.models import (
@@ -218,12 +218,7 @@ def code_ids_for(
     all their descendants."""
     ids: set[int] = set()
     for ref in codes:
-        if isinstance(ref, int):
-            if s.get(Code, ref) is None:
-                raise NotFound(f"no code with id {ref}")
-            ids.add(ref)
-        else:
-            ids.add(find_code(s, ref).id)
+        ids.add(get_code(s, ref).id)
     if group is not None:
         grp = s.scalar(select(Group).where(Group.kind == "code", Group.name == group.strip()))
         if grp is None:
