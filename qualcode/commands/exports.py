@@ -1,6 +1,5 @@
 """``qualcode export xlsx OUT.xlsx`` and ``qualcode export csv DIR``: the project's tables for
-spreadsheets. Both commands join the ``export`` group of :mod:`qualcode.commands.refi`
-(or make the group themselves when that module is absent)."""
+spreadsheets. Both commands join the ``export`` group of :mod:`qualcode.commands.refi`."""
 
 from __future__ import annotations
 
@@ -9,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qualcode.commands.common import JsonOpt, console, print_json, project_from
+from qualcode.commands.common import JsonOpt, coder_filter, console, print_json, project_from
+from qualcode.commands.refi import export_app
 
 if TYPE_CHECKING:  # imported when a command runs: pandas and openpyxl are slow to load
     from qualcode.interop.tables_for_export import ExportFilters
@@ -28,37 +28,18 @@ CodesOpt = Annotated[
 ]
 
 
-def _export_app() -> typer.Typer:
-    try:
-        from qualcode.commands.refi import export_app
-    except ModuleNotFoundError as exc:
-        if exc.name != "qualcode.commands.refi":
-            raise
-        return OWN_EXPORT_APP
-    return export_app
-
-
-OWN_EXPORT_APP = typer.Typer(help="Export the project for other tools.", no_args_is_help=True)
-
-
 def register(app: typer.Typer) -> None:
-    export_app = _export_app()
-    if not any(c.name == "xlsx" for c in export_app.registered_commands):
-        export_app.command("xlsx")(export_xlsx_cmd)
-        export_app.command("csv")(export_csv_cmd)
-    if not any(group.name == "export" for group in app.registered_groups):
-        app.add_typer(export_app, name="export")
+    """Add xlsx and csv to the ``export`` group (which :mod:`qualcode.commands.refi` adds)."""
+    export_app.command("xlsx")(export_xlsx_cmd)
+    export_app.command("csv")(export_csv_cmd)
 
 
 def _filters(ctx: typer.Context, coder: str | None, codes: list[str] | None) -> ExportFilters:
     from qualcode.interop.tables_for_export import ExportFilters
 
-    # --coder is a global option (moved to the front): read it from the root command, so
-    # QUALCODE_CODER (who is coding) never filters an export by itself.
-    explicit = coder or ctx.find_root().params.get("coder")
-    return ExportFilters(
-        coder=str(explicit).strip() if explicit else None, codes=tuple(codes or ())
-    )
+    # QUALCODE_CODER (who is coding) never filters an export by itself
+    explicit = coder.strip() if coder else coder_filter(ctx)
+    return ExportFilters(coder=explicit or None, codes=tuple(codes or ()))
 
 
 def export_xlsx_cmd(

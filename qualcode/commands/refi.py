@@ -36,8 +36,7 @@ UnflattenOpt = Annotated[
 
 
 def register(app: typer.Typer) -> None:
-    if not any(group.name == "export" for group in app.registered_groups):
-        app.add_typer(export_app, name="export")
+    app.add_typer(export_app, name="export")
     app.command("import-qdpx")(import_qdpx_cmd)
 
 
