@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, Label, Static, TextArea, Tree
 from qualcode.codebook import edit
 from qualcode.codebook.edit import CodeDetails, MergeReport
 from qualcode.coding.codes import code_path
-from qualcode.coding.queries import CodeEntry, code_counts, codebook_entries
+from qualcode.coding.queries import CodeEntry, codebook_entries
 from qualcode.errors import QualcodeError
 from qualcode.store.models import Code
 from qualcode.tui.context import AppContext
@@ -249,8 +249,8 @@ class CodebookEditorScreen(Screen[None]):
     def _read(self, generation: int) -> None:
         with self.ctx.project.session() as s:
             entries = codebook_entries(s)
-            counts = code_counts(s)
             details = edit.code_details(s)
+        counts = {cid: d.codings for cid, d in details.items()}  # code_details counted them
         self.post_message(self.Loaded(entries, counts, details, generation))
 
     def on_codebook_editor_screen_loaded(self, message: Loaded) -> None:

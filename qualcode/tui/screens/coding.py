@@ -289,6 +289,9 @@ class CodingScreen(Screen[None]):
         self._doc_list_timer = self.set_timer(DOC_LIST_DELAY, self._fill_doc_list)
 
     def _fill_doc_list(self) -> None:
+        if self._doc_list_timer is not None:  # filled now: a scheduled fill would repeat it
+            self._doc_list_timer.stop()
+            self._doc_list_timer = None
         if self.doc is not None:
             self.panel.show_document(
                 self._visible, self.codes, self.doc.text, show_coder=self.view_coder is None

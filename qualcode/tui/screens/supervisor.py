@@ -32,6 +32,7 @@ from qualcode.store import Coder, Coding
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodingsChanged, OpenDocument
+from qualcode.tui.widgets.coding_writer import first_line
 from qualcode.tui.widgets.disagreement_view import CHOICE_TEXT, DisagreementView
 
 REVIEW_HELP = "Walk through the highlighted code's disagreements (also enter)"
@@ -150,6 +151,8 @@ class SupervisorScreen(Screen[None]):
         self.busy = False
         self.undo_stack: list[Receipt] = []
         self.redo_stack: list[Receipt] = []
+        #: codings changed while another screen was in front: recompute when shown again
+        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -193,7 +196,7 @@ class SupervisorScreen(Screen[None]):
             with self.ctx.project.session() as s:
                 names = list(s.scalars(stmt))
         except SQLAlchemyError as exc:
-            self.post_message(self.Failed(str(exc).splitlines()[0]))
+            self.post_message(self.Failed(first_line(exc)))
             return
         self.post_message(self.Coders(names))
 
@@ -205,7 +208,7 @@ class SupervisorScreen(Screen[None]):
             report = agreement_report(project, coders=[a, b], unit=request.unit, n_boot=2000)
             reviews = load_reviews(project, a, b, unit=request.matching)
         except (QualcodeError, SQLAlchemyError) as exc:
-            self.post_message(self.Failed(str(exc).splitlines()[0]))
+            self.post_message(self.Failed(first_line(exc)))
             return
         review = next((r for r in reviews if r.code == code), None)
         rows = report["codes"] if stats else None
@@ -231,7 +234,7 @@ class SupervisorScreen(Screen[None]):
                 note = f"{action}: {receipt.label}"
             reviews = load_reviews(project, request.coder_a, request.coder_b, unit=request.matching)
         except (QualcodeError, SQLAlchemyError) as exc:
-            self.post_message(self.Failed(str(exc).splitlines()[0]))
+            self.post_message(self.Failed(first_line(exc)))
             return
         code = review.code if review is not None else None
         fresh = next((r for r in reviews if r.code == code), None)
@@ -354,9 +357,17 @@ class SupervisorScreen(Screen[None]):
         self._load(request, True, code, (self.view.index if same else 0) if code else None)
 
     def refresh_data(self) -> None:
-        """Re-read everything (the app calls this on F5 and when codings change elsewhere)."""
-        if self.request is not None:
+        """Re-read everything (the app calls this on F5 and when codings change elsewhere);
+        when another screen is in front, do it once, when this one shows again."""
+        if not self.is_current:
+            self._stale = True
+        elif self.request is not None:
             self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh_data()
 
     @on(Select.Changed)
     def _form_changed(self) -> None:
