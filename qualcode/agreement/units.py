@@ -83,7 +83,8 @@ class Variable:
     def ratings(self) -> Ratings:
         return as_ratings(Ratings(self.values.astype(np.int32), (ABSENT, PRESENT), self.weights))
 
-    def where(self, keep: NDArray[np.bool_]) -> Variable:
+    def where(self, keep: NDArray[np.bool_] | NDArray[np.intp]) -> Variable:
+        """The units a mask or an index array picks."""
         return Variable(self.coders, self.values[:, keep], self.weights[keep], self.document[keep])
 
     def collapsed(self) -> Variable:
@@ -113,12 +114,7 @@ class Variable:
         document)."""
         order = np.argsort(self.document, kind="stable")
         bounds = np.searchsorted(self.document[order], np.arange(count + 1))
-        return [self._take(order[bounds[i] : bounds[i + 1]]) for i in range(count)]
-
-    def _take(self, index: NDArray[np.intp]) -> Variable:
-        return Variable(
-            self.coders, self.values[:, index], self.weights[index], self.document[index]
-        )
+        return [self.where(order[bounds[i] : bounds[i + 1]]) for i in range(count)]
 
     @staticmethod
     def concat(coders: tuple[str, ...], parts: Sequence[Variable]) -> Variable:
