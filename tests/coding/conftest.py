@@ -3,13 +3,11 @@ sentences stored as segments, participants with attributes, a few codes and code
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
 
 from qualcode.store import open_project
 from qualcode.store.db import Project
@@ -19,12 +17,12 @@ from qualcode.store.models import (
     Code,
     Coder,
     Coding,
-    Document,
     Group,
     GroupMember,
     Participant,
-    Segment,
 )
+
+from ..segmented_document import add_document
 
 TEXT_1 = (
     "Interviewer: How many cases do you carry?\n\n"
@@ -49,35 +47,6 @@ class Small:
 
     def text(self, doc: str) -> str:
         return TEXT_1 if doc == "P01.txt" else TEXT_2
-
-
-def add_document(s: Session, name: str, text: str, participant: Participant | None) -> Document:
-    """A document with its turns ("Label: body" paragraphs) and sentences as segments."""
-    doc = Document(
-        name=name,
-        text=text,
-        sha256=name,
-        source_name=name,
-        source_format="txt",
-        participant=participant,
-    )
-    s.add(doc)
-    s.flush()
-    for m in re.finditer(r"(?P<label>\w+): (?P<body>[^\n]+)", text):
-        speaker = m.group("label")
-        s.add(
-            Segment(document_id=doc.id, kind="turn", start=m.start(), end=m.end(), speaker=speaker)
-        )
-        s.add(
-            Segment(
-                document_id=doc.id, kind="paragraph", start=m.start(), end=m.end(), speaker=speaker
-            )
-        )
-        for sent in re.finditer(r"[^ .?!][^.?!]*[.?!]", m.group("body")):
-            a = m.start("body") + sent.start()
-            b = m.start("body") + sent.end()
-            s.add(Segment(document_id=doc.id, kind="sentence", start=a, end=b, speaker=speaker))
-    return doc
 
 
 def span_of(text: str, passage: str) -> tuple[int, int]:

@@ -5,7 +5,6 @@ and records the messages it posts upwards."""
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +26,11 @@ from qualcode.store.models import (
     Coding,
     Document,
     Participant,
-    Segment,
 )
 from qualcode.tui.context import AppContext
 from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument
+
+from ..segmented_document import add_document
 
 TEXTS = {
     "P01.txt": (
@@ -74,26 +74,7 @@ class Proj:
 
 
 def _add_document(s: Session, name: str, participant: Participant) -> Document:
-    text = TEXTS[name]
-    doc = Document(
-        name=name,
-        text=text,
-        sha256=name,
-        source_name=name,
-        source_format="txt",
-        participant=participant,
-    )
-    s.add(doc)
-    s.flush()
-    for m in re.finditer(r"(?P<label>\w+): (?P<body>[^\n]+)", text):
-        speaker = m["label"]
-        s.add(
-            Segment(document_id=doc.id, kind="turn", start=m.start(), end=m.end(), speaker=speaker)
-        )
-        for sent in re.finditer(r"[^ .?!][^.?!]*[.?!]", m["body"]):
-            a, b = m.start("body") + sent.start(), m.start("body") + sent.end()
-            s.add(Segment(document_id=doc.id, kind="sentence", start=a, end=b, speaker=speaker))
-    return doc
+    return add_document(s, name, TEXTS[name], participant, paragraphs=False)
 
 
 def build_project(path: Path) -> Proj:
