@@ -239,6 +239,37 @@ def test_enter_opens_a_document_and_q_goes_back(small: Small, drive: Drive) -> N
     drive.run(create_app(small.project, "ana"), scenario)
 
 
+def test_a_hidden_screen_reloads_once_when_shown_again(small: Small, drive: Drive) -> None:
+    """Coding under the project screen does not make it re-read the project per coding; going
+    back shows the new counts, read once; a modal opened and closed over it reads nothing."""
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await drive.until(pilot, lambda: getattr(app.screen, "loads_done", 0) == 1)
+        project_screen = app.screen
+        assert isinstance(project_screen, ProjectScreen)
+        screen = await drive.open_coding(pilot, small.docs["P02.txt"])
+        screen.view.move_to(small.text("P02.txt").index("Rarely"))
+        await pilot.press("s")
+        await drive.keys(pilot, screen, "d")
+        await drive.keys(pilot, screen, "u")
+        await drive.keys(pilot, screen, "ctrl+y")
+        await pilot.pause(0.3)  # time enough for a (wrong) reload to show
+        assert project_screen.loads_done == 1
+        await pilot.press("q")
+        await drive.until(pilot, lambda: project_screen.loads_done == 2)
+        docs = project_screen.query_one("#documents", DataTable)
+        assert docs.get_row_at(1)[3:5] == ["1", "1"]  # P02: one coding, mine
+        await pilot.press("question_mark")
+        await drive.until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await drive.until(pilot, lambda: app.screen is project_screen)
+        await pilot.pause(0.3)
+        assert project_screen.loads_done == 2
+
+    drive.run(create_app(small.project, "ana"), scenario)
+
+
 def test_open_document_message_selects_a_span(small: Small, drive: Drive) -> None:
     async def scenario(pilot: Pilot[None]) -> None:
         screen = await drive.open_coding(pilot, small.docs["P01.txt"], 10, 20)

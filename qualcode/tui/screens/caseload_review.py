@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from qualcode.analysis.caseload_accept import (
@@ -36,6 +35,7 @@ from qualcode.store.models import Code, Coding, Document
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument
+from qualcode.tui.screens.data_screen import DataScreen
 
 CASELOAD_REVIEW = KeyGroup(
     "Caseload review",
@@ -162,7 +162,7 @@ class ShareTable(DataTable[str | Text]):
     BINDINGS: ClassVar[list[BindingType]] = [ACCEPT_ENTER.binding()]
 
 
-class CaseloadReviewScreen(Screen[None]):
+class CaseloadReviewScreen(DataScreen):
     """Built as ``CaseloadReviewScreen(ctx)``."""
 
     CSS_PATH = "caseload_review.tcss"
@@ -191,7 +191,6 @@ class CaseloadReviewScreen(Screen[None]):
         self.rows: dict[str, ReviewRow] = {}
         self.code_exists = True
         self.loaded = False
-        self.stale = False
         #: accepts finished (tests wait on it)
         self.saves_done = 0
         self._write_lock = threading.Lock()
@@ -225,16 +224,8 @@ class CaseloadReviewScreen(Screen[None]):
         self._load()
 
     # -- loading ----------------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
-        if self.stale:
-            self.refresh_data()
-
-    def refresh_data(self) -> None:
-        """Find the statements again (a hidden screen does it when shown again)."""
-        if not self.is_current:
-            self.stale = True
-            return
-        self.stale = False
+    def reload_data(self) -> None:
+        """Find the statements again."""
         self._status("finding caseload statements in the transcripts…")
         self._load()
 

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea, Tree
 
 from qualcode.codebook import edit
@@ -29,6 +29,7 @@ from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodebookChanged, CodingsChanged
 from qualcode.tui.screens.code_picker import CodePicker
+from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.codebook_tree import CodebookTree
 
 CODEBOOK_EDITOR = KeyGroup(
@@ -171,7 +172,7 @@ def details_text(d: CodeDetails) -> Text:
     return out
 
 
-class CodebookEditorScreen(Screen[None]):
+class CodebookEditorScreen(DataScreen):
     """Edit the codebook. Built as ``CodebookEditorScreen(ctx)``; ``code_id`` highlights one."""
 
     CSS_PATH = "codebook_editor.tcss"
@@ -235,9 +236,8 @@ class CodebookEditorScreen(Screen[None]):
         self.query_one(CodebookTree).focus()
         self._load()
 
-    def on_screen_resume(self) -> None:
-        if self.entries:
-            self._load()
+    def reload_data(self) -> None:
+        self._load()
 
     # -- loading ------------------------------------------------------------------------------
     def _load(self) -> None:

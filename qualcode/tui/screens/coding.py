@@ -16,7 +16,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static, TextArea, Tree
 
@@ -37,6 +36,7 @@ from qualcode.tui.context import AppContext
 from qualcode.tui.keys import CODING, TRANSCRIPT
 from qualcode.tui.messages import CodingsChanged
 from qualcode.tui.screens.code_picker import CodePicker
+from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.screens.memo import MemoScreen
 from qualcode.tui.widgets.codebook_tree import CodebookTree
 from qualcode.tui.widgets.coding_writer import CodingWriter, Job, JobResult, first_line
@@ -48,7 +48,7 @@ DOC_LIST_DELAY = 0.15
 SELECT_FIRST = "select text first: s sentence, t turn, shift+arrows or the mouse"
 
 
-class CodingScreen(Screen[None]):
+class CodingScreen(DataScreen):
     """Code one document. ``start``/``end`` select a span when the document opens."""
 
     BINDINGS = CODING.bindings()
@@ -94,7 +94,6 @@ class CodingScreen(Screen[None]):
         self._visible: list[CodingInfo] = []
         self._at_cursor: tuple[int, ...] = ()
         self._doc_list_timer: Timer | None = None
-        self._stale = False
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -123,11 +122,6 @@ class CodingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._load(self.document_id, self._open_span)
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.refresh_data()
 
     # -- loading ---------------------------------------------------------------------------------
     def open_document(self, document_id: int, start: int | None, end: int | None) -> None:
@@ -184,12 +178,9 @@ class CodingScreen(Screen[None]):
         self._fill_doc_list()
         self._update_status()
 
-    def refresh_data(self) -> None:
-        """Re-read codings, codebook and coders (another instance may have written); when
-        another screen is in front, do it when this one shows again."""
-        if not self.is_current:
-            self._stale = True
-        elif self.loaded:
+    def reload_data(self) -> None:
+        """Re-read codings, codebook and coders (another instance may have written)."""
+        if self.loaded:
             self._submit(lambda: ("refreshed", None), full=True)
 
     # -- changes -----------------------------------------------------------------------------------

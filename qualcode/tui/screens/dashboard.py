@@ -21,7 +21,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from qualcode.analysis import tables
@@ -36,6 +35,7 @@ from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodingsChanged
 from qualcode.tui.screens.caseload_review import CaseloadReviewScreen
+from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.charts import BarChart, HistogramChart
 
 DASHBOARD = KeyGroup(
@@ -200,7 +200,7 @@ class Panel(Vertical):
     ALLOW_MAXIMIZE = True
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(DataScreen):
     """Built as ``DashboardScreen(ctx)``."""
 
     CSS_PATH = "dashboard.tcss"
@@ -247,15 +247,11 @@ class DashboardScreen(Screen[None]):
             "#dash-caseload", Panel
         ).border_title = f"Caseload share ({tables.CASELOAD_ATTRIBUTE})"
         self.query_one("#dash-bars", BarChart).focus()
+        self.reload_data()
 
     # -- loading ----------------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
-
-    def refresh_data(self) -> None:
-        """Recompute every panel (when shown; a hidden dashboard reloads when shown again)."""
-        if not self.is_current:
-            return
+    def reload_data(self) -> None:
+        """Recompute every panel."""
         self.request = replace(self.request, generation=self.request.generation + 1)
         self._status("updating…")
         self._load(self.request)

@@ -7,7 +7,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
 from qualcode.coding.queries import (
@@ -22,10 +21,11 @@ from qualcode.coding.queries import (
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import PROJECT
 from qualcode.tui.messages import OpenDocument
+from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.codebook_tree import CodebookTree
 
 
-class ProjectScreen(Screen[None]):
+class ProjectScreen(DataScreen):
     BINDINGS = PROJECT.bindings()
     KEY_GROUPS = (PROJECT,)
 
@@ -49,6 +49,8 @@ class ProjectScreen(Screen[None]):
         super().__init__()
         self.ctx = ctx
         self.loaded = False
+        #: reads shown (tests wait on it)
+        self.loads_done = 0
         self.code_order: list[CodeEntry] = []
 
     def compose(self) -> ComposeResult:
@@ -73,16 +75,10 @@ class ProjectScreen(Screen[None]):
         docs.add_column(f"Mine ({self.ctx.coder})", key="mine")
         docs.add_column("Coded", key="coded")
         docs.focus()
-        self.refresh_data()
+        self._load()
 
-    def on_screen_resume(self) -> None:
-        if self.loaded:
-            self._load()
-
-    def refresh_data(self) -> None:
-        """Re-read the project now, or when this screen shows again."""
-        if self.is_current:
-            self._load()
+    def reload_data(self) -> None:
+        self._load()
 
     @work(thread=True, exclusive=True, group="project")
     def _load(self) -> None:
@@ -133,6 +129,7 @@ class ProjectScreen(Screen[None]):
         self.code_order = message.codes
         self.query_one("#project-codebook", CodebookTree).set_codes(message.codes, message.counts)
         self.loaded = True
+        self.loads_done += 1
 
     @on(DataTable.RowSelected, "#documents")
     def _document_chosen(self, event: DataTable.RowSelected) -> None:

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
@@ -33,6 +32,7 @@ from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import OpenDocument
 from qualcode.tui.screens.code_picker import CodePicker
+from qualcode.tui.screens.data_screen import DataScreen
 
 RETRIEVAL = KeyGroup(
     "Retrieval screen",
@@ -120,7 +120,7 @@ def result_label(row: Retrieved, colour: str) -> Text:
     return Text.assemble(head, "\n", body)
 
 
-class RetrievalScreen(Screen[None]):
+class RetrievalScreen(DataScreen):
     """Coded segments by code. Built as ``RetrievalScreen(ctx)``; ``code_id`` preselects a code."""
 
     CSS_PATH = "retrieval.tcss"
@@ -201,9 +201,8 @@ class RetrievalScreen(Screen[None]):
         self.query_one("#retrieval-results", OptionList).focus()
         self._load()
 
-    def on_screen_resume(self) -> None:
-        if self.entries:
-            self._load()
+    def reload_data(self) -> None:
+        self._load()
 
     # -- loading ------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="retrieval-load")

@@ -21,7 +21,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Select
 
 from qualcode.agreement.adjudicate import CONSENSUS, Review, load_reviews
@@ -32,6 +31,7 @@ from qualcode.store import Coder, Coding
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodingsChanged, OpenDocument
+from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.coding_writer import first_line
 from qualcode.tui.widgets.disagreement_view import CHOICE_TEXT, DisagreementView
 
@@ -110,7 +110,7 @@ def code_cells(row: dict[str, Any], review: Review | None, a: str, b: str) -> li
     return [*cells, str(len(review.items)), opened, str(review.settled), agreed]
 
 
-class SupervisorScreen(Screen[None]):
+class SupervisorScreen(DataScreen):
     """Agreement between two coders, and settling their disagreements into "consensus"."""
 
     CSS_PATH = "supervisor.tcss"
@@ -151,8 +151,6 @@ class SupervisorScreen(Screen[None]):
         self.busy = False
         self.undo_stack: list[Receipt] = []
         self.redo_stack: list[Receipt] = []
-        #: codings changed while another screen was in front: recompute when shown again
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -356,18 +354,9 @@ class SupervisorScreen(Screen[None]):
         code = shown.code if shown is not None else None
         self._load(request, True, code, (self.view.index if same else 0) if code else None)
 
-    def refresh_data(self) -> None:
-        """Re-read everything (the app calls this on F5 and when codings change elsewhere);
-        when another screen is in front, do it once, when this one shows again."""
-        if not self.is_current:
-            self._stale = True
-        elif self.request is not None:
+    def reload_data(self) -> None:
+        if self.request is not None:
             self.reload()
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.refresh_data()
 
     @on(Select.Changed)
     def _form_changed(self) -> None:
