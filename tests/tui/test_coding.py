@@ -8,6 +8,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from qualcode.tui.app import create_app
+from qualcode.tui.widgets.coding_list import CodingList
 
 Drive = Any
 Small = Any
@@ -259,3 +260,36 @@ def test_another_coders_coding_cannot_be_removed(small: Small, drive: Drive) -> 
 
     drive.run(create_app(small.project, "ana"), scenario)
     assert len(small.codings("bob")) == 2
+
+
+def test_the_coding_highlighted_at_the_cursor_is_the_one_removed(
+    small: Small, drive: Drive
+) -> None:
+    """Two of my codings at the cursor: moving down the side panel's list picks the second,
+    and x removes that one, not the first."""
+    text = small.text("P01.txt")
+    sentence = span_of(text, "The lab is slow, really slow.")
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        screen = await drive.open_coding(pilot, small.docs["P01.txt"])
+        screen.view.move_to(sentence[0] + 4)
+        await pilot.press("s")
+        await drive.keys(pilot, screen, "d")
+        await pilot.press("t")
+        await drive.keys(pilot, screen, "k")
+        screen.view.move_to(sentence[0] + 4)
+        await pilot.pause()
+        at_cursor = screen.panel.query_one("#at-cursor", CodingList)
+        assert [c.code_id for c in at_cursor.rows] == [
+            small.codes["Lab backlog"],
+            small.codes["Triage"],
+        ]
+        at_cursor.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.focus_coding_id == at_cursor.rows[1].id
+        await drive.keys(pilot, screen, "x")
+
+    drive.run(create_app(small.project, "ana"), scenario)
+    (left,) = small.codings("ana")
+    assert (left.start, left.end, left.code_id) == (*sentence, small.codes["Lab backlog"])

@@ -1,5 +1,6 @@
-"""A long list of codings, one line each, rendered lazily (Line API): only the rows on screen
-are formatted, so a document with thousands of codings updates at once."""
+"""A list of codings, one or two lines each, rendered lazily (Line API): only the rows on screen
+are formatted, so a document with thousands of codings updates at once. Its size comes from
+the stylesheet, so new rows change only what is painted, never the screen's layout."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ Label = Callable[[CodingInfo], Text]
 
 
 class CodingList(ScrollView, can_focus=True):
-    """Rows of codings; the owner sets them with a function that labels one coding."""
+    """Rows of codings; the owner sets them with a function that labels one coding.
+
+    ``lines`` is each row's height: a label's first ``lines`` lines are shown.
+    """
 
     BINDINGS = CODING_LIST.bindings()
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"coding-list--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"coding-list--cursor", "coding-list--cursor-blurred"}
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
@@ -35,49 +39,79 @@ class CodingList(ScrollView, can_focus=True):
             super().__init__()
             self.coding_id = coding_id
 
-    def __init__(self, *, id: str | None = None) -> None:
+    class Highlighted(Message):
+        """The user moved the cursor to a row."""
+
+        def __init__(self, coding_list: CodingList, coding_id: int) -> None:
+            super().__init__()
+            self.coding_list = coding_list
+            self.coding_id = coding_id
+
+        @property
+        def control(self) -> CodingList:
+            return self.coding_list
+
+    def __init__(self, *, lines: int = 1, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.lines = lines
         self.rows: list[CodingInfo] = []
         self._label: Label = lambda c: Text(str(c.id))
-        self._cache: dict[int, Text] = {}
+        self._cache: dict[int, list[Text]] = {}
 
-    def set_rows(self, rows: Sequence[CodingInfo], label: Label) -> None:
-        """Show these codings; the cursor stays on the same coding when it is still there."""
+    def set_rows(
+        self, rows: Sequence[CodingInfo], label: Label, *, cursor_id: int | None = None
+    ) -> None:
+        """Show these codings; the cursor goes to ``cursor_id``, or stays on the same coding
+        when it is still there."""
         keep = self.rows[self.cursor].id if 0 <= self.cursor < len(self.rows) else None
         self.rows = list(rows)
         self._label = label
         self._cache.clear()
         ids = [c.id for c in self.rows]
-        self.set_reactive(CodingList.cursor, ids.index(keep) if keep in ids else 0)
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        wanted = cursor_id if cursor_id in ids else keep
+        self.set_reactive(CodingList.cursor, ids.index(wanted) if wanted in ids else 0)
+        self._set_height(len(self.rows) * self.lines)
         self.refresh()
+
+    def _set_height(self, height: int) -> None:
+        size = Size(self.size.width, height)
+        if size == self.virtual_size:
+            return
+        # As Textual does for a resize without layout: the list's own size is fixed by the
+        # stylesheet, so only its scrollbar changes, and the rest of the screen is left alone.
+        self.set_reactive(ScrollView.virtual_size, size)
+        if self.size:
+            self._scroll_update(size)
 
     @property
     def highlighted(self) -> CodingInfo | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
+        index, part = divmod(self.scroll_offset.y + y, self.lines)
         width = self.scrollable_content_region.width
         style = self.rich_style
         if index >= len(self.rows):
             return Strip.blank(width, style)
         coding = self.rows[index]
-        text = self._cache.get(coding.id)
-        if text is None:
-            text = self._label(coding)
-            text.no_wrap = True
-            text.end = ""
-            self._cache[coding.id] = text
-        line = text.copy()
+        parts = self._cache.get(coding.id)
+        if parts is None:
+            parts = list(self._label(coding).split("\n", allow_blank=True))[: self.lines]
+            parts += [Text("") for _ in range(self.lines - len(parts))]
+            for text in parts:
+                text.no_wrap = True
+                text.end = ""
+            self._cache[coding.id] = parts
+        line = parts[part].copy()
         line.truncate(width, overflow="ellipsis", pad=True)
-        if index == self.cursor and self.has_focus:
-            line.stylize(self.get_component_rich_style("coding-list--cursor"))
+        if index == self.cursor:
+            cursor = "coding-list--cursor" if self.has_focus else "coding-list--cursor-blurred"
+            line.stylize_before(self.get_component_rich_style(cursor))
         strip = Strip(line.render(self.app.console), line.cell_len)
         return strip.crop_extend(0, width, style).apply_style(style)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False)
+        self.scroll_to_region(Region(0, new * self.lines, 1, self.lines), animate=False)
         self.refresh()
 
     def on_focus(self) -> None:
@@ -89,6 +123,7 @@ class CodingList(ScrollView, can_focus=True):
     def _move(self, to: int) -> None:
         if self.rows:
             self.cursor = max(0, min(len(self.rows) - 1, to))
+            self.post_message(self.Highlighted(self, self.rows[self.cursor].id))
 
     def action_move(self, step: int) -> None:
         self._move(self.cursor + step)
@@ -105,5 +140,5 @@ class CodingList(ScrollView, can_focus=True):
             self.post_message(self.Chosen(coding.id))
 
     def on_click(self, event: Click) -> None:
-        self._move(self.scroll_offset.y + event.y)
+        self._move((self.scroll_offset.y + event.y) // self.lines)
         self.action_choose()

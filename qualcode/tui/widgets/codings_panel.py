@@ -9,8 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Label
 
 from qualcode.coding.queries import CodeEntry, CodingInfo
 from qualcode.tui.widgets.coding_list import CodingList
@@ -55,7 +54,7 @@ class CodingsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("At the cursor", classes="panel-title", id="at-cursor-title")
-        yield OptionList(id="at-cursor")
+        yield CodingList(lines=2, id="at-cursor")
         yield Label("In this document", classes="panel-title", id="in-document-title")
         yield CodingList(id="in-document")
 
@@ -68,14 +67,10 @@ class CodingsPanel(Vertical):
         focus_id: int | None,
         show_coder: bool,
     ) -> None:
-        at = self.query_one("#at-cursor", OptionList)
-        at.set_options(
-            Option(coding_label(c, codes.get(c.code_id), text, show_coder=show_coder), id=str(c.id))
-            for c in codings
-        )
-        ids = [c.id for c in codings]
-        if focus_id in ids:
-            at.highlighted = ids.index(focus_id)
+        def label(c: CodingInfo) -> Text:
+            return coding_label(c, codes.get(c.code_id), text, show_coder=show_coder)
+
+        self.query_one("#at-cursor", CodingList).set_rows(codings, label, cursor_id=focus_id)
         self.query_one("#at-cursor-title", Label).update(
             f"At the cursor ({len(codings)})", layout=False
         )
@@ -96,15 +91,10 @@ class CodingsPanel(Vertical):
             f"In this document ({len(codings)})", layout=False
         )
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_coding_list_highlighted(self, event: CodingList.Highlighted) -> None:
         event.stop()
-        if event.option_list.id == "at-cursor" and event.option.id:
-            self.post_message(self.Focused(int(event.option.id)))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(self.Jump(int(event.option.id)))
+        if event.control.id == "at-cursor":
+            self.post_message(self.Focused(event.coding_id))
 
     def on_coding_list_chosen(self, event: CodingList.Chosen) -> None:
         event.stop()
