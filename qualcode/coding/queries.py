@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -168,8 +169,10 @@ def load_document(s: Session, document_id: int) -> DocumentData:
     )
 
 
-def document_codings(s: Session, document_id: int) -> list[CodingInfo]:
-    """All coders' codings of one document, in offset order."""
+def document_codings(
+    s: Session, document_id: int, ids: Collection[int] | None = None
+) -> list[CodingInfo]:
+    """All coders' codings of one document (or only those with these ids), in offset order."""
     stmt = (
         select(
             Coding.id,
@@ -184,10 +187,27 @@ def document_codings(s: Session, document_id: int) -> list[CodingInfo]:
         .where(Coding.document_id == document_id)
         .order_by(Coding.start, Coding.end, Coding.id)
     )
+    if ids is not None:
+        if not ids:
+            return []
+        stmt = stmt.where(Coding.id.in_(list(ids)))
     return [
         CodingInfo(cid, document_id, code_id, coder_id, coder, start, end, memo)
         for cid, code_id, coder_id, coder, start, end, memo in s.execute(stmt)
     ]
+
+
+#: what a coding is, short of its memo: (code, coder, start, end)
+CodingKey = tuple[int, int, int, int]
+
+
+def document_coding_keys(s: Session, document_id: int) -> dict[int, CodingKey]:
+    """Id -> (code, coder, start, end) of all coders' codings of one document: a cheap way to
+    see what changed (a deleted row's id can come back for a new one, so ids alone are not)."""
+    stmt = select(Coding.id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
+        Coding.document_id == document_id
+    )
+    return {cid: (code, coder, start, end) for cid, code, coder, start, end in s.execute(stmt)}
 
 
 def document_rows(s: Session, coder: str | None = None) -> list[DocumentRow]:

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
 from qualcode.coding.history import History
-from qualcode.coding.queries import set_setting
+from qualcode.coding.queries import document_codings, set_setting
 from qualcode.store import open_project
 from qualcode.store.db import Project
 from qualcode.store.models import Coding, Setting
@@ -320,6 +320,40 @@ def test_refresh_shows_a_second_instances_codings(small: Small, drive: Drive) ->
         history.undo()
         await drive.keys(pilot, screen, "f5")
         assert screen.view.codings == {}
+
+    try:
+        drive.run(create_app(small.project, "ana"), scenario)
+    finally:
+        other.dispose()
+
+
+def test_a_coding_change_also_brings_a_second_instances_changes(small: Small, drive: Drive) -> None:
+    """After a coding, the writer reads back only what changed: another instance's new,
+    removed and re-spanned codings come with it, and the screen then holds what is stored."""
+    text = small.text("P01.txt")
+    other = open_project(small.project.url)
+    bob = History(other, "bob")
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        screen = await drive.open_coding(pilot, small.docs["P01.txt"])
+        screen.view.move_to(text.index("About half"))
+        await pilot.press("s")
+        await drive.keys(pilot, screen, "b")  # the first change reads everything back
+        with other.session() as s:
+            bobs = s.scalars(select(Coding)).all()
+            lab = next(c.id for c in bobs if text[c.start : c.end].startswith("The lab is slow"))
+            takes = next(c.id for c in bobs if text[c.start : c.end].startswith("The lab takes"))
+        bob.remove([lab])
+        start = text.index("Nobody")
+        bob.add(small.docs["P01.txt"], small.codes["Triage"], start, start + 6)
+        bob.replace(takes, end=text.index("The lab takes") + len("The lab"))
+        screen.view.move_to(text.index("Plea deals"))
+        await pilot.press("s")
+        await drive.keys(pilot, screen, "k")  # reads back only the changes
+        with other.session() as s:
+            stored = {c.id: c for c in document_codings(s, small.docs["P01.txt"])}
+        assert screen.codings == stored
+        assert len(stored) == 4
 
     try:
         drive.run(create_app(small.project, "ana"), scenario)

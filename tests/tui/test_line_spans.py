@@ -117,6 +117,29 @@ def test_incremental_updates_equal_a_full_sweep(
         assert {r for r in range(len(after)) if after[r] != before[r]} <= changed
 
 
+@settings(max_examples=150, deadline=None)
+@given(texts_and_intervals())
+def test_changes_given_as_a_delta_equal_a_full_sweep(
+    case: tuple[str, list[dict[int, tuple[int, int, int]]]],
+) -> None:
+    """change(shown, gone) (what the coding screen gets from its writer) lands on the same runs
+    as a full sweep of the resulting state, and reports every row that differs."""
+    text, states = case
+    hmap = HighlightMap(LineIndex(text))
+    hmap.reset(states[0])
+    current = dict(states[0])
+    for state in states[1:]:
+        shown = {k: v for k, v in state.items() if current.get(k) != v}
+        gone = set(current) - set(state)
+        before = from_runs(text, hmap)
+        changed = hmap.change(shown, gone)
+        current = dict(state)
+        after = from_runs(text, hmap)
+        assert hmap.intervals == state
+        assert after == brute_force(text, state)
+        assert {r for r in range(len(after)) if after[r] != before[r]} <= changed
+
+
 NAV_TEXT = "Q: Why so slow? Tell me.\n\nP1: The lab. It is slow.\n\nQ: Thanks."
 
 

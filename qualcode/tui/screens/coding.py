@@ -2,12 +2,13 @@
 
 State lives here; the widgets are told what to show (attributes down) and report what the user
 does (messages up). The document loads in a worker thread; every change goes through the
-:class:`CodingWriter`, which commits it and posts the document's codings back, so the screen
-only ever shows what is stored.
+:class:`CodingWriter`, which commits it and posts back what changed in the document's codings,
+so the screen only ever shows what is stored.
 """
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import Counter
 from collections.abc import Callable
 
@@ -39,7 +40,14 @@ from qualcode.tui.screens.code_picker import CodePicker
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.screens.memo import MemoScreen
 from qualcode.tui.widgets.codebook_tree import CodebookTree
-from qualcode.tui.widgets.coding_writer import CodingWriter, Job, JobResult, first_line
+from qualcode.tui.widgets.coding_writer import (
+    CodingWriter,
+    Delta,
+    Job,
+    JobResult,
+    Reread,
+    first_line,
+)
 from qualcode.tui.widgets.codings_panel import CodingsPanel
 from qualcode.tui.widgets.navigation import Turn
 from qualcode.tui.widgets.transcript import TranscriptView
@@ -94,6 +102,8 @@ class CodingScreen(DataScreen):
         self._visible: list[CodingInfo] = []
         self._at_cursor: tuple[int, ...] = ()
         self._doc_list_timer: Timer | None = None
+        #: the writer reads all codings back after the next change (a document was loaded)
+        self._reread_all = True
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -157,6 +167,7 @@ class CodingScreen(DataScreen):
         self.coders = message.coders
         self.codings = {c.id: c for c in message.codings}
         self._visible = self._compute_visible()
+        self._reread_all = True  # the writer last read another state of this document
         turns = [
             Turn(t.start, turn_body_start(data.text, t.start, t.end, t.speaker), t.end, t.speaker)
             for t in data.turns
@@ -181,32 +192,57 @@ class CodingScreen(DataScreen):
     def reload_data(self) -> None:
         """Re-read codings, codebook and coders (another instance may have written)."""
         if self.loaded:
-            self._submit(lambda: ("refreshed", None), full=True)
+            self._submit(lambda: ("refreshed", None), Reread.EVERYTHING)
 
     # -- changes -----------------------------------------------------------------------------------
-    def _submit(self, job: Job, *, full: bool = False) -> None:
-        self.query_one("#writer", CodingWriter).submit(job, self.document_id, full=full)
+    def _submit(self, job: Job, reread: Reread = Reread.CHANGES) -> None:
+        if self._reread_all:
+            reread, self._reread_all = max(reread, Reread.CODINGS), False
+        self.query_one("#writer", CodingWriter).submit(job, self.document_id, reread=reread)
 
     def on_coding_writer_done(self, message: CodingWriter.Done) -> None:
         self.writes_done += 1
         if message.document_id != self.document_id or not self.loaded:
             return
+        rebuilt = message.codes is not None
         if message.codes is not None:
             self._set_codebook(message.codes)
             self.view.set_colours({c.id: c.colour for c in message.codes})
             self.code_tree.set_codes(message.codes, {})
         if message.coders is not None:
             self.coders = message.coders
-        before = self.codings
-        self.codings = {c.id: c for c in message.codings}
+        changed = self._take(message.delta)
         if message.focus_id is not None:
             self.focus_coding_id = message.focus_id
-        self._show_codings()
+        if changed or rebuilt:
+            self._show_codings(changed, rebuilt)
         if message.note:
             self.note = message.note
         self._update_status()
-        if before != self.codings:
+        if changed:
             self.post_message(CodingsChanged(frozenset({self.document_id})))
+
+    def _take(self, delta: Delta) -> dict[int, CodingInfo | None]:
+        """Apply what the writer read back; returns the codings that changed (id -> the coding
+        now, or None when it is gone)."""
+        if delta.complete:
+            new = {c.id: c for c in delta.codings}
+            changed: dict[int, CodingInfo | None] = {
+                i: new.get(i)
+                for i in self.codings.keys() | new.keys()
+                if self.codings.get(i) != new.get(i)
+            }
+            self.codings = new
+            return changed
+        changed = {}
+        for i in delta.removed:
+            if self.codings.pop(i, None) is not None:
+                changed[i] = None
+        for c in delta.codings:
+            if self.codings.get(c.id) != c:
+                self.codings[c.id] = c
+                changed[c.id] = c
+        return changed
 
     def on_coding_writer_failed(self, message: CodingWriter.Failed) -> None:
         self.notify(message.error, severity="error", timeout=6)
@@ -221,7 +257,7 @@ class CodingScreen(DataScreen):
         who = self.view_coder
         return sorted(
             (c for c in self.codings.values() if who is None or c.coder == who),
-            key=lambda c: (c.start, c.end, c.id),
+            key=_offset_order,
         )
 
     def _intervals(self) -> dict[int, tuple[int, int, int]]:
@@ -230,13 +266,31 @@ class CodingScreen(DataScreen):
     def _counts(self) -> Counter[int]:
         return Counter(c.code_id for c in self._visible)
 
-    def _show_codings(self) -> None:
-        """After the codings or the coder view changed: text, tree counts, side panel."""
-        self._visible = self._compute_visible()
-        self.view.set_codings(self._intervals())
+    def _show_codings(
+        self, changed: dict[int, CodingInfo | None] | None = None, rebuilt: bool = False
+    ) -> None:
+        """After the codings or the coder view changed: text, tree counts, side panel.
+
+        ``changed`` (id -> coding now, or None when gone) names all that changed since the
+        last call; without it everything visible is worked out again."""
+        if changed is None or rebuilt:
+            self._visible = self._compute_visible()
+            self.view.set_codings(self._intervals())
+        else:
+            self._update_visible(changed)
         self.code_tree.set_counts(self._counts())
         self._show_cursor_codings(force=True)
         self._schedule_doc_list()
+
+    def _update_visible(self, changed: dict[int, CodingInfo | None]) -> None:
+        who = self.view_coder
+        self._visible = [c for c in self._visible if c.id not in changed]
+        added: dict[int, tuple[int, int, int]] = {}
+        for coding in changed.values():
+            if coding is not None and (who is None or coding.coder == who):
+                insort(self._visible, coding, key=_offset_order)
+                added[coding.id] = (coding.start, coding.end, coding.code_id)
+        self.view.change_codings(added, changed.keys() - added.keys())
 
     # -- the cursor ------------------------------------------------------------------------------
     @on(TextArea.SelectionChanged, "#transcript")
@@ -503,7 +557,7 @@ class CodingScreen(DataScreen):
     def _open_memo(self, target: str, target_id: int, title: str) -> None:
         def closed(saved: bool | None) -> None:
             if saved and target == "coding":
-                self._submit(lambda: ("memo saved", None))
+                self._submit(lambda: ("memo saved", None), Reread.CODINGS)
 
         self.app.push_screen(MemoScreen(self.ctx, target, target_id, title), closed)
 
@@ -592,6 +646,10 @@ class CodingScreen(DataScreen):
             )
             for code in self.code_order
         ]
+
+
+def _offset_order(coding: CodingInfo) -> tuple[int, int, int]:
+    return (coding.start, coding.end, coding.id)
 
 
 def _bind(func: Callable[[int], None], value: int) -> Callable[[], None]:

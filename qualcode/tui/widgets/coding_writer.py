@@ -1,17 +1,24 @@
 """A non-visual widget that writes coding changes to the store, one after another.
 
 Its owner submits jobs (functions that call ``AppContext.history``); one worker thread runs them
-in order, each in its own committed transaction, then re-reads the document's codings and posts
-them back with :class:`CodingWriter.Done`. The screen shows only what has been committed.
+in order, each in its own committed transaction, then reads back what changed in the document
+and posts it with :class:`CodingWriter.Done`. The screen shows only what has been committed.
+
+What is read back depends on the job (:class:`Reread`). After most jobs only the codings that
+appeared, changed or went away are read: the writer keeps what it last saw per document (id ->
+code, coder and span), and a cheap read of that tells it which codings to fetch. That catches
+another instance's changes too; a memo edit and a refresh read everything.
 """
 
 from __future__ import annotations
 
+import enum
 import queue
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from textual import work
 from textual.message import Message
 from textual.widget import Widget
@@ -20,8 +27,10 @@ from textual.worker import get_current_worker
 from qualcode.coding.queries import (
     CodeEntry,
     CodingInfo,
+    CodingKey,
     codebook_entries,
     coder_names,
+    document_coding_keys,
     document_codings,
 )
 from qualcode.errors import QualcodeError
@@ -31,12 +40,33 @@ from qualcode.store.db import Project
 JobResult = tuple[str, int | None] | None
 Job = Callable[[], JobResult]
 
+#: more new codings than this are read with the whole document (one query, no long IN list)
+MAX_FETCHED_BY_ID = 500
+
+
+class Reread(enum.IntEnum):
+    """What to read back after a job (each includes the ones before it)."""
+
+    CHANGES = 0  # codings that appeared, changed span or code, or went away
+    CODINGS = 1  # all the document's codings (something was edited in place)
+    EVERYTHING = 2  # and the codebook and the coders
+
 
 @dataclass(frozen=True)
 class _Queued:
     job: Job
     document_id: int
-    full: bool
+    reread: Reread
+
+
+@dataclass(frozen=True)
+class Delta:
+    """Codings to show (new or changed) and ids to drop; ``complete``: ``codings`` is all of
+    the document's codings, so anything else shown is gone."""
+
+    codings: list[CodingInfo]
+    removed: frozenset[int]
+    complete: bool
 
 
 def first_line(exc: Exception) -> str:
@@ -52,7 +82,7 @@ class CodingWriter(Widget):
         def __init__(
             self,
             document_id: int,
-            codings: list[CodingInfo],
+            delta: Delta,
             note: str | None,
             focus_id: int | None,
             codes: list[CodeEntry] | None,
@@ -60,7 +90,7 @@ class CodingWriter(Widget):
         ) -> None:
             super().__init__()
             self.document_id = document_id
-            self.codings = codings
+            self.delta = delta
             self.note = note
             self.focus_id = focus_id
             self.codes = codes
@@ -75,6 +105,8 @@ class CodingWriter(Widget):
         super().__init__(id=id)
         self.project = project
         self._jobs: queue.Queue[_Queued | None] = queue.Queue()
+        #: per document, its codings as last read (touched by the worker thread only)
+        self._seen: dict[int, dict[int, CodingKey]] = {}
 
     def on_mount(self) -> None:
         self._run()
@@ -82,9 +114,9 @@ class CodingWriter(Widget):
     def on_unmount(self) -> None:
         self._jobs.put(None)
 
-    def submit(self, job: Job, document_id: int, *, full: bool = False) -> None:
-        """Queue a change; ``full`` also re-reads the codebook and the coders."""
-        self._jobs.put(_Queued(job, document_id, full))
+    def submit(self, job: Job, document_id: int, *, reread: Reread = Reread.CHANGES) -> None:
+        """Queue a change, and what to read back after it."""
+        self._jobs.put(_Queued(job, document_id, reread))
 
     @work(thread=True, group="coding-writer")
     def _run(self) -> None:
@@ -99,11 +131,26 @@ class CodingWriter(Widget):
             try:
                 result = item.job()
                 with self.project.session() as s:
-                    codings = document_codings(s, item.document_id)
-                    codes = codebook_entries(s) if item.full else None
-                    coders = coder_names(s) if item.full else None
+                    delta = self._read_back(s, item.document_id, item.reread)
+                    everything = item.reread >= Reread.EVERYTHING
+                    codes = codebook_entries(s) if everything else None
+                    coders = coder_names(s) if everything else None
             except (QualcodeError, SQLAlchemyError) as exc:
+                self._seen.pop(item.document_id, None)  # unsure what is shown: read it all next
                 self.post_message(self.Failed(first_line(exc)))
                 continue
             note, focus = result if result is not None else (None, None)
-            self.post_message(self.Done(item.document_id, codings, note, focus, codes, coders))
+            self.post_message(self.Done(item.document_id, delta, note, focus, codes, coders))
+
+    def _read_back(self, s: Session, document_id: int, reread: Reread) -> Delta:
+        seen = self._seen.get(document_id)
+        if reread < Reread.CODINGS and seen is not None:
+            now = document_coding_keys(s, document_id)
+            fresh = [i for i, key in now.items() if seen.get(i) != key]
+            if len(fresh) <= MAX_FETCHED_BY_ID:
+                self._seen[document_id] = now
+                gone = frozenset(seen.keys() - now.keys())
+                return Delta(document_codings(s, document_id, fresh), gone, complete=False)
+        codings = document_codings(s, document_id)
+        self._seen[document_id] = {c.id: (c.code_id, c.coder_id, c.start, c.end) for c in codings}
+        return Delta(codings, frozenset(), complete=True)

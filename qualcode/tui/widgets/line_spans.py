@@ -139,11 +139,29 @@ class HighlightMap:
     def update(self, intervals: Mapping[int, Interval]) -> set[int]:
         """Move to a new set of intervals; recompute and return only the rows that changed."""
         old = self.intervals
-        changed = {k for k in old.keys() | intervals.keys() if old.get(k) != intervals.get(k)}
+        spans = [
+            (old.get(k), intervals.get(k))
+            for k in old.keys() | intervals.keys()
+            if old.get(k) != intervals.get(k)
+        ]
         self.intervals = dict(intervals)
+        return self._recompute(spans)
+
+    def change(self, shown: Mapping[int, Interval], gone: Iterable[int]) -> set[int]:
+        """Add or replace ``shown`` and drop ``gone``; returns the rows that changed."""
+        spans: list[tuple[Interval | None, Interval | None]] = []
+        for key in gone:
+            spans.append((self.intervals.pop(key, None), None))
+        for key, span in shown.items():
+            spans.append((self.intervals.get(key), span))
+            self.intervals[key] = span
+        return self._recompute([(a, b) for a, b in spans if a != b])
+
+    def _recompute(self, spans: Iterable[tuple[Interval | None, Interval | None]]) -> set[int]:
+        """Recompute the runs of every row an old or new span touches; returns those rows."""
         rows: set[int] = set()
-        for key in changed:
-            for span in (old.get(key), intervals.get(key)):
+        for pair in spans:
+            for span in pair:
                 if span is not None:
                     rows.update(self.index.rows_between(span[0], span[1]))
         for first, last in _blocks(sorted(rows)):

@@ -110,6 +110,12 @@ class TranscriptView(TextArea, inherit_bindings=False):
         self._invalidate(rows)
         return rows
 
+    def change_codings(self, shown: Mapping[int, Interval], gone: Iterable[int]) -> set[int]:
+        """Show these codings (new or changed) and drop those; the rest stay as they are."""
+        rows = self._map.change(shown, gone)
+        self._invalidate(rows)
+        return rows
+
     def set_colours(self, colours: Mapping[int, str]) -> None:
         self._set_colours(colours)
         self._invalidate_all()
