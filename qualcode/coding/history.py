@@ -2,7 +2,9 @@
 
 Every operation is committed to the store at once (one transaction each) and recorded as a
 :class:`Change` that knows how to revert and re-apply itself. A batch (an auto-code run, say) is
-one change, so one undo reverts all of it.
+one change, so one undo reverts all of it. After each operation :attr:`History.last_effect`
+says which codings it created and deleted, so a view can update itself without reading
+everything again.
 """
 
 from __future__ import annotations
@@ -37,12 +39,27 @@ class CodingSpec:
         return cls(c.document_id, c.code_id, c.coder_id, c.start, c.end, c.memo)
 
 
-def _insert(s: Session, specs: Iterable[CodingSpec], actor: str) -> list[int]:
+@dataclass
+class Effect:
+    """The ids of the codings an operation created and deleted (a deleted row's id may be
+    given to a created one: apply the deletions first)."""
+
+    added: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+
+
+def _insert(
+    s: Session, specs: Iterable[CodingSpec], actor: str, effect: Effect | None = None
+) -> list[int]:
     """Insert codings that are not there yet; return the ids of all of them."""
     ids = []
     for spec in specs:
         existing = existing_coding_id(s, spec)
-        ids.append(existing if existing is not None else add_coding(s, spec, actor).id)
+        if existing is None:
+            existing = add_coding(s, spec, actor).id
+            if effect is not None:
+                effect.added.append(existing)
+        ids.append(existing)
     return ids
 
 
@@ -62,19 +79,25 @@ def add_coding(s: Session, spec: CodingSpec, actor: str) -> Coding:
     return coding
 
 
-def _delete(s: Session, ids: Iterable[int], actor: str) -> list[CodingSpec]:
+def _delete(
+    s: Session, ids: Iterable[int], actor: str, effect: Effect | None = None
+) -> list[CodingSpec]:
     codings = s.scalars(select(Coding).where(Coding.id.in_(list(ids)))).all()
     specs = [CodingSpec.of(c) for c in codings]
     for c in codings:
         audit(s, actor, "remove", "coding", c.id, start=c.start, end=c.end)
     if codings:
         s.execute(delete(Coding).where(Coding.id.in_([c.id for c in codings])))
+        if effect is not None:
+            effect.removed.extend(c.id for c in codings)
     return specs
 
 
-def _delete_specs(s: Session, specs: Iterable[CodingSpec], actor: str) -> None:
+def _delete_specs(
+    s: Session, specs: Iterable[CodingSpec], actor: str, effect: Effect | None = None
+) -> None:
     ids = [i for i in (existing_coding_id(s, spec) for spec in specs) if i is not None]
-    _delete(s, ids, actor)
+    _delete(s, ids, actor, effect)
 
 
 @dataclass
@@ -89,15 +112,15 @@ class Change:
     before: list[CodingSpec] = field(default_factory=list)
     after: list[CodingSpec] = field(default_factory=list)
 
-    def undo(self, s: Session, actor: str) -> None:
-        _delete_specs(s, self.after, actor)
+    def undo(self, s: Session, actor: str, effect: Effect | None = None) -> None:
+        _delete_specs(s, self.after, actor, effect)
         s.flush()
-        _insert(s, self.before, actor)
+        _insert(s, self.before, actor, effect)
 
-    def redo(self, s: Session, actor: str) -> None:
-        _delete_specs(s, self.before, actor)
+    def redo(self, s: Session, actor: str, effect: Effect | None = None) -> None:
+        _delete_specs(s, self.before, actor, effect)
         s.flush()
-        _insert(s, self.after, actor)
+        _insert(s, self.after, actor, effect)
 
 
 class History:
@@ -109,6 +132,8 @@ class History:
         self.limit = limit
         self._undo: list[Change] = []
         self._redo: list[Change] = []
+        #: what the last operation that returned committed (empty when it did nothing)
+        self.last_effect = Effect()
 
     # -- recording ------------------------------------------------------------------------
     def _push(self, change: Change) -> Change:
@@ -131,6 +156,7 @@ class History:
         memo: str | None = None,
     ) -> list[int]:
         """Code many (document_id, code_id, start, end) spans as one undoable change."""
+        self.last_effect = effect = Effect()
         with self.project.write() as s:
             coder_id = get_or_create_coder(s, self.coder).id
             specs = []
@@ -141,14 +167,15 @@ class History:
                 check_span(doc, start, end)
                 specs.append(CodingSpec(document_id, code_id, coder_id, start, end, memo))
             new_specs = [sp for sp in specs if existing_coding_id(s, sp) is None]
-            ids = _insert(s, new_specs, self.coder)
+            ids = _insert(s, new_specs, self.coder, effect)
         if new_specs:
             self._push(Change(label, before=[], after=new_specs))
         return ids
 
     def remove(self, coding_ids: Iterable[int], *, label: str = "remove") -> int:
+        self.last_effect = effect = Effect()
         with self.project.write() as s:
-            specs = _delete(s, coding_ids, self.coder)
+            specs = _delete(s, coding_ids, self.coder, effect)
         if specs:
             self._push(Change(label, before=specs, after=[]))
         return len(specs)
@@ -163,6 +190,7 @@ class History:
         label: str = "change",
     ) -> int:
         """Change a coding's span or code (extend, shrink, re-code); returns its new id."""
+        self.last_effect = effect = Effect()
         with self.project.write() as s:
             coding = s.get(Coding, coding_id)
             if coding is None:
@@ -177,9 +205,9 @@ class History:
                 old.memo,
             )
             check_span(coding.document, new.start, new.end)
-            _delete(s, [coding_id], self.coder)
+            _delete(s, [coding_id], self.coder, effect)
             s.flush()
-            (new_id,) = _insert(s, [new], self.coder)
+            (new_id,) = _insert(s, [new], self.coder, effect)
         self._push(Change(label, before=[old], after=[new]))
         return new_id
 
@@ -196,18 +224,20 @@ class History:
         """Revert the last change; returns its label, or None when there is nothing to undo."""
         if not self._undo:
             return None
+        self.last_effect = effect = Effect()
         change = self._undo.pop()
         with self.project.write() as s:
-            change.undo(s, self.coder)
+            change.undo(s, self.coder, effect)
         self._redo.append(change)
         return change.label
 
     def redo(self) -> str | None:
         if not self._redo:
             return None
+        self.last_effect = effect = Effect()
         change = self._redo.pop()
         with self.project.write() as s:
-            change.redo(s, self.coder)
+            change.redo(s, self.coder, effect)
         self._undo.append(change)
         return change.label
 

@@ -77,3 +77,48 @@ def test_a_new_change_clears_redo(any_project: Project) -> None:
     history.add(doc, a, 4, 7)
     assert not history.can_redo
     assert spans(any_project) == [(a, 4, 7)]
+
+
+def test_last_effect_lets_a_view_follow_every_change(any_project: Project) -> None:
+    """Applying each operation's effect (deletions first, then fetching what it added) to a
+    copy keeps that copy equal to the store, through extend (which may reuse the deleted
+    row's id), re-code, remove, a batch, undo and redo; an operation that changes nothing has
+    an empty effect."""
+    doc, a, b = setup(any_project)
+    history = History(any_project, "ana")
+    mirror: dict[int, tuple[int, int, int]] = {}
+
+    def stored() -> dict[int, tuple[int, int, int]]:
+        with any_project.session() as s:
+            rows = s.execute(select(Coding.id, Coding.code_id, Coding.start, Coding.end))
+            return {cid: (code, start, end) for cid, code, start, end in rows}
+
+    def follow() -> None:
+        effect = history.last_effect
+        for cid in effect.removed:
+            del mirror[cid]
+        now = stored()
+        for cid in effect.added:
+            mirror[cid] = now[cid]
+        assert mirror == now
+
+    (cid,) = history.add(doc, a, 0, 3)
+    follow()
+    cid = history.replace(cid, end=7, label="extend")
+    follow()
+    assert history.last_effect.removed and history.last_effect.added
+    cid = history.replace(cid, code_id=b, label="re-code")
+    follow()
+    history.add_many([(doc, a, 4, 7), (doc, b, 15, 19), (doc, b, 0, 7)])
+    follow()
+    assert len(history.last_effect.added) == 2  # (b, 0, 7) was there already
+    history.remove([cid])
+    follow()
+    for _ in range(4):
+        history.undo()
+        follow()
+    for _ in range(2):
+        history.redo()
+        follow()
+    history.add(doc, b, 0, 7)  # there again after the redos: nothing to do
+    assert history.last_effect.added == [] and history.last_effect.removed == []

@@ -27,6 +27,7 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.export import ExportScreen
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.project import ProjectScreen
+from qualcode.tui.widgets import coding_writer
 
 Drive = Any
 Small = Any
@@ -327,9 +328,13 @@ def test_refresh_shows_a_second_instances_codings(small: Small, drive: Drive) ->
         other.dispose()
 
 
-def test_a_coding_change_also_brings_a_second_instances_changes(small: Small, drive: Drive) -> None:
-    """After a coding, the writer reads back only what changed: another instance's new,
-    removed and re-spanned codings come with it, and the screen then holds what is stored."""
+def test_another_coders_changes_show_without_a_refresh(
+    small: Small, drive: Drive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While idle, the coding screen looks for changes another instance made to its document
+    (new, removed and re-spanned codings) and shows them: it then holds what is stored. Such
+    a look is not one of the user's writes."""
+    monkeypatch.setattr(coding_writer, "POLL_SECONDS", 0.2)
     text = small.text("P01.txt")
     other = open_project(small.project.url)
     bob = History(other, "bob")
@@ -338,7 +343,8 @@ def test_a_coding_change_also_brings_a_second_instances_changes(small: Small, dr
         screen = await drive.open_coding(pilot, small.docs["P01.txt"])
         screen.view.move_to(text.index("About half"))
         await pilot.press("s")
-        await drive.keys(pilot, screen, "b")  # the first change reads everything back
+        await drive.keys(pilot, screen, "b")
+        writes = screen.writes_done
         with other.session() as s:
             bobs = s.scalars(select(Coding)).all()
             lab = next(c.id for c in bobs if text[c.start : c.end].startswith("The lab is slow"))
@@ -347,13 +353,15 @@ def test_a_coding_change_also_brings_a_second_instances_changes(small: Small, dr
         start = text.index("Nobody")
         bob.add(small.docs["P01.txt"], small.codes["Triage"], start, start + 6)
         bob.replace(takes, end=text.index("The lab takes") + len("The lab"))
-        screen.view.move_to(text.index("Plea deals"))
-        await pilot.press("s")
-        await drive.keys(pilot, screen, "k")  # reads back only the changes
         with other.session() as s:
             stored = {c.id: c for c in document_codings(s, small.docs["P01.txt"])}
-        assert screen.codings == stored
-        assert len(stored) == 4
+        await drive.until(pilot, lambda: screen.codings == stored)
+        assert len(stored) == 3
+        assert screen.writes_done == writes
+        await pilot.press("v")  # bob's codings, as he left them, are in the text
+        assert sorted(screen.view.codings.values()) == sorted(
+            (c.start, c.end, c.code_id) for c in stored.values() if c.coder == "bob"
+        )
 
     try:
         drive.run(create_app(small.project, "ana"), scenario)

@@ -192,7 +192,7 @@ class CodingScreen(DataScreen):
     def reload_data(self) -> None:
         """Re-read codings, codebook and coders (another instance may have written)."""
         if self.loaded:
-            self._submit(lambda: ("refreshed", None), Reread.EVERYTHING)
+            self._submit(lambda: JobResult("refreshed"), Reread.EVERYTHING)
 
     # -- changes -----------------------------------------------------------------------------------
     def _submit(self, job: Job, reread: Reread = Reread.CHANGES) -> None:
@@ -201,7 +201,8 @@ class CodingScreen(DataScreen):
         self.query_one("#writer", CodingWriter).submit(job, self.document_id, reread=reread)
 
     def on_coding_writer_done(self, message: CodingWriter.Done) -> None:
-        self.writes_done += 1
+        if not message.polled:
+            self.writes_done += 1
         if message.document_id != self.document_id or not self.loaded:
             return
         rebuilt = message.codes is not None
@@ -423,7 +424,9 @@ class CodingScreen(DataScreen):
 
         def job() -> JobResult:
             ids = history.add(doc_id, code_id, start, end)
-            return (f"coded {code.path}{hidden}", ids[0]) if ids else ("already coded", None)
+            if not ids:
+                return JobResult("already coded")
+            return JobResult(f"coded {code.path}{hidden}", ids[0], history.last_effect)
 
         self._submit(job)
 
@@ -463,7 +466,13 @@ class CodingScreen(DataScreen):
         if coding is None:
             return
         history, path = self.ctx.history, self._path(coding.code_id)
-        self._submit(lambda: (f"removed {path}", None) if history.remove([coding.id]) else None)
+
+        def job() -> JobResult | None:
+            if not history.remove([coding.id]):
+                return None
+            return JobResult(f"removed {path}", effect=history.last_effect)
+
+        self._submit(job)
 
     def action_recode(self) -> None:
         coding = self._target()
@@ -475,7 +484,12 @@ class CodingScreen(DataScreen):
             if code_id is None or code_id == coding.code_id:
                 return
             note = f"re-coded as {self._path(code_id)}"
-            self._submit(lambda: (note, history.replace(coding.id, code_id=code_id, label=note)))
+
+            def job() -> JobResult:
+                new_id = history.replace(coding.id, code_id=code_id, label=note)
+                return JobResult(note, new_id, history.last_effect)
+
+            self._submit(job)
 
         self.app.push_screen(CodePicker(self.code_order, title="Re-code as"), chosen)
 
@@ -490,16 +504,21 @@ class CodingScreen(DataScreen):
         history = self.ctx.history
         verb = "extended" if (edge == "end") == (step > 0) else "shrank"
         note = f"{verb} coding to {span[0]}-{span[1]}"
-        self._submit(
-            lambda: (note, history.replace(coding.id, start=span[0], end=span[1], label=verb))
-        )
+
+        def job() -> JobResult:
+            new_id = history.replace(coding.id, start=span[0], end=span[1], label=verb)
+            return JobResult(note, new_id, history.last_effect)
+
+        self._submit(job)
 
     def action_undo(self) -> None:
         history = self.ctx.history
 
         def job() -> JobResult:
             label = history.undo()
-            return (f"undid {label}", None) if label else ("nothing to undo", None)
+            if not label:
+                return JobResult("nothing to undo")
+            return JobResult(f"undid {label}", effect=history.last_effect)
 
         self._submit(job)
 
@@ -508,7 +527,9 @@ class CodingScreen(DataScreen):
 
         def job() -> JobResult:
             label = history.redo()
-            return (f"redid {label}", None) if label else ("nothing to redo", None)
+            if not label:
+                return JobResult("nothing to redo")
+            return JobResult(f"redid {label}", effect=history.last_effect)
 
         self._submit(job)
 
@@ -557,7 +578,7 @@ class CodingScreen(DataScreen):
     def _open_memo(self, target: str, target_id: int, title: str) -> None:
         def closed(saved: bool | None) -> None:
             if saved and target == "coding":
-                self._submit(lambda: ("memo saved", None), Reread.CODINGS)
+                self._submit(lambda: JobResult("memo saved"), Reread.CODINGS)
 
         self.app.push_screen(MemoScreen(self.ctx, target, target_id, title), closed)
 

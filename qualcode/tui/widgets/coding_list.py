@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.events import Click
 from textual.geometry import Region, Size
@@ -57,6 +58,7 @@ class CodingList(ScrollView, can_focus=True):
         self.rows: list[CodingInfo] = []
         self._label: Label = lambda c: Text(str(c.id))
         self._cache: dict[int, list[Text]] = {}
+        self._paint: tuple[Style, int] | None = None
 
     def set_rows(
         self, rows: Sequence[CodingInfo], label: Label, *, cursor_id: int | None = None
@@ -87,10 +89,14 @@ class CodingList(ScrollView, can_focus=True):
     def highlighted(self) -> CodingInfo | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # what every row needs, worked out once per paint rather than once per row
+        self._paint = (self.rich_style, self.scrollable_content_region.width)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
+        style, width = self._paint or (self.rich_style, self.scrollable_content_region.width)
         index, part = divmod(self.scroll_offset.y + y, self.lines)
-        width = self.scrollable_content_region.width
-        style = self.rich_style
         if index >= len(self.rows):
             return Strip.blank(width, style)
         coding = self.rows[index]

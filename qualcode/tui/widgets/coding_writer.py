@@ -4,10 +4,15 @@ Its owner submits jobs (functions that call ``AppContext.history``); one worker 
 in order, each in its own committed transaction, then reads back what changed in the document
 and posts it with :class:`CodingWriter.Done`. The screen shows only what has been committed.
 
-What is read back depends on the job (:class:`Reread`). After most jobs only the codings that
-appeared, changed or went away are read: the writer keeps what it last saw per document (id ->
-code, coder and span), and a cheap read of that tells it which codings to fetch. That catches
-another instance's changes too; a memo edit and a refresh read everything.
+What is read back depends on the job (:class:`Reread`). After most jobs only what changed is
+read: the codings the job says it created (its :class:`~qualcode.coding.history.Effect`) are
+fetched and those it deleted dropped. A job that cannot say gets a cheap read of every coding's
+code, coder and span, compared with what the writer last saw, which catches another
+instance's changes too. A memo edit, a freshly loaded document and a refresh read everything.
+
+While no job is waiting, the writer makes that cheap comparison for the document it last
+served every :data:`POLL_SECONDS`, and posts what another coder (another instance, or the
+team's server) changed, so the screen keeps up without a refresh.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
+from qualcode.coding.history import Effect
 from qualcode.coding.queries import (
     CodeEntry,
     CodingInfo,
@@ -36,12 +42,24 @@ from qualcode.coding.queries import (
 from qualcode.errors import QualcodeError
 from qualcode.store.db import Project
 
-#: what was done (for the status line) and the coding to focus afterwards; None: nothing done
-JobResult = tuple[str, int | None] | None
-Job = Callable[[], JobResult]
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a job did: a note for the status line, the coding to focus afterwards, and the
+    codings it created and deleted (None: unknown, compare with the store)."""
+
+    note: str
+    focus: int | None = None
+    effect: Effect | None = None
+
+
+#: a job returns None when it did nothing
+Job = Callable[[], JobResult | None]
 
 #: more new codings than this are read with the whole document (one query, no long IN list)
 MAX_FETCHED_BY_ID = 500
+#: how often an idle writer looks for other coders' changes to the document on screen
+POLL_SECONDS = 2.0
 
 
 class Reread(enum.IntEnum):
@@ -87,8 +105,12 @@ class CodingWriter(Widget):
             focus_id: int | None,
             codes: list[CodeEntry] | None,
             coders: list[str] | None,
+            *,
+            polled: bool = False,
         ) -> None:
             super().__init__()
+            #: True: not a job's result but changes found by looking (another coder's)
+            self.polled = polled
             self.document_id = document_id
             self.delta = delta
             self.note = note
@@ -101,9 +123,14 @@ class CodingWriter(Widget):
             super().__init__()
             self.error = error
 
-    def __init__(self, project: Project, *, id: str | None = None) -> None:
+    def __init__(
+        self, project: Project, *, poll_seconds: float | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.project = project
+        self.poll_seconds = POLL_SECONDS if poll_seconds is None else poll_seconds
+        #: the document the last job was for: the one polled (worker thread only)
+        self._polled_document: int | None = None
         self._jobs: queue.Queue[_Queued | None] = queue.Queue()
         #: per document, its codings as last read (touched by the worker thread only)
         self._seen: dict[int, dict[int, CodingKey]] = {}
@@ -123,15 +150,18 @@ class CodingWriter(Widget):
         worker = get_current_worker()
         while not worker.is_cancelled:
             try:
-                item = self._jobs.get(timeout=0.5)
+                item = self._jobs.get(timeout=self.poll_seconds)
             except queue.Empty:
+                self._poll()
                 continue
             if item is None:
                 return
+            self._polled_document = item.document_id
             try:
                 result = item.job()
+                effect = result.effect if result is not None else Effect()
                 with self.project.session() as s:
-                    delta = self._read_back(s, item.document_id, item.reread)
+                    delta = self._read_back(s, item.document_id, item.reread, effect)
                     everything = item.reread >= Reread.EVERYTHING
                     codes = codebook_entries(s) if everything else None
                     coders = coder_names(s) if everything else None
@@ -139,12 +169,33 @@ class CodingWriter(Widget):
                 self._seen.pop(item.document_id, None)  # unsure what is shown: read it all next
                 self.post_message(self.Failed(first_line(exc)))
                 continue
-            note, focus = result if result is not None else (None, None)
+            note, focus = (result.note, result.focus) if result is not None else (None, None)
             self.post_message(self.Done(item.document_id, delta, note, focus, codes, coders))
 
-    def _read_back(self, s: Session, document_id: int, reread: Reread) -> Delta:
+    def _poll(self) -> None:
+        document_id = self._polled_document
+        if document_id is None or document_id not in self._seen:
+            return
+        try:
+            with self.project.session() as s:
+                delta = self._read_back(s, document_id, Reread.CHANGES, None)
+        except SQLAlchemyError:
+            return  # the server may be briefly away; the next job or poll tries again
+        if delta.codings or delta.removed:
+            self.post_message(self.Done(document_id, delta, None, None, None, None, polled=True))
+
+    def _read_back(
+        self, s: Session, document_id: int, reread: Reread, effect: Effect | None
+    ) -> Delta:
         seen = self._seen.get(document_id)
-        if reread < Reread.CODINGS and seen is not None:
+        if reread < Reread.CODINGS and seen is not None and effect is not None:
+            if len(effect.added) <= MAX_FETCHED_BY_ID:
+                for cid in effect.removed:
+                    seen.pop(cid, None)
+                fetched = document_codings(s, document_id, effect.added)
+                seen.update((c.id, (c.code_id, c.coder_id, c.start, c.end)) for c in fetched)
+                return Delta(fetched, frozenset(effect.removed), complete=False)
+        elif reread < Reread.CODINGS and seen is not None:
             now = document_coding_keys(s, document_id)
             fresh = [i for i, key in now.items() if seen.get(i) != key]
             if len(fresh) <= MAX_FETCHED_BY_ID:

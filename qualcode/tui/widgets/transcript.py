@@ -3,9 +3,10 @@ colours.
 
 Styling is per line: the codings' spans are swept once into per-line runs (see
 :mod:`qualcode.tui.widgets.line_spans`); a styled line is built the first time it is shown and
-kept until a change touches that line. Rendered strips are cached by what they depend on (the
-line's version, and the selection only when it touches the line), so moving the cursor or
-scrolling re-renders only the lines that changed.
+kept, cut into its wrapped sections, until a change touches that line. Rendered strips are
+cached by what they depend on (the line's version, and the selection only when it touches the
+line), and a change repaints only the screen rows of the lines it touched, so coding, moving the
+cursor or scrolling re-renders only what changed.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ class TranscriptView(TextArea, inherit_bindings=False):
         self._match: tuple[int, int] | None = None
         self.nav = TextNavigator()
         self._styled: dict[int, Text] = {}
+        #: a styled line cut at its wrap offsets: (offsets, [(first column, section)])
+        self._sections: dict[int, tuple[list[int], list[tuple[int, Text]]]] = {}
         self._versions: dict[int, int] = {}
         self._epoch = 0
         self._strips: LRUCache[Hashable, Strip] = LRUCache(4096)
@@ -100,6 +103,7 @@ class TranscriptView(TextArea, inherit_bindings=False):
         self._dimmed = {}
         self._match = None
         self._styled.clear()
+        self._sections.clear()
         self._versions.clear()
         self._epoch += 1
         self.load_text(self._display)
@@ -281,13 +285,19 @@ class TranscriptView(TextArea, inherit_bindings=False):
         self._tag_styles.clear()
 
     def _invalidate(self, rows: Iterable[int]) -> None:
+        """Restyle these lines, and repaint only the screen rows they are wrapped onto."""
+        wrapped = self.wrapped_document
+        rows_y = wrapped._line_index_to_offsets  # no public accessor
         for row in rows:
             self._styled.pop(row, None)
+            self._sections.pop(row, None)
             self._versions[row] = self._versions.get(row, 0) + 1
-        self.refresh()
+            if row < len(rows_y) and rows_y[row]:
+                self.refresh_lines(rows_y[row][0], len(rows_y[row]))
 
     def _invalidate_all(self) -> None:
         self._styled.clear()
+        self._sections.clear()
         self._epoch += 1
         self.refresh()
 
@@ -327,6 +337,69 @@ class TranscriptView(TextArea, inherit_bindings=False):
         strip = self._strips.get(key)
         if strip is None:
             self.stats["rendered"] += 1
-            strip = self._render_line(y)
+            strip = self._render_section(row, info[absolute_y][1], y)
             self._strips[key] = strip
         return strip
+
+    def _render_section(self, row: int, section: int, y: int) -> Strip:
+        """One screen row: a section of a styled line, with the selection and the cursor.
+
+        What TextArea's own ``_render_line`` draws for a read-only, soft-wrapped view without
+        line numbers, but with the line cut once (not per screen row) and no copy of it unless
+        the selection or the cursor is on it. Lines with tabs are left to TextArea.
+        """
+        sections = self._sections_of(row)
+        if sections is None:
+            return self._render_line(y)
+        first, text = sections[section]
+        theme = self._theme
+        selection = self.selection
+        (top_row, top_col), (bottom_row, bottom_col) = sorted(selection)
+        cursor_row, cursor_col = selection.end
+        last = first + len(text)
+        if selection.start != selection.end and top_row <= row <= bottom_row:
+            style = theme.selection_style if theme else None
+            if style is not None:
+                text = text.copy()
+                if self.index.line_span(row)[0] == self.index.line_span(row)[1]:
+                    if row != cursor_row:  # an empty line inside the selection
+                        text.plain = "▌"
+                        text.stylize(Style(color=style.bgcolor))
+                else:
+                    a = top_col if row == top_row else 0
+                    b = bottom_col if row == bottom_row else last
+                    a, b = max(a, first), min(b, last)
+                    if a < b:
+                        text.stylize(style, a - first, b - first)
+        if cursor_row == row and first <= cursor_col < last and self._draw_cursor:
+            style = theme.cursor_style if theme else None
+            if style is not None:
+                if text is sections[section][1]:
+                    text = text.copy()
+                text.stylize(style, cursor_col - first, cursor_col - first + 1)
+        base = theme.base_style if theme and theme.base_style is not None else self.rich_style
+        width = self.scrollable_content_region.size.width - self.gutter_width
+        strip = Strip(text.render(self.app.console), cell_length=text.cell_len)
+        strip = strip.extend_cell_length(width, theme.base_style if theme else None)
+        return strip.apply_style(base)
+
+    def _sections_of(self, row: int) -> list[tuple[int, Text]] | None:
+        """The styled line cut at its wrap offsets (cached while they hold); None with tabs."""
+        offsets = self.wrapped_document.get_offsets(row)
+        cached = self._sections.get(row)
+        if cached is not None and cached[0] == offsets:
+            return cached[1]
+        start, end = self.index.line_span(row)
+        if "\t" in self._display[start:end]:
+            return None
+        line = self.get_line(row)
+        line.set_length(end - start + 1)  # a space at the end, for the cursor
+        parts = line.divide(offsets) if offsets else [line]
+        sections: list[tuple[int, Text]] = []
+        first = 0
+        for part in parts:
+            part.end = ""
+            sections.append((first, part))
+            first += len(part)
+        self._sections[row] = (list(offsets), sections)
+        return sections
