@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -22,15 +23,17 @@ from textual.message import Message
 from textual.screen import Screen
 
 from qualcode.coding.queries import coder_names, get_setting
+from qualcode.errors import QualcodeError
 from qualcode.store.db import Project
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import ALL_GROUPS, GLOBAL, SCREENS, Key, KeyGroup, ScreenEntry
 from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument
 from qualcode.tui.screens.coder_prompt import CoderPrompt
-from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.screens.coding import CodingScreen, read_for_coding
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.project import ProjectScreen
 from qualcode.tui.user_settings import remember_coder, remembered_coder
+from qualcode.tui.widgets.coding_writer import first_line
 
 SCREENS_BY_NAME = {entry.name: entry for entry in SCREENS}
 
@@ -190,7 +193,27 @@ class QualcodeApp(App[None], inherit_bindings=False):
                 self.pop_screen()
             coding.open_document(message.document_id, message.start, message.end)
             return
-        self.push_screen(CodingScreen(self.ctx, message.document_id, message.start, message.end))
+        start, end = message.start, message.end
+        self._read_and_open(
+            message.document_id, None if start is None or end is None else (start, end)
+        )
+
+    @work(thread=True, exclusive=True, group="open-document")
+    def _read_and_open(self, document_id: int, span: tuple[int, int] | None) -> None:
+        """Read the document first, then build the coding screen with it: it shows the text
+        as soon as it is mounted (and the read does not compete with the mounting)."""
+        try:
+            read = read_for_coding(self.project, document_id, span)
+        except (QualcodeError, SQLAlchemyError) as exc:
+            self.call_from_thread(self.notify, first_line(exc), severity="error")
+            return
+        self.call_from_thread(self._open_read, read)
+
+    def _open_read(self, read: CodingScreen.Loaded) -> None:
+        if self.ctx is None or any(isinstance(s, CodingScreen) for s in self.screen_stack):
+            return
+        start, end = read.span if read.span is not None else (None, None)
+        self.push_screen(CodingScreen(self.ctx, read.data.id, start, end, read=read))
 
     def action_open_screen(self, name: str) -> None:
         if self.ctx is None:

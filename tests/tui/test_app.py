@@ -22,6 +22,7 @@ from qualcode.store.models import Coding, Setting
 from qualcode.tui import user_settings
 from qualcode.tui.app import QualcodeApp, create_app
 from qualcode.tui.keys import SCREENS
+from qualcode.tui.messages import OpenDocument
 from qualcode.tui.screens.coder_prompt import CoderPrompt
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.export import ExportScreen
@@ -267,6 +268,24 @@ def test_a_hidden_screen_reloads_once_when_shown_again(small: Small, drive: Driv
         await drive.until(pilot, lambda: app.screen is project_screen)
         await pilot.pause(0.3)
         assert project_screen.loads_done == 2
+
+    drive.run(create_app(small.project, "ana"), scenario)
+
+
+def test_a_document_that_cannot_be_read_is_not_opened(small: Small, drive: Drive) -> None:
+    """The document is read before the coding screen is built: a missing one leaves the user
+    on the project screen with a one-line error, and the next document opens as usual."""
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await drive.until(pilot, lambda: getattr(app.screen, "loaded", False))
+        app.post_message(OpenDocument(987654))
+        await drive.until(pilot, lambda: bool(app._notifications))
+        (note,) = list(app._notifications)
+        assert note.severity == "error" and "987654" in note.message
+        assert isinstance(app.screen, ProjectScreen)
+        screen = await drive.open_coding(pilot, small.docs["P02.txt"])
+        assert screen.view.text == small.text("P02.txt")
 
     drive.run(create_app(small.project, "ana"), scenario)
 

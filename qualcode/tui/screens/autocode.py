@@ -16,7 +16,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Select
+from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from qualcode.coding.autocode import (
@@ -36,6 +36,7 @@ from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodingsChanged, OpenDocument
 from qualcode.tui.screens.code_picker import CodePicker
 from qualcode.tui.screens.codebook_editor import ConfirmScreen
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 AUTOCODE = KeyGroup(
     "Auto-code screen",
@@ -214,7 +215,7 @@ class AutocodeScreen(Screen[None]):
                 )
         yield Label("Type a search and press Enter to preview.", id="autocode-summary")
         yield PreviewList(id="autocode-preview")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#autocode-query", Input).focus()

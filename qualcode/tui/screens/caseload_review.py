@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from qualcode.analysis.caseload_accept import (
     CASELOAD_ATTRIBUTE,
@@ -36,6 +36,7 @@ from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument
 from qualcode.tui.screens.data_screen import DataScreen
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 CASELOAD_REVIEW = KeyGroup(
     "Caseload review",
@@ -214,7 +215,7 @@ class CaseloadReviewScreen(DataScreen):
                 select_on_focus=False,
                 id="review-value",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(ShareTable)

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from qualcode.coding.queries import CodeEntry
 from qualcode.tui.keys import PICKER
 from qualcode.tui.widgets.codebook_tree import code_label
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 
 def rank_codes(entries: Sequence[CodeEntry], query: str) -> list[CodeEntry]:
@@ -51,7 +52,7 @@ class CodePicker(ModalScreen[int | None]):
             yield Label(self.title_text, id="picker-title")
             yield Input(placeholder="type part of a code's name", id="picker-input")
             yield OptionList(id="picker-options")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._fill("")

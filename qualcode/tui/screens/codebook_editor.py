@@ -17,7 +17,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static, TextArea, Tree
+from textual.widgets import Input, Label, Static, TextArea, Tree
 
 from qualcode.codebook import edit
 from qualcode.codebook.edit import CodeDetails, MergeReport
@@ -31,6 +31,7 @@ from qualcode.tui.messages import CodebookChanged, CodingsChanged
 from qualcode.tui.screens.code_picker import CodePicker
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.codebook_tree import CodebookTree
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 CODEBOOK_EDITOR = KeyGroup(
     "Codebook editor",
@@ -85,7 +86,7 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Label(self.detail, id="confirm-detail")
             yield Label("y: yes   n / esc: no", classes="dialog-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -109,7 +110,7 @@ class TextPrompt(ModalScreen[str | None]):
             yield Input(self.value, id="prompt-input")
             if self.hint:
                 yield Label(self.hint, classes="dialog-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#prompt-input", Input).focus()
@@ -144,7 +145,7 @@ class DefinitionsEditor(ModalScreen[dict[str, str] | None]):
                     tab_behavior="focus",
                 )
             yield Label("ctrl+s saves · esc cancels · tab moves on", classes="dialog-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#def-description", TextArea).focus()
@@ -230,7 +231,7 @@ class CodebookEditorScreen(DataScreen):
                 yield CodebookTree(id="cbe-tree")
             with VerticalScroll(id="cbe-detail"):
                 yield Static("", id="cbe-definitions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(CodebookTree).focus()

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static, TextArea, Tree
+from textual.widgets import Header, Input, Static, TextArea, Tree
 
 from qualcode.coding.queries import (
     CodeEntry,
@@ -33,6 +33,7 @@ from qualcode.coding.queries import (
     turn_body_start,
 )
 from qualcode.errors import QualcodeError
+from qualcode.store.db import Project
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import CODING, TRANSCRIPT
 from qualcode.tui.messages import CodingsChanged
@@ -49,6 +50,7 @@ from qualcode.tui.widgets.coding_writer import (
     first_line,
 )
 from qualcode.tui.widgets.codings_panel import CodingsPanel
+from qualcode.tui.widgets.key_footer import KeyFooter
 from qualcode.tui.widgets.navigation import Turn
 from qualcode.tui.widgets.transcript import TranscriptView
 
@@ -61,6 +63,8 @@ class CodingScreen(DataScreen):
 
     BINDINGS = CODING.bindings()
     KEY_GROUPS = (CODING, TRANSCRIPT)
+    #: the text has the focus from the start (a later change of focus rebuilds the footer)
+    AUTO_FOCUS = "#transcript"
 
     class Loaded(Message):
         def __init__(
@@ -79,12 +83,21 @@ class CodingScreen(DataScreen):
             self.span = span
 
     def __init__(
-        self, ctx: AppContext, document_id: int, start: int | None = None, end: int | None = None
+        self,
+        ctx: AppContext,
+        document_id: int,
+        start: int | None = None,
+        end: int | None = None,
+        *,
+        read: Loaded | None = None,
     ) -> None:
+        """``read``: the document as :func:`read_for_coding` read it, so that the screen shows
+        it as soon as it is mounted (otherwise it reads it then)."""
         super().__init__()
         self.ctx = ctx
         self.document_id = document_id
         self._open_span = (start, end) if start is not None and end is not None else None
+        self._read = read
         self.doc: DocumentData | None = None
         self.codings: dict[int, CodingInfo] = {}
         self.codes: dict[int, CodeEntry] = {}
@@ -115,7 +128,7 @@ class CodingScreen(DataScreen):
                 yield Input(placeholder="search the text, Enter finds the next match", id="search")
             yield CodingsPanel(id="codings-panel")
         yield Static("", id="status")
-        yield Footer()
+        yield KeyFooter()
         yield CodingWriter(self.ctx.project, id="writer")
 
     @property
@@ -131,7 +144,11 @@ class CodingScreen(DataScreen):
         return self.query_one("#codings-panel", CodingsPanel)
 
     def on_mount(self) -> None:
-        self._load(self.document_id, self._open_span)
+        if self._read is not None and self._read.data.id == self.document_id:
+            read, self._read = self._read, None
+            self.on_coding_screen_loaded(read)
+        else:
+            self._load(self.document_id, self._open_span)
 
     # -- loading ---------------------------------------------------------------------------------
     def open_document(self, document_id: int, start: int | None, end: int | None) -> None:
@@ -148,15 +165,11 @@ class CodingScreen(DataScreen):
     @work(thread=True, exclusive=True, group="load")
     def _load(self, document_id: int, span: tuple[int, int] | None) -> None:
         try:
-            with self.ctx.project.session() as s:
-                data = load_document(s, document_id)
-                codings = document_codings(s, document_id)
-                codes = codebook_entries(s)
-                coders = coder_names(s)
+            loaded = read_for_coding(self.ctx.project, document_id, span)
         except (QualcodeError, SQLAlchemyError) as exc:
             self.post_message(CodingWriter.Failed(first_line(exc)))
             return
-        self.post_message(self.Loaded(data, codings, codes, coders, span))
+        self.post_message(loaded)
 
     def on_coding_screen_loaded(self, message: Loaded) -> None:
         data = message.data
@@ -667,6 +680,18 @@ class CodingScreen(DataScreen):
             )
             for code in self.code_order
         ]
+
+
+def read_for_coding(
+    project: Project, document_id: int, span: tuple[int, int] | None = None
+) -> CodingScreen.Loaded:
+    """What the coding screen shows of a document (call it in a worker)."""
+    with project.session() as s:
+        data = load_document(s, document_id)
+        codings = document_codings(s, document_id)
+        codes = codebook_entries(s)
+        coders = coder_names(s)
+    return CodingScreen.Loaded(data, codings, codes, coders, span)
 
 
 def _offset_order(coding: CodingInfo) -> tuple[int, int, int]:

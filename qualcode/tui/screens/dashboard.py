@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from qualcode.analysis import tables
 from qualcode.analysis.data import load_code_tree, number_attribute
@@ -37,6 +37,7 @@ from qualcode.tui.messages import CodingsChanged
 from qualcode.tui.screens.caseload_review import CaseloadReviewScreen
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.charts import BarChart, HistogramChart
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 DASHBOARD = KeyGroup(
     "Dashboard",
@@ -237,7 +238,7 @@ class DashboardScreen(DataScreen):
                 yield DataTable(id="dash-matrix-table", fixed_columns=1, zebra_stripes=True)
             with Panel(id="dash-cooccurrence"):
                 yield DataTable(id="dash-cooc-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         summary = self.query_one("#dash-summary", DataTable)

@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Input,
     Label,
     ProgressBar,
@@ -45,6 +44,7 @@ from qualcode.interop.export_all import (
 )
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 EXPORT = KeyGroup(
     "Export screen",
@@ -125,7 +125,7 @@ class ExportScreen(Screen[None]):
             yield ProgressBar(total=STEPS, show_eta=False, id="export-progress")
             yield Label("", id="export-stage")
             yield Label("", id="export-result")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#export-format", RadioSet).focus()

@@ -9,11 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from qualcode.codebook.model import RESERVED_KEYS
 from qualcode.coding.queries import CodeEntry
 from qualcode.tui.keys import HELP, KeyGroup
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 
 def group_table(group: KeyGroup) -> Table:
@@ -52,7 +53,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(group_table(group), classes="help-group")
             if any(c.shortcut for c in self.codes):
                 yield Static(codes_table(self.codes), classes="help-group")
-        yield Footer()
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, TextArea
+from textual.widgets import Label, TextArea
 
 from qualcode.coding.queries import read_memo, save_memo
 from qualcode.errors import QualcodeError
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import MEMO
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 
 class MemoScreen(ModalScreen[bool]):
@@ -42,7 +43,7 @@ class MemoScreen(ModalScreen[bool]):
             yield Label(self.title_text, id="memo-title")
             yield TextArea(id="memo-body", soft_wrap=True, disabled=True)
             yield Label("ctrl+s saves · esc cancels · an empty memo is removed", id="memo-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()

@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from qualcode.coding.queries import (
     CodeEntry,
@@ -23,6 +23,7 @@ from qualcode.tui.keys import PROJECT
 from qualcode.tui.messages import OpenDocument
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.codebook_tree import CodebookTree
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 
 class ProjectScreen(DataScreen):
@@ -64,7 +65,7 @@ class ProjectScreen(DataScreen):
             with Vertical(id="project-right"):
                 yield Label("Codebook (codings by all coders)", classes="section-title")
                 yield CodebookTree(id="project-codebook")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         docs = self.query_one("#documents", DataTable)

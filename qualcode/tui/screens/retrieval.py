@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Select
+from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from qualcode.coding.queries import CodeEntry, codebook_entries
@@ -33,6 +33,7 @@ from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import OpenDocument
 from qualcode.tui.screens.code_picker import CodePicker
 from qualcode.tui.screens.data_screen import DataScreen
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 RETRIEVAL = KeyGroup(
     "Retrieval screen",
@@ -195,7 +196,7 @@ class RetrievalScreen(DataScreen):
                 )
         yield Label("", id="retrieval-summary")
         yield ResultList(id="retrieval-results")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#retrieval-results", OptionList).focus()

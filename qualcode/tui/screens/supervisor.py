@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import ContentSwitcher, DataTable, Header, Input, Label, Select
 
 from qualcode.agreement.adjudicate import CONSENSUS, Review, load_reviews
 from qualcode.agreement.consensus import Receipt, accept_agreements, reopen, settle, undo
@@ -34,6 +34,7 @@ from qualcode.tui.messages import CodingsChanged, OpenDocument
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.coding_writer import first_line
 from qualcode.tui.widgets.disagreement_view import CHOICE_TEXT, DisagreementView
+from qualcode.tui.widgets.key_footer import KeyFooter
 
 REVIEW_HELP = "Walk through the highlighted code's disagreements (also enter)"
 SUPERVISOR = KeyGroup(
@@ -168,7 +169,7 @@ class SupervisorScreen(DataScreen):
         with ContentSwitcher(initial="sup-table", id="sup-pages"):
             yield DataTable(id="sup-table", cursor_type="row", zebra_stripes=True)
             yield DisagreementView(id="sup-view")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def view(self) -> DisagreementView:

@@ -51,6 +51,9 @@ class TranscriptView(TextArea, inherit_bindings=False):
         "transcript--dimmed",
     }
 
+    #: (wrapped document, width, tab width) of the last wrap (TextArea wraps while it is built)
+    _wrapped_for: tuple[int, int, int] | None = None
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(
             "",
@@ -300,6 +303,17 @@ class TranscriptView(TextArea, inherit_bindings=False):
         self._sections.clear()
         self._epoch += 1
         self.refresh()
+
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        """TextArea wraps the whole text again on every resize and scrollbar change, even at
+        the same width (a 50,000-word transcript: ~50 ms each). The text never changes here,
+        so a wrap stands until the document or the width does."""
+        key = (id(self.wrapped_document), self.wrap_width, self.indent_width)
+        if key != self._wrapped_for:
+            self.wrapped_document.wrap(self.wrap_width, tab_width=self.indent_width)
+            self._wrapped_for = key
+            self._line_cache.clear()
+        self._refresh_size()
 
     def notify_style_update(self) -> None:
         self._tag_styles.clear()
