@@ -25,7 +25,9 @@ Label = Callable[[CodingInfo], Text]
 class CodingList(ScrollView, can_focus=True):
     """Rows of codings; the owner sets them with a function that labels one coding.
 
-    ``lines`` is each row's height: a label's first ``lines`` lines are shown.
+    ``lines`` is each row's height. A label's first line (the code) is wrapped onto as many
+    of them as it needs, keeping the last for its second line (the excerpt); with one line per
+    row, rows are cut to the width.
     """
 
     BINDINGS = CODING_LIST.bindings()
@@ -58,6 +60,7 @@ class CodingList(ScrollView, can_focus=True):
         self.rows: list[CodingInfo] = []
         self._label: Label = lambda c: Text(str(c.id))
         self._cache: dict[int, list[Text]] = {}
+        self._cache_width = 0
         self._paint: tuple[Style, int] | None = None
 
     def set_rows(
@@ -100,21 +103,36 @@ class CodingList(ScrollView, can_focus=True):
         if index >= len(self.rows):
             return Strip.blank(width, style)
         coding = self.rows[index]
+        if width != self._cache_width:
+            self._cache.clear()
+            self._cache_width = width
         parts = self._cache.get(coding.id)
         if parts is None:
-            parts = list(self._label(coding).split("\n", allow_blank=True))[: self.lines]
-            parts += [Text("") for _ in range(self.lines - len(parts))]
-            for text in parts:
-                text.no_wrap = True
-                text.end = ""
-            self._cache[coding.id] = parts
+            parts = self._cache[coding.id] = self._row_lines(coding, width)
         line = parts[part].copy()
         line.truncate(width, overflow="ellipsis", pad=True)
-        if index == self.cursor:
+        if index == self.cursor and line.plain:  # not the blank spacer under a short row
             cursor = "coding-list--cursor" if self.has_focus else "coding-list--cursor-blurred"
             line.stylize_before(self.get_component_rich_style(cursor))
         strip = Strip(line.render(self.app.console), line.cell_len)
         return strip.crop_extend(0, width, style).apply_style(style)
+
+    def _row_lines(self, coding: CodingInfo, width: int) -> list[Text]:
+        """The label as ``self.lines`` lines of at most ``width`` cells."""
+        head, *rest = self._label(coding).split("\n", allow_blank=True)
+        tail = rest[:1] if self.lines > 1 else []
+        room = self.lines - len(tail)
+        wrapped = list(head.wrap(self.app.console, max(1, width))) if room > 1 else [head]
+        if len(wrapped) > room:
+            wrapped = wrapped[:room]
+            wrapped[-1].append("…")
+        parts = [*wrapped, *tail]
+        parts += [Text("") for _ in range(self.lines - len(parts))]
+        for text in parts:
+            text.rstrip()
+            text.no_wrap = True
+            text.end = ""
+        return parts
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.scroll_to_region(Region(0, new * self.lines, 1, self.lines), animate=False)

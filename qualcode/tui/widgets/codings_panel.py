@@ -54,7 +54,7 @@ class CodingsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("At the cursor", classes="panel-title", id="at-cursor-title")
-        yield CodingList(lines=2, id="at-cursor")
+        yield CodingList(lines=3, id="at-cursor")
         yield Label("In this document", classes="panel-title", id="in-document-title")
         yield CodingList(id="in-document")
 
