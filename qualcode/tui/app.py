@@ -203,7 +203,9 @@ class QualcodeApp(App[None], inherit_bindings=False):
         """Read the document first, then build the coding screen with it: it shows the text
         as soon as it is mounted (and the read does not compete with the mounting)."""
         try:
-            read = read_for_coding(self.project, document_id, span)
+            read = read_for_coding(
+                self.project, document_id, span, self.ctx.coder if self.ctx else None
+            )
         except (QualcodeError, SQLAlchemyError) as exc:
             self.call_from_thread(self.notify, first_line(exc), severity="error")
             return

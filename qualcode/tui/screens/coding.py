@@ -52,7 +52,7 @@ from qualcode.tui.widgets.coding_writer import (
 from qualcode.tui.widgets.codings_panel import CodingsPanel
 from qualcode.tui.widgets.key_footer import KeyFooter
 from qualcode.tui.widgets.navigation import Turn
-from qualcode.tui.widgets.transcript import TranscriptView
+from qualcode.tui.widgets.transcript import PreparedText, TranscriptView, prepare_text
 
 DOC_LIST_DELAY = 0.15
 SELECT_FIRST = "select text first: s sentence, t turn, shift+arrows or the mouse"
@@ -74,6 +74,7 @@ class CodingScreen(DataScreen):
             codes: list[CodeEntry],
             coders: list[str],
             span: tuple[int, int] | None,
+            prepared: tuple[str | None, PreparedText] | None = None,
         ) -> None:
             super().__init__()
             self.data = data
@@ -81,6 +82,8 @@ class CodingScreen(DataScreen):
             self.codes = codes
             self.coders = coders
             self.span = span
+            #: the text made ready for the view, showing one coder's codings (None: all)
+            self.prepared = prepared
 
     def __init__(
         self,
@@ -165,7 +168,7 @@ class CodingScreen(DataScreen):
     @work(thread=True, exclusive=True, group="load")
     def _load(self, document_id: int, span: tuple[int, int] | None) -> None:
         try:
-            loaded = read_for_coding(self.ctx.project, document_id, span)
+            loaded = read_for_coding(self.ctx.project, document_id, span, self.view_coder)
         except (QualcodeError, SQLAlchemyError) as exc:
             self.post_message(CodingWriter.Failed(first_line(exc)))
             return
@@ -181,18 +184,12 @@ class CodingScreen(DataScreen):
         self.codings = {c.id: c for c in message.codings}
         self._visible = self._compute_visible()
         self._reread_all = True  # the writer last read another state of this document
-        turns = [
-            Turn(t.start, turn_body_start(data.text, t.start, t.end, t.speaker), t.end, t.speaker)
-            for t in data.turns
-        ]
         view = self.view
-        view.show_text(
-            data.text,
-            codings=self._intervals(),
-            colours={c.id: c.colour for c in message.codes},
-            sentences=[(s.start, s.end) for s in data.sentences],
-            turns=turns,
-        )
+        if message.prepared is not None and message.prepared[0] == self.view_coder:
+            prepared = message.prepared[1]
+        else:
+            prepared = _prepare(data, self._visible)
+        view.show_prepared(prepared, colours={c.id: c.colour for c in message.codes})
         self.code_tree.set_codes(message.codes, self._counts())
         self.loaded = True
         if message.span is not None:
@@ -683,15 +680,34 @@ class CodingScreen(DataScreen):
 
 
 def read_for_coding(
-    project: Project, document_id: int, span: tuple[int, int] | None = None
+    project: Project,
+    document_id: int,
+    span: tuple[int, int] | None = None,
+    coder: str | None = None,
 ) -> CodingScreen.Loaded:
-    """What the coding screen shows of a document (call it in a worker)."""
+    """What the coding screen shows of a document, its text made ready to show ``coder``'s
+    codings (None: everyone's). Call it in a worker: it reads, then works on the text."""
     with project.session() as s:
         data = load_document(s, document_id)
         codings = document_codings(s, document_id)
         codes = codebook_entries(s)
         coders = coder_names(s)
-    return CodingScreen.Loaded(data, codings, codes, coders, span)
+    visible = [c for c in codings if coder is None or c.coder == coder]
+    prepared = (coder, _prepare(data, visible))
+    return CodingScreen.Loaded(data, codings, codes, coders, span, prepared)
+
+
+def _prepare(data: DocumentData, visible: list[CodingInfo]) -> PreparedText:
+    turns = [
+        Turn(t.start, turn_body_start(data.text, t.start, t.end, t.speaker), t.end, t.speaker)
+        for t in data.turns
+    ]
+    return prepare_text(
+        data.text,
+        codings={c.id: (c.start, c.end, c.code_id) for c in visible},
+        sentences=[(s.start, s.end) for s in data.sentences],
+        turns=turns,
+    )
 
 
 def _offset_order(coding: CodingInfo) -> tuple[int, int, int]:

@@ -9,7 +9,6 @@ then again only for the lines a change touches.
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
 #: (start column, end column, tags active there); columns are relative to the line.
@@ -84,19 +83,23 @@ def sweep(
             events.append((start, 1, tag))
             events.append((end, 0, tag))
     events.sort()
-    active: Counter[int] = Counter()
-    count = 0
+    active: dict[int, int] = {}  # tag -> how many of its intervals are open
+    tags: tuple[int, ...] = ()
+    changed = False
     runs: list[tuple[int, int, tuple[int, ...]]] = []
     prev = lo
     for pos, is_start, tag in events:
-        if pos > prev and count:
-            runs.append((prev, pos, tuple(sorted(active.elements()))))
-        if is_start:
-            active[tag] += 1
-            count += 1
+        if pos > prev and active:
+            if changed:  # the tags tuple is rebuilt only when the open set changed
+                tags = tuple(sorted(t for t, n in active.items() for _ in range(n)))
+                changed = False
+            runs.append((prev, pos, tags))
+        n = active.get(tag, 0) + (1 if is_start else -1)
+        if n:
+            active[tag] = n
         else:
-            active[tag] -= 1
-            count -= 1
+            del active[tag]
+        changed = True
         prev = pos
     return runs
 

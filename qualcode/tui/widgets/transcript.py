@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
@@ -24,6 +25,7 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from qualcode.tui.keys import TRANSCRIPT
+from qualcode.tui.widgets.fast_wrap import wrap_document
 from qualcode.tui.widgets.line_spans import (
     HighlightMap,
     Interval,
@@ -37,6 +39,36 @@ from qualcode.tui.widgets.navigation import TextNavigator, Turn, next_stop
 FALLBACK_COLOUR = Color.parse("#888888")
 SINGLE_MIX = 0.45
 OVERLAP_MIX = 0.75
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    """A document made ready for the view: plain data, so it can be built off the UI thread."""
+
+    display: str
+    index: LineIndex
+    nav: TextNavigator
+    highlights: HighlightMap
+    labels: dict[int, list[Run]]
+
+
+def prepare_text(
+    text: str,
+    *,
+    codings: Mapping[int, Interval],
+    sentences: Sequence[tuple[int, int]] = (),
+    turns: Sequence[Turn] = (),
+) -> PreparedText:
+    """Lines, per-line highlight runs and speaker labels of a text with its codings
+    (id -> (start, end, code id))."""
+    display = displayable(text)
+    index = LineIndex(display)
+    highlights = HighlightMap(index)
+    highlights.reset(codings)
+    labels = [(t.start, t.body, 0) for t in turns if t.speaker and t.body > t.start]
+    return PreparedText(
+        display, index, TextNavigator(text, sentences, turns), highlights, row_runs(index, labels)
+    )
 
 
 class TranscriptView(TextArea, inherit_bindings=False):
@@ -95,14 +127,17 @@ class TranscriptView(TextArea, inherit_bindings=False):
         turns: Sequence[Turn] = (),
     ) -> None:
         """Show a new document with its codings (id -> (start, end, code id))."""
-        self._display = displayable(text)
-        self.index = LineIndex(self._display)
-        self.nav = TextNavigator(text, sentences, turns)
-        self._map = HighlightMap(self.index)
-        self._map.reset(codings)
+        prepared = prepare_text(text, codings=codings, sentences=sentences, turns=turns)
+        self.show_prepared(prepared, colours=colours)
+
+    def show_prepared(self, prepared: PreparedText, *, colours: Mapping[int, str]) -> None:
+        """Show a document made ready by :func:`prepare_text`."""
+        self._display = prepared.display
+        self.index = prepared.index
+        self.nav = prepared.nav
+        self._map = prepared.highlights
         self._set_colours(colours)
-        labels = [(t.start, t.body, 0) for t in turns if t.speaker and t.body > t.start]
-        self._labels = row_runs(self.index, labels)
+        self._labels = prepared.labels
         self._dimmed = {}
         self._match = None
         self._styled.clear()
@@ -310,7 +345,7 @@ class TranscriptView(TextArea, inherit_bindings=False):
         so a wrap stands until the document or the width does."""
         key = (id(self.wrapped_document), self.wrap_width, self.indent_width)
         if key != self._wrapped_for:
-            self.wrapped_document.wrap(self.wrap_width, tab_width=self.indent_width)
+            wrap_document(self.wrapped_document, self.wrap_width, self.indent_width)
             self._wrapped_for = key
             self._line_cache.clear()
         self._refresh_size()
