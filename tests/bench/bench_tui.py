@@ -11,8 +11,9 @@ with codings on random sentence-aligned spans (many overlapping) under twelve co
 is driven with Pilot in a headless 160x48 terminal:
 
 * open: from asking for the document until the text's first row is painted (the median of
-  three opens, each in a fresh app, as a user's first open of a session; the plain TextArea:
-  from starting an app that holds it until its first row is painted);
+  five opens, each in a fresh process, as a user's first open of a session; the plain
+  TextArea: from starting an app that holds it until its first row is painted, also in fresh
+  processes);
 * apply / remove: from pressing a code's key (or x) until the changed line is painted again;
 * scrolling: per cursor step and per page, how many lines are restyled (``built``) and how
   many screen rows are rendered afresh, against the plain TextArea's rows rendered (its
@@ -29,6 +30,8 @@ import json
 import platform
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -63,8 +66,8 @@ VOCABULARY = (
 )
 WORDS = VOCABULARY.split()
 CODE_KEYS = "1234567bdhij"
-#: first opens measured (each in a fresh app); the median is reported
-OPENS = 3
+#: first opens measured (each in a fresh process); the median is reported
+OPENS = 5
 
 
 def sentence(rng: random.Random) -> str:
@@ -207,13 +210,21 @@ async def open_once(project: Project, doc_id: int) -> float:
         return time.perf_counter() - start
 
 
+def open_in_fresh_process(*args: object) -> float:
+    """Seconds one open took in a new Python process (``--measure-open`` below)."""
+    command = [sys.executable, __file__, "--measure-open", *map(str, args)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(done.stdout.split()[-1])
+
+
+def opens(*args: object) -> dict[str, Any]:
+    times = [open_in_fresh_process(*args) for _ in range(OPENS)]
+    return {"open_ms": ms(statistics.median(times)), "opens_ms": [ms(t) for t in times]}
+
+
 async def bench_ours(project: Project, doc_id: int, text: str, rounds: int) -> dict[str, Any]:
-    opens = [await open_once(project, doc_id) for _ in range(OPENS)]
     app = create_app(project, "bench")
-    out: dict[str, Any] = {
-        "open_ms": ms(statistics.median(opens)),
-        "opens_ms": [ms(t) for t in opens],
-    }
+    out: dict[str, Any] = {}
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app, QualcodeApp)
         await wait_for(lambda: app.ctx is not None and app.screen.is_current)
@@ -305,11 +316,7 @@ async def bare_open_once(text: str, width: int) -> float:
 
 
 async def bench_bare(text: str, rounds: int, width: int) -> dict[str, Any]:
-    opens = [await bare_open_once(text, width) for _ in range(OPENS)]
-    out: dict[str, Any] = {
-        "open_ms": ms(statistics.median(opens)),
-        "opens_ms": [ms(t) for t in opens],
-    }
+    out: dict[str, Any] = {}
     app = BareApp(text, width)
     async with app.run_test(size=SIZE) as pilot:
         area = app.query_one(BareArea)
@@ -349,14 +356,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10,000 words and 400 codings")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--measure-open", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure_open:  # in a fresh process: one open, its seconds printed
+        kind, *rest = args.measure_open
+        if kind == "ours":
+            print(asyncio.run(open_once(open_project(rest[0]), int(rest[1]))))
+        else:
+            text, _ = make_transcript(int(rest[0]), int(rest[1]))
+            print(asyncio.run(bare_open_once(text, int(rest[2]))))
+        return
     words, codings, rounds = (10_000, 400, 8) if args.quick else (50_000, 2_000, 20)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        project, doc_id, text = build_project(Path(tmp) / "bench.db", words, codings, args.seed)
+        path = Path(tmp) / "bench.db"
+        project, doc_id, text = build_project(path, words, codings, args.seed)
         built = time.perf_counter() - t0
         ours = asyncio.run(bench_ours(project, doc_id, text, rounds))
+        ours.update(opens("ours", path, doc_id))
         bare = asyncio.run(bench_bare(text, rounds, ours["text_width"]))
+        bare.update(opens("bare", words, args.seed, ours["text_width"]))
         project.dispose()
     ratio = {
         "open": round(ours["open_ms"] / bare["open_ms"], 2),

@@ -3,6 +3,7 @@ palette, other screens, refreshing from a second instance."""
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from qualcode.store import open_project
 from qualcode.store.db import Project
 from qualcode.store.models import Coding, Setting
 from qualcode.tui import user_settings
-from qualcode.tui.app import QualcodeApp, create_app
+from qualcode.tui.app import GC_THRESHOLDS, QualcodeApp, create_app
 from qualcode.tui.keys import SCREENS
 from qualcode.tui.messages import OpenDocument
 from qualcode.tui.screens.coder_prompt import CoderPrompt
@@ -270,6 +271,15 @@ def test_a_hidden_screen_reloads_once_when_shown_again(small: Small, drive: Driv
         assert project_screen.loads_done == 2
 
     drive.run(create_app(small.project, "ana"), scenario)
+
+
+def test_the_app_collects_garbage_less_often(small: Small) -> None:
+    gc.set_threshold(700, 10, 10)
+    try:
+        create_app(small.project, "ana")
+        assert gc.get_threshold() == GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*GC_THRESHOLDS)
 
 
 def test_a_document_that_cannot_be_read_is_not_opened(small: Small, drive: Drive) -> None:
