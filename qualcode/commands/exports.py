@@ -12,8 +12,8 @@ from qualcode.commands.common import JsonOpt, coder_filter, console, print_json,
 from qualcode.commands.refi import export_app
 
 if TYPE_CHECKING:  # imported when a command runs: pandas and openpyxl are slow to load
+    from qualcode.interop.atomic_file import ExportResult
     from qualcode.interop.tables_for_export import ExportFilters
-    from qualcode.interop.xlsx_workbook import ExportResult
 
 CodersOpt = Annotated[
     str | None, typer.Option("--coder", help="Only this coder's codings (agreement left out).")

@@ -17,9 +17,9 @@ import unicodedata
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+from qualcode.interop.atomic_file import ExportResult, temp_beside
 from qualcode.interop.safe_cells import csv_value
 from qualcode.interop.tables_for_export import ExportFilters, Table, export_tables
-from qualcode.interop.xlsx_workbook import ExportResult, temp_beside
 from qualcode.store import Project
 
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -4,6 +4,7 @@ standard's schemas, and exporting twice gives the same GUIDs."""
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -205,6 +206,25 @@ def test_exported_codebook_validates_against_the_schema(source: Project, tmp_pat
     out = tmp_path / "book.qdc"
     export_qdc(source, out)
     codebook_xsd.validate(str(out))
+
+
+def test_exports_are_written_whole_with_the_usual_permissions(
+    source: Project, tmp_path: Path
+) -> None:
+    """.qdpx and .qdc files get the permissions the user's umask gives any new file (they were
+    once owner-only), and the hidden temporary file they are written to is gone afterwards."""
+    old = os.umask(0o022)
+    try:
+        export_qdpx(source, tmp_path / "p.qdpx")
+        export_qdc(source, tmp_path / "b.qdc")
+    finally:
+        os.umask(old)
+    for name in ("p.qdpx", "b.qdc"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in {".qdpx", ".qdc", ".tmp"}) == [
+        "b.qdc",
+        "p.qdpx",
+    ]
 
 
 def test_qdc_round_trip(source: Project, tmp_path: Path) -> None:

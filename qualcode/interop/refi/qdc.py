@@ -18,12 +18,12 @@ from qualcode.codebook.apply import ApplyReport, apply_codebook, codebook_from_p
 from qualcode.codebook.model import Codebook
 from qualcode.coding.codes import SEP, code_paths
 from qualcode.errors import QualcodeError
+from qualcode.interop.atomic_file import write_atomically
 from qualcode.interop.refi.codes_xml import CodeTree, read_codes, write_codes
 from qualcode.interop.refi.groups import group_name, merge_group
 from qualcode.interop.refi.guids import export_guid
 from qualcode.interop.refi.model import RefiSet
 from qualcode.interop.refi.project_read import read_set
-from qualcode.interop.refi.qdpx_export import write_atomically
 from qualcode.interop.refi.xml_read import attr, kid, kids, local, parse_xml
 from qualcode.interop.refi.xml_write import CODEBOOK_NS, origin, root, sub, to_bytes
 from qualcode.store.db import Project

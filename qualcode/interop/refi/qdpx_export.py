@@ -8,13 +8,11 @@ to its destination and moved into place, so a failed export never leaves half a 
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+from qualcode.interop.atomic_file import write_atomically
 from qualcode.interop.refi.offsets import NVIVO, STANDARD
 from qualcode.interop.refi.project_xml import ExportReport, build_project
 from qualcode.interop.refi.xml_write import to_bytes
@@ -44,20 +42,3 @@ def _write_zip(path: Path, members: dict[str, bytes]) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
             zf.writestr(name, data)
-
-
-def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp_path)``, then move the file to ``out``."""
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise QualcodeError(f"{out}: folder {folder} does not exist")
-    if out.is_dir():
-        raise QualcodeError(f"{out} is a folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
