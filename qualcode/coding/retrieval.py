@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.analysis.units import document_units
+from qualcode.analysis.units import document_units, units_touched
 from qualcode.coding.codes import code_paths, get_code
 from qualcode.coding.codings import find_document
 from qualcode.errors import NotFound, QualcodeError
@@ -287,18 +288,21 @@ def retrieve(
         s.execute(select(Document.id, Document.text).where(Document.id.in_(involved))).all()
     )
     units = document_units(s, context, involved) if isinstance(context, str) else {}
+    unit_starts = {doc: [a for a, _ in spans] for doc, spans in units.items()}
     turns = _turns(s, involved)
     out = []
     for coding, doc_name, coder_name, label in rows:
         text = texts[coding.document_id]
-        a, b = _context(text, coding.start, coding.end, context, units.get(coding.document_id))
+        doc_units = units.get(coding.document_id)
+        around = (doc_units, unit_starts[coding.document_id]) if doc_units else None
+        a, b = _context(text, coding.start, coding.end, context, around)
         out.append(
             Retrieved(
                 coding_id=coding.id,
                 document_id=coding.document_id,
                 document=doc_name,
                 participant=label,
-                speaker=_speaker(turns.get(coding.document_id, []), coding.start),
+                speaker=_speaker(turns.get(coding.document_id), coding.start),
                 code_id=coding.code_id,
                 code=paths[coding.code_id],
                 coder=coder_name,
@@ -322,34 +326,53 @@ def _document_group(s: Session, name: str) -> set[int]:
     return {d for d in members.all() if d is not None}
 
 
-def _turns(s: Session, doc_ids: set[int]) -> dict[int, list[tuple[int, int, str | None]]]:
-    out: dict[int, list[tuple[int, int, str | None]]] = {}
+@dataclass(frozen=True)
+class _Turns:
+    """A document's speaker turns in offset order, with their starts for bisecting."""
+
+    starts: list[int]
+    turns: list[tuple[int, int, str | None]]
+
+
+def _turns(s: Session, doc_ids: set[int]) -> dict[int, _Turns]:
+    out: dict[int, _Turns] = {}
     rows = s.execute(
         select(Segment.document_id, Segment.start, Segment.end, Segment.speaker)
         .where(Segment.kind == "turn", Segment.document_id.in_(doc_ids))
         .order_by(Segment.start)
     )
     for doc_id, start, end, speaker in rows:
-        out.setdefault(doc_id, []).append((start, end, speaker))
+        turns = out.setdefault(doc_id, _Turns([], []))
+        turns.starts.append(start)
+        turns.turns.append((start, end, speaker))
     return out
 
 
-def _speaker(turns: list[tuple[int, int, str | None]], pos: int) -> str | None:
-    for start, end, speaker in turns:
-        if start <= pos < end:
-            return speaker
+def _speaker(turns: _Turns | None, pos: int) -> str | None:
+    """The speaker of the turn holding ``pos`` (turns do not overlap)."""
+    if turns is None:
+        return None
+    i = bisect_right(turns.starts, pos) - 1
+    if i >= 0 and turns.turns[i][0] <= pos < turns.turns[i][1]:
+        return turns.turns[i][2]
     return None
 
 
 def _context(
-    text: str, start: int, end: int, context: int | str, units: list[tuple[int, int]] | None
+    text: str,
+    start: int,
+    end: int,
+    context: int | str,
+    units: tuple[list[tuple[int, int]], list[int]] | None,
 ) -> tuple[int, int]:
-    """The context span around ``[start, end)``: the units it touches, or N characters
-    either side cut back to whole words."""
+    """The context span around ``[start, end)``: the units it touches (``units``: a
+    document's sorted units and their starts), or N characters either side cut back to whole
+    words."""
     if isinstance(context, str):
-        touched = [(a, b) for a, b in units or [] if a < end and b > start]
+        spans, starts = units if units is not None else ([], [])
+        touched = units_touched(spans, starts, (start, end))
         if touched:
-            return min(start, touched[0][0]), max(end, touched[-1][1])
+            return min(start, spans[touched[0]][0]), max(end, spans[touched[-1]][1])
         context = FALLBACK_CHARS
     if context == 0:
         return start, end

@@ -5,8 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcode.coding.retrieval import (
+    FALLBACK_CHARS,
+    _context,
+    _speaker,
+    _Turns,
     parse_filter,
     retrieval_choices,
     retrieve,
@@ -183,3 +189,31 @@ def test_cli_retrieve(coded: Small, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(capsys, "retrieve", "Triage", "-w", "nope=1", "--project", db)
     assert code == 2
     assert "no attribute 'nope'" in err
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(1, 12), min_size=1, max_size=15),
+    st.integers(0, 120),
+    st.integers(1, 30),
+)
+def test_context_and_speaker_lookups_equal_a_scan(
+    lengths: list[int], start: int, length: int
+) -> None:
+    """The bisecting lookups give what scanning every unit and turn gives."""
+    spans, pos = [], 0
+    for n in lengths:  # adjacent units, as sentences or turns are
+        spans.append((pos, pos + n))
+        pos += n
+    text = "x" * (pos + 40)
+    end = start + length
+    touched = [(a, b) for a, b in spans if a < end and b > start]
+    expected = (
+        (min(start, touched[0][0]), max(end, touched[-1][1]))
+        if touched
+        else _context(text, start, end, FALLBACK_CHARS, None)
+    )
+    assert _context(text, start, end, "sentence", (spans, [a for a, _ in spans])) == expected
+    turns = _Turns([a for a, _ in spans], [(a, b, f"S{a}") for a, b in spans])
+    scanned = next((sp for a, b, sp in turns.turns if a <= start < b), None)
+    assert _speaker(turns, start) == scanned
