@@ -265,8 +265,8 @@ def test_another_coders_coding_cannot_be_removed(small: Small, drive: Drive) -> 
 def test_the_coding_highlighted_at_the_cursor_is_the_one_removed(
     small: Small, drive: Drive
 ) -> None:
-    """Two of my codings at the cursor: moving down the side panel's list picks the second,
-    and x removes that one, not the first."""
+    """Two of my codings at the cursor: Tab to the side panel, and moving down its list picks
+    the second, and x removes that one, not the first."""
     text = small.text("P01.txt")
     sentence = span_of(text, "The lab is slow, really slow.")
 
@@ -284,7 +284,8 @@ def test_the_coding_highlighted_at_the_cursor_is_the_one_removed(
             small.codes["Lab backlog"],
             small.codes["Triage"],
         ]
-        at_cursor.focus()
+        await pilot.press("tab")
+        assert at_cursor.has_focus
         await pilot.press("down")
         await pilot.pause()
         assert screen.focus_coding_id == at_cursor.rows[1].id
