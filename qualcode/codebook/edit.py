@@ -169,8 +169,22 @@ def is_descendant(s: Session, code: Code, ancestor: Code) -> bool:
     return False
 
 
+#: the PostgreSQL advisory lock that serialises moves in the code tree
+TREE_LOCK = 0x71C0DE
+
+
+def _lock_tree(s: Session) -> None:
+    """Hold the code tree for this transaction. Two moves checked against the same old tree
+    (A under B here, B under A there) would each pass the cycle check and together make a
+    cycle; on PostgreSQL the second now waits for the first to commit and then checks against
+    its result. SQLite already runs one writer at a time."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(select(func.pg_advisory_xact_lock(TREE_LOCK)))
+
+
 def move_code(s: Session, ref: CodeRef, new_parent: CodeRef | None, *, actor: str) -> Code:
     """Give a code a new parent (``None`` for the top level); its children come with it."""
+    _lock_tree(s)
     code = get_code(s, ref)
     parent = _parent(s, new_parent)
     if parent is not None and is_descendant(s, parent, code):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,6 +149,34 @@ def test_rename(project: Project) -> None:
     with project.write() as s:  # a change of case only is not a clash with itself
         rename_code(s, "Lab", "LAB", actor=ACTOR)
     assert "LAB" in paths(project)
+
+
+def test_two_crossing_moves_cannot_make_a_cycle(project_any: Project) -> None:
+    """Lab under Workload in one transaction while another moves Workload under Lab: the
+    second waits for the first (PostgreSQL's tree lock; SQLite's single writer) and is then
+    refused, so the tree stays a tree."""
+    project = project_any
+    first_moved = threading.Event()
+    outcome: list[str] = []
+
+    def second() -> None:
+        first_moved.wait(5)
+        try:
+            with project.write() as s:
+                move_code(s, "Workload", "Lab", actor="ben")
+            outcome.append("moved")
+        except QualcodeError as exc:
+            outcome.append(str(exc))
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with project.write() as s:
+        move_code(s, "Lab", "Workload", actor=ACTOR)
+        first_moved.set()
+        time.sleep(0.5)  # the second move runs now, against the tree before this commit
+    thread.join(10)
+    assert len(outcome) == 1 and "cannot go inside itself" in outcome[0]
+    assert "Workload/Lab" in paths(project)
 
 
 def test_move_with_children_and_refuse_cycles_and_clashes(project_any: Project) -> None:
