@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from qualcode.agreement.adjudicate import CONSENSUS, MATCHING_UNITS, Item, Review, load_reviews
 from qualcode.agreement.consensus import (
@@ -16,7 +17,14 @@ from qualcode.agreement.consensus import (
     settle,
 )
 from qualcode.commands.agreement import split_list
-from qualcode.commands.common import JsonOpt, actor_from, console, print_json, project_from
+from qualcode.commands.common import (
+    JsonOpt,
+    actor_from,
+    add_plain_row,
+    console,
+    print_json,
+    project_from,
+)
 from qualcode.errors import QualcodeError
 
 KIND_LABELS = {"a_not_b": "{a} only", "b_not_a": "{b} only", "different_spans": "different spans"}
@@ -153,12 +161,12 @@ def report_changes(
         console.print(f"{where}: {what}; {CONSENSUS} codes {kept}.")
 
 
-def decision_text(item: Item, review: Review) -> str:
+def decision_text(item: Item, review: Review) -> Text:
     d = item.decision
     if d is None:
-        return "[yellow]open[/]"
+        return Text("open", style="yellow")
     label = {"a": review.coder_a, "b": review.coder_b, "both": "both", "drop": "dropped"}
-    return f"[green]{label[d.choice]}[/] [dim]({d.decided_by})[/]"
+    return Text.assemble((label[d.choice], "green"), " ", (f"({d.decided_by})", "dim"))
 
 
 def show_review(review: Review, json_out: bool) -> None:
@@ -179,7 +187,8 @@ def show_review(review: Review, json_out: bool) -> None:
     for it in review.items:
         p = it.passage
         text = " ".join(it.text.split())
-        table.add_row(
+        add_plain_row(
+            table,
             str(it.number),
             p.document,
             KIND_LABELS[p.kind].format(a=a, b=b),
@@ -213,11 +222,12 @@ def show_progress(reviews: list[Review], json_out: bool) -> None:
     for column in ("Disagreements", "Settled", "Open", "Agreed", f"Agreed in {CONSENSUS}"):
         table.add_column(column, justify="right")
     for row in rows:
-        table.add_row(
+        add_plain_row(
+            table,
             row["code"],
             str(row["disagreements"]),
             str(row["settled"]),
-            f"[yellow]{row['open']}[/]" if row["open"] else "0",
+            Text(str(row["open"]), style="yellow") if row["open"] else "0",
             str(row["agreements"]),
             str(row["agreements_in_consensus"]),
         )

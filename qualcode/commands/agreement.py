@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from qualcode.agreement.disagreements import count_by_kind, list_disagreements
 from qualcode.agreement.project_report import agreement_report
 from qualcode.agreement.units import UNIT_KINDS
-from qualcode.commands.common import JsonOpt, console, print_json, project_from
+from qualcode.commands.common import JsonOpt, add_plain_row, console, print_json, project_from
 from qualcode.errors import QualcodeError
 
 VERDICT_STYLE = {"reliable": "green", "tentative": "yellow", "unreliable": "red"}
@@ -88,9 +90,9 @@ def interval_cell(low: float | None, high: float | None) -> str:
     return "[dim]n/a[/]" if low is None or high is None else f"{low:.3f} – {high:.3f}"
 
 
-def stat_cells(row: dict[str, Any], kappa: str) -> list[str]:
+def stat_cells(row: dict[str, Any], kappa: str) -> list[Text]:
     units = row["units"]
-    return [
+    cells = [
         f"{units:,}" if isinstance(units, int) else f"{units:,.1f}",
         fmt(row["percent_agreement"], percent=True),
         fmt(row.get(kappa)),
@@ -99,6 +101,7 @@ def stat_cells(row: dict[str, Any], kappa: str) -> list[str]:
         interval_cell(row["alpha_low"], row["alpha_high"]),
         verdict_cell(row["verdict"]),
     ]
+    return [Text.from_markup(c) for c in cells]  # our own markup, no user text
 
 
 def stats_table(title: str, first: str, kappa: str, ci: float) -> Table:
@@ -124,30 +127,32 @@ def print_report(report: dict[str, Any]) -> None:
     table.add_column("Codings")
     for row in report["codes"]:
         used = " · ".join(f"{c} {n}" for c, n in row["usage"].items())
-        table.add_row(row["code"], *stat_cells(row, kappa), used)
+        add_plain_row(table, row["code"], *stat_cells(row, kappa), used)
     overall = report["overall"]
     used = " · ".join(f"{c} {n}" for c, n in overall["usage"].items())
     table.add_section()
-    table.add_row("[bold]overall[/]", *stat_cells(overall, kappa), used)
+    add_plain_row(table, Text("overall", style="bold"), *stat_cells(overall, kappa), used)
     console.print(table)
     if len(report["coders"]) > 2:
         pairs = stats_table("By coder pair", "Coders", "cohen_kappa", ci)
         for row in report["by_pair"]:
-            pairs.add_row(" & ".join(row["coders"]), *stat_cells(row, "cohen_kappa"))
+            add_plain_row(pairs, " & ".join(row["coders"]), *stat_cells(row, "cohen_kappa"))
         console.print(pairs)
     docs = stats_table("By document", "Document", kappa, ci)
     for row in report["by_document"]:
         if len(row["coders"]) >= 2:
-            docs.add_row(row["document"], *stat_cells(row, kappa))
+            add_plain_row(docs, row["document"], *stat_cells(row, kappa))
     console.print(docs)
     if report["single_coder_documents"]:
         names = ", ".join(report["single_coder_documents"])
-        console.print(f"[dim]Coded by one coder only, not compared: {names}[/]")
+        console.print(
+            f"[dim]Coded by one coder only, not compared: {escape(names)}[/]", markup=True
+        )
     reasons = {
         reason for row in [*report["codes"], overall] for reason in row["not_computable"].values()
     }
     for reason in sorted(reasons):
-        console.print(f"[dim]n/a: {reason}[/]")
+        console.print(f"[dim]n/a: {escape(reason)}[/]", markup=True)
 
 
 def disagreements(
@@ -187,5 +192,5 @@ def disagreements(
         spans_a = " ".join(f"{s}–{e}" for s, e in d.spans_a) or "—"
         spans_b = " ".join(f"{s}–{e}" for s, e in d.spans_b) or "—"
         text = d.text if len(d.text) <= 80 else d.text[:77] + "..."
-        table.add_row(d.document, labels[d.kind], spans_a, spans_b, text.replace("\n", " "))
+        add_plain_row(table, d.document, labels[d.kind], spans_a, spans_b, text.replace("\n", " "))
     console.print(table)

@@ -12,7 +12,14 @@ from rich.table import Table
 from qualcode.analysis import tables
 from qualcode.analysis.stats import QUARTILE_METHOD
 from qualcode.analysis.units import UNIT_KINDS
-from qualcode.commands.common import JsonOpt, coder_filter, console, print_json, project_from
+from qualcode.commands.common import (
+    JsonOpt,
+    add_plain_row,
+    coder_filter,
+    console,
+    print_json,
+    project_from,
+)
 from qualcode.errors import QualcodeError
 
 summary_app = typer.Typer(help="Descriptive statistics of participants' attributes.")
@@ -38,7 +45,7 @@ def _fmt(value: Any, digits: int = 2) -> str:
 def _print_frame(frame: pd.DataFrame, title: str | None = None) -> None:
     table = Table(*[str(c) for c in frame.columns], title=title)
     for row in tables.to_records(frame):
-        table.add_row(*[_fmt(v) for v in row.values()])
+        add_plain_row(table, *[_fmt(v) for v in row.values()])
     console.print(table)
 
 
@@ -144,7 +151,7 @@ def _print_matrix(frame: pd.DataFrame) -> None:
         for column in table.columns[1:]:
             column.justify = "right"
         for label, values in zip(labels, frame.to_numpy(), strict=True):
-            table.add_row(label, *[str(int(v)) for v in values])
+            add_plain_row(table, label, *[str(int(v)) for v in values])
         return table
 
     paths = [str(c) for c in frame.index]

@@ -9,7 +9,14 @@ from rich.table import Table
 
 from qualcode.coding.autocode import AutocodeQuery, apply_autocode, preview_autocode
 from qualcode.coding.history import History
-from qualcode.commands.common import JsonOpt, coder_from, console, print_json, project_from
+from qualcode.commands.common import (
+    JsonOpt,
+    add_plain_row,
+    coder_from,
+    console,
+    print_json,
+    project_from,
+)
 
 SHOWN = 50
 
@@ -82,7 +89,8 @@ def autocode_cmd(
     table = Table("document", "span", "text", "hits", "coded")
     for item in preview.items[:SHOWN]:
         text = " ".join(item.text.split())
-        table.add_row(
+        add_plain_row(
+            table,
             item.document,
             f"{item.start}-{item.end}",
             text if len(text) <= 90 else text[:87] + "...",

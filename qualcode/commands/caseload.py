@@ -10,7 +10,14 @@ from rich.table import Table
 
 from qualcode.analysis.caseload_accept import CASELOAD_ATTRIBUTE, accept_share, suggest_shares
 from qualcode.analysis.caseload_files import extract_files
-from qualcode.commands.common import JsonOpt, coder_from, console, print_json, project_from
+from qualcode.commands.common import (
+    JsonOpt,
+    add_plain_row,
+    coder_from,
+    console,
+    print_json,
+    project_from,
+)
 
 caseload_app = typer.Typer(
     help="The share of each participant's caseload that is CSAM, found in the transcripts.",
@@ -48,7 +55,7 @@ def extract(
         span = "" if r["start"] is None else f"{r['start']}-{r['end']}"
         low, high = r["low"], r["high"]
         rng = "" if low is None or low == high else f"{low:g}-{high:g}"
-        table.add_row(r["file"], _num(r["share_pct"]), rng, _short(r["evidence"]), span)
+        add_plain_row(table, r["file"], _num(r["share_pct"]), rng, _short(r["evidence"]), span)
     console.print(table)
 
 
@@ -63,7 +70,8 @@ def suggest(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     for r in rows:
         est = r.estimate
         same = {True: "yes", False: "NO", None: ""}[r.agrees]
-        table.add_row(
+        add_plain_row(
+            table,
             r.participant,
             _num(r.current),
             _num(est.share_pct if est else None),

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 from rich.tree import Tree
 from sqlalchemy import func, select
 
@@ -142,10 +143,16 @@ def show_cmd(ctx: typer.Context, json_out: JsonOpt = False) -> None:
             ]
         )
         return
-    tree = Tree(f"[bold]{book.name or 'codebook'}[/] {book.version}")
+    tree = Tree(Text.assemble((book.name or "codebook", "bold"), f" {book.version}"))
     nodes = {None: tree}
     for path, spec, parent in book.walk():
-        key = f"[reverse] {spec.key} [/] " if spec.key else ""
-        label = f"{key}[{spec.colour}]■[/] {spec.name} [dim]({by_path.get(path, 0)})[/]"
+        key = (f" {spec.key} ", "reverse") if spec.key else ""
+        label = Text.assemble(
+            key,
+            " " if key else "",
+            ("■", spec.colour),
+            f" {spec.name} ",
+            (f"({by_path.get(path, 0)})", "dim"),
+        )
         nodes[path] = nodes[parent].add(label)  # type: ignore[index]
     console.print(tree)

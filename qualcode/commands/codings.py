@@ -13,6 +13,7 @@ from qualcode.coding.csv_import import import_codings_csv
 from qualcode.commands.common import (
     JsonOpt,
     actor_from,
+    add_plain_row,
     coder_from,
     console,
     print_json,
@@ -81,7 +82,8 @@ def codings(
     table = Table("id", "document", "code", "coder", "span", "text")
     for r in rows:
         text = " ".join(r.text.split())
-        table.add_row(
+        add_plain_row(
+            table,
             str(r.id),
             r.document,
             r.code,
@@ -132,8 +134,12 @@ def memos(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         return
     table = Table("id", "on", "title", "memo")
     for r in rows:
-        table.add_row(
-            str(r["id"]), f"{r['on']} {r['target_id'] or ''}", str(r["title"]), str(r["body"])
+        add_plain_row(
+            table,
+            str(r["id"]),
+            f"{r['on']} {r['target_id'] or ''}",
+            str(r["title"]),
+            str(r["body"]),
         )
     console.print(table)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 
 from qualcode.commands.common import (
     JsonOpt,
+    add_plain_row,
     console,
     err_console,
     print_json,
@@ -88,7 +90,8 @@ def documents(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         return
     table = Table("document", "participant", "format", "characters", "turns", "codings", "coded")
     for r in rows:
-        table.add_row(
+        add_plain_row(
+            table,
             str(r["document"]),
             str(r["participant"] or ""),
             str(r["format"]),
@@ -125,7 +128,8 @@ def participants(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     for r in rows:
         values = r["attributes"]
         assert isinstance(values, dict)
-        table.add_row(
+        add_plain_row(
+            table,
             str(r["participant"]),
             ", ".join(r["documents"]),  # type: ignore[arg-type]
             *[_fmt(values.get(a.name)) for a in attrs],
@@ -170,6 +174,8 @@ def _print_overview(project: object) -> None:
         n_part = s.scalar(select(func.count()).select_from(Participant)) or 0
         name = s.get(Setting, "project_name")
     console.print(
-        f"[bold]{name.value if name else 'qualcode project'}[/] ({project.display_name})\n"
-        f"{n_docs} documents, {n_part} participants, {n_codings} codings"
+        f"[bold]{escape(name.value) if name else 'qualcode project'}[/] "
+        f"({escape(project.display_name)})\n"
+        f"{n_docs} documents, {n_part} participants, {n_codings} codings",
+        markup=True,
     )
