@@ -19,7 +19,7 @@ from qualcode.coding.history import History
 from qualcode.coding.queries import document_codings, set_setting
 from qualcode.store import open_project
 from qualcode.store.db import Project
-from qualcode.store.models import Coding, Setting
+from qualcode.store.models import Coding, Document, Setting
 from qualcode.tui import user_settings
 from qualcode.tui.app import GC_THRESHOLDS, QualcodeApp, create_app
 from qualcode.tui.keys import SCREENS
@@ -207,7 +207,7 @@ def test_project_screen_shows_documents_participants_and_codes(small: Small, dri
         app = pilot.app
         await drive.until(pilot, lambda: getattr(app.screen, "loaded", False))
         docs = app.screen.query_one("#documents", DataTable)
-        rows = [docs.get_row_at(i) for i in range(docs.row_count)]
+        rows = [[str(c) for c in docs.get_row_at(i)] for i in range(docs.row_count)]
         text = small.text("P01.txt")
         coded = len("The lab is slow, really slow.") + len("The lab takes eleven months.")
         assert rows[0] == ["P01.txt", "P01", f"{len(text):,}", "2", "0", f"{coded / len(text):.0%}"]
@@ -219,11 +219,32 @@ def test_project_screen_shows_documents_participants_and_codes(small: Small, dri
             "state",
             "years",
         ]
-        assert people.get_row_at(0) == ["P01", "P01.txt", "Ohio", "14"]
-        assert people.get_row_at(1) == ["P02", "P02.txt", "Texas", ""]
+        assert [str(c) for c in people.get_row_at(0)] == ["P01", "P01.txt", "Ohio", "14"]
+        assert [str(c) for c in people.get_row_at(1)] == ["P02", "P02.txt", "Texas", ""]
         tree = app.screen.query_one("#project-codebook")
         labels = [str(node.label) for node in tree._code_nodes.values()]
         assert any("Lab backlog  2" in label for label in labels)
+
+    drive.run(create_app(small.project, "ana"), scenario)
+
+
+def test_names_with_brackets_show_as_they_are(small: Small, drive: Drive) -> None:
+    """A DataTable reads str cells as markup: "P02 [draft].txt" lost its "[draft]"."""
+    with small.project.write() as s:
+        doc = s.get(Document, small.docs["P02.txt"])
+        assert doc is not None
+        doc.name = "P02 [draft].txt"
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await drive.until(pilot, lambda: getattr(app.screen, "loaded", False))
+        docs = app.screen.query_one("#documents", DataTable)
+        shown = [str(docs.get_row_at(i)[0]) for i in range(docs.row_count)]
+        assert "P02 [draft].txt" in shown
+        people = app.screen.query_one("#participants", DataTable)
+        assert "P02 [draft].txt" in [str(people.get_row_at(i)[1]) for i in range(people.row_count)]
+        rendered = app.screen.query_one("#documents", DataTable)._get_row_renderables(1)
+        assert "P02 [draft].txt" in [getattr(c, "plain", c) for c in rendered.cells]
 
     drive.run(create_app(small.project, "ana"), scenario)
 

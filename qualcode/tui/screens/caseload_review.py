@@ -269,13 +269,13 @@ class CaseloadReviewScreen(DataScreen):
         suggested = number(est.share_pct if est else None)
         if est is not None and est.low != est.high:
             suggested += f" ({est.low:g}-{est.high:g})"
-        return [
-            s.participant,
+        return [  # names and transcript text as Text: a DataTable reads str cells as markup
+            Text(s.participant),
             Text(number(s.current), justify="right"),
             Text(suggested, justify="right"),
             status_text(row),
-            s.document or "",
-            short(est.evidence if est else None),
+            Text(s.document or ""),
+            Text(short(est.evidence if est else None)),
         ]
 
     # -- the highlighted row ----------------------------------------------------------------------

@@ -359,9 +359,9 @@ class DashboardScreen(DataScreen):
             table.add_column(label, key=key)
         table.add_column("docs", key="documents")
         for i, row in enumerate(tables.to_records(frame)):
-            table.add_row(
-                row["code_a"],
-                row["code_b"],
+            table.add_row(  # code names as Text: a DataTable reads str cells as markup
+                Text(row["code_a"]),
+                Text(row["code_b"]),
                 Text(str(row["count"]), justify="right"),
                 Text(str(row["documents"]), justify="right"),
                 key=str(i),

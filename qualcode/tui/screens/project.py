@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import ComposeResult
@@ -101,9 +102,9 @@ class ProjectScreen(DataScreen):
         keep = docs.cursor_row
         docs.clear()
         for row in message.documents:
-            docs.add_row(
-                row.name,
-                row.participant or "",
+            docs.add_row(  # names as Text: a DataTable reads str cells as markup
+                Text(row.name),
+                Text(row.participant or ""),
                 f"{row.characters:,}",
                 str(row.codings),
                 str(row.mine),
@@ -120,9 +121,9 @@ class ProjectScreen(DataScreen):
         people.add_columns("Participant", "Documents", *message.attributes)
         for p in message.participants:
             people.add_row(
-                p.label,
-                ", ".join(p.documents),
-                *[p.attributes.get(a, "") for a in message.attributes],
+                Text(p.label),
+                Text(", ".join(p.documents)),
+                *[Text(p.attributes.get(a, "")) for a in message.attributes],
             )
         self.query_one("#participants-title", Label).update(
             f"Participants ({len(message.participants)})"

@@ -95,7 +95,7 @@ def code_cells(row: dict[str, Any], review: Review | None, a: str, b: str) -> li
     style = VERDICT_STYLE.get(row["verdict"] or "", "dim")
     low, high = row["alpha_low"], row["alpha_high"]
     cells: list[Any] = [
-        row["code"],
+        Text(row["code"]),  # not markup: a DataTable reads str cells as markup
         Text(number(row["krippendorff_alpha"]), style=f"bold {style}"),
         "n/a" if low is None else f"{low:.3f}–{high:.3f}",
         Text(row["verdict"] or "n/a", style=style),
