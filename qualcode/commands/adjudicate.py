@@ -20,7 +20,6 @@ from qualcode.commands.agreement import split_list
 from qualcode.commands.common import (
     JsonOpt,
     actor_from,
-    add_plain_row,
     console,
     print_json,
     project_from,
@@ -187,8 +186,7 @@ def show_review(review: Review, json_out: bool) -> None:
     for it in review.items:
         p = it.passage
         text = " ".join(it.text.split())
-        add_plain_row(
-            table,
+        table.add_row(
             str(it.number),
             p.document,
             KIND_LABELS[p.kind].format(a=a, b=b),
@@ -222,8 +220,7 @@ def show_progress(reviews: list[Review], json_out: bool) -> None:
     for column in ("Disagreements", "Settled", "Open", "Agreed", f"Agreed in {CONSENSUS}"):
         table.add_column(column, justify="right")
     for row in rows:
-        add_plain_row(
-            table,
+        table.add_row(
             row["code"],
             str(row["disagreements"]),
             str(row["settled"]),

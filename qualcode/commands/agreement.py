@@ -12,7 +12,7 @@ from rich.text import Text
 from qualcode.agreement.disagreements import count_by_kind, list_disagreements
 from qualcode.agreement.project_report import agreement_report
 from qualcode.agreement.units import UNIT_KINDS
-from qualcode.commands.common import JsonOpt, add_plain_row, console, print_json, project_from
+from qualcode.commands.common import JsonOpt, console, print_json, project_from
 from qualcode.errors import QualcodeError
 
 VERDICT_STYLE = {"reliable": "green", "tentative": "yellow", "unreliable": "red"}
@@ -127,21 +127,21 @@ def print_report(report: dict[str, Any]) -> None:
     table.add_column("Codings")
     for row in report["codes"]:
         used = " · ".join(f"{c} {n}" for c, n in row["usage"].items())
-        add_plain_row(table, row["code"], *stat_cells(row, kappa), used)
+        table.add_row(row["code"], *stat_cells(row, kappa), used)
     overall = report["overall"]
     used = " · ".join(f"{c} {n}" for c, n in overall["usage"].items())
     table.add_section()
-    add_plain_row(table, Text("overall", style="bold"), *stat_cells(overall, kappa), used)
+    table.add_row(Text("overall", style="bold"), *stat_cells(overall, kappa), used)
     console.print(table)
     if len(report["coders"]) > 2:
         pairs = stats_table("By coder pair", "Coders", "cohen_kappa", ci)
         for row in report["by_pair"]:
-            add_plain_row(pairs, " & ".join(row["coders"]), *stat_cells(row, "cohen_kappa"))
+            pairs.add_row(" & ".join(row["coders"]), *stat_cells(row, "cohen_kappa"))
         console.print(pairs)
     docs = stats_table("By document", "Document", kappa, ci)
     for row in report["by_document"]:
         if len(row["coders"]) >= 2:
-            add_plain_row(docs, row["document"], *stat_cells(row, kappa))
+            docs.add_row(row["document"], *stat_cells(row, kappa))
     console.print(docs)
     if report["single_coder_documents"]:
         names = ", ".join(report["single_coder_documents"])
@@ -192,5 +192,5 @@ def disagreements(
         spans_a = " ".join(f"{s}–{e}" for s, e in d.spans_a) or "—"
         spans_b = " ".join(f"{s}–{e}" for s, e in d.spans_b) or "—"
         text = d.text if len(d.text) <= 80 else d.text[:77] + "..."
-        add_plain_row(table, d.document, labels[d.kind], spans_a, spans_b, text.replace("\n", " "))
+        table.add_row(d.document, labels[d.kind], spans_a, spans_b, text.replace("\n", " "))
     console.print(table)

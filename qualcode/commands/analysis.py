@@ -14,7 +14,6 @@ from qualcode.analysis.stats import QUARTILE_METHOD
 from qualcode.analysis.units import UNIT_KINDS
 from qualcode.commands.common import (
     JsonOpt,
-    add_plain_row,
     coder_filter,
     console,
     print_json,
@@ -45,7 +44,7 @@ def _fmt(value: Any, digits: int = 2) -> str:
 def _print_frame(frame: pd.DataFrame, title: str | None = None) -> None:
     table = Table(*[str(c) for c in frame.columns], title=title)
     for row in tables.to_records(frame):
-        add_plain_row(table, *[_fmt(v) for v in row.values()])
+        table.add_row(*[_fmt(v) for v in row.values()])
     console.print(table)
 
 
@@ -151,7 +150,7 @@ def _print_matrix(frame: pd.DataFrame) -> None:
         for column in table.columns[1:]:
             column.justify = "right"
         for label, values in zip(labels, frame.to_numpy(), strict=True):
-            add_plain_row(table, label, *[str(int(v)) for v in values])
+            table.add_row(label, *[str(int(v)) for v in values])
         return table
 
     paths = [str(c) for c in frame.index]

@@ -11,7 +11,6 @@ from qualcode.coding.autocode import AutocodeQuery, apply_autocode, preview_auto
 from qualcode.coding.history import History
 from qualcode.commands.common import (
     JsonOpt,
-    add_plain_row,
     coder_from,
     console,
     print_json,
@@ -89,8 +88,7 @@ def autocode_cmd(
     table = Table("document", "span", "text", "hits", "coded")
     for item in preview.items[:SHOWN]:
         text = " ".join(item.text.split())
-        add_plain_row(
-            table,
+        table.add_row(
             item.document,
             f"{item.start}-{item.end}",
             text if len(text) <= 90 else text[:87] + "...",

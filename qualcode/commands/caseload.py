@@ -12,7 +12,6 @@ from qualcode.analysis.caseload_accept import CASELOAD_ATTRIBUTE, accept_share, 
 from qualcode.analysis.caseload_files import extract_files
 from qualcode.commands.common import (
     JsonOpt,
-    add_plain_row,
     coder_from,
     console,
     print_json,
@@ -55,7 +54,7 @@ def extract(
         span = "" if r["start"] is None else f"{r['start']}-{r['end']}"
         low, high = r["low"], r["high"]
         rng = "" if low is None or low == high else f"{low:g}-{high:g}"
-        add_plain_row(table, r["file"], _num(r["share_pct"]), rng, _short(r["evidence"]), span)
+        table.add_row(r["file"], _num(r["share_pct"]), rng, _short(r["evidence"]), span)
     console.print(table)
 
 
@@ -70,8 +69,7 @@ def suggest(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     for r in rows:
         est = r.estimate
         same = {True: "yes", False: "NO", None: ""}[r.agrees]
-        add_plain_row(
-            table,
+        table.add_row(
             r.participant,
             _num(r.current),
             _num(est.share_pct if est else None),

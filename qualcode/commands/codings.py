@@ -13,7 +13,6 @@ from qualcode.coding.csv_import import import_codings_csv
 from qualcode.commands.common import (
     JsonOpt,
     actor_from,
-    add_plain_row,
     coder_from,
     console,
     print_json,
@@ -82,8 +81,7 @@ def codings(
     table = Table("id", "document", "code", "coder", "span", "text")
     for r in rows:
         text = " ".join(r.text.split())
-        add_plain_row(
-            table,
+        table.add_row(
             str(r.id),
             r.document,
             r.code,
@@ -134,8 +132,7 @@ def memos(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         return
     table = Table("id", "on", "title", "memo")
     for r in rows:
-        add_plain_row(
-            table,
+        table.add_row(
             str(r["id"]),
             f"{r['on']} {r['target_id'] or ''}",
             str(r["title"]),

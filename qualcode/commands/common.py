@@ -10,8 +10,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from qualcode.errors import QualcodeError
 from qualcode.store import Project, open_project
@@ -20,12 +18,6 @@ from qualcode.store import Project, open_project
 #: brackets); styled output is built as ``Text`` or printed with ``markup=True``
 console = Console(highlight=False, markup=False)
 err_console = Console(stderr=True, highlight=False)
-
-
-def add_plain_row(table: Table, *cells: str | Text) -> None:
-    """Add a row whose strings are shown exactly as they are: a transcript's "[laughs]" or a
-    code called "Other [specify]" is text, not Rich markup. Styled cells come as ``Text``."""
-    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from qualcode.commands.common import (
     JsonOpt,
-    add_plain_row,
     console,
     err_console,
     print_json,
@@ -90,8 +89,7 @@ def documents(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         return
     table = Table("document", "participant", "format", "characters", "turns", "codings", "coded")
     for r in rows:
-        add_plain_row(
-            table,
+        table.add_row(
             str(r["document"]),
             str(r["participant"] or ""),
             str(r["format"]),
@@ -128,8 +126,7 @@ def participants(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     for r in rows:
         values = r["attributes"]
         assert isinstance(values, dict)
-        add_plain_row(
-            table,
+        table.add_row(
             str(r["participant"]),
             ", ".join(r["documents"]),  # type: ignore[arg-type]
             *[_fmt(values.get(a.name)) for a in attrs],
