@@ -7,14 +7,12 @@ codebook of five codes (keys 1 b d k, one without a key) and a second coder ("bo
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from textual.pilot import Pilot
 
 from qualcode.store import open_project
@@ -25,13 +23,13 @@ from qualcode.store.models import (
     Code,
     Coder,
     Coding,
-    Document,
     Participant,
-    Segment,
 )
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.messages import OpenDocument
 from qualcode.tui.screens.coding import CodingScreen
+
+from ..segmented_document import add_document
 
 TEXT_1 = (
     "Interviewer: How many cases do you carry? Tell me about the volume.\n\n"
@@ -47,8 +45,6 @@ TEXT_2 = (
     "P02: Rarely. Maybe one plea deal a year."
 )
 SIZE = (140, 36)
-SENTENCE = re.compile(r"[^.?!]+[.?!]")
-TURN = re.compile(r"^(?P<speaker>[A-Za-z0-9]+): ", re.M)
 
 
 @dataclass
@@ -70,45 +66,6 @@ class Small:
             return list(s.scalars(stmt).all())
 
 
-def structure(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
-    """Turns (start, end, speaker) and sentences (start, end, speaker) of a 'Speaker: ...' text."""
-    turns: list[tuple[int, int, str]] = []
-    sentences: list[tuple[int, int, str]] = []
-    pos = 0
-    for para in text.split("\n\n"):
-        start = text.index(para, pos)
-        end = start + len(para)
-        pos = end
-        m = TURN.match(para)
-        assert m is not None
-        speaker = m["speaker"]
-        turns.append((start, end, speaker))
-        body = start + m.end()
-        for sm in SENTENCE.finditer(text, body, end):
-            lead = len(sm.group()) - len(sm.group().lstrip())
-            sentences.append((sm.start() + lead, sm.end(), speaker))
-    return turns, sentences
-
-
-def add_document(s: Session, name: str, text: str, participant: Participant) -> Document:
-    doc = Document(
-        name=name,
-        text=text,
-        sha256=name,
-        source_name=name,
-        source_format="txt",
-        participant=participant,
-    )
-    s.add(doc)
-    s.flush()
-    turns, sentences = structure(text)
-    for start, end, speaker in turns:
-        s.add(Segment(document_id=doc.id, kind="turn", start=start, end=end, speaker=speaker))
-    for start, end, speaker in sentences:
-        s.add(Segment(document_id=doc.id, kind="sentence", start=start, end=end, speaker=speaker))
-    return doc
-
-
 def build_small(project: Project) -> Small:
     small = Small(project)
     with project.write() as s:
@@ -125,8 +82,8 @@ def build_small(project: Project) -> Small:
                 AttributeValue(participant_id=p2.id, attribute_id=state.id, text_value="Texas"),
             ]
         )
-        d1 = add_document(s, "P01.txt", TEXT_1, p1)
-        d2 = add_document(s, "P02.txt", TEXT_2, p2)
+        d1 = add_document(s, "P01.txt", TEXT_1, p1, paragraphs=False)
+        d2 = add_document(s, "P02.txt", TEXT_2, p2, paragraphs=False)
         caseload = Code(name="Caseload", colour="#e6194b", shortcut="1", position=0, guid="g1")
         s.add(caseload)
         s.flush()
