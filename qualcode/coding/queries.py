@@ -59,6 +59,11 @@ class CodingInfo:
     end: int
     memo: str | None = None
 
+    @property
+    def key(self) -> CodingKey:
+        """What the coding is, short of its memo (as :func:`document_coding_keys` reads it)."""
+        return (self.code_id, self.coder_id, self.start, self.end)
+
 
 @dataclass(frozen=True)
 class SegmentInfo:

@@ -193,7 +193,7 @@ class CodingWriter(Widget):
                 for cid in effect.removed:
                     seen.pop(cid, None)
                 fetched = document_codings(s, document_id, effect.added)
-                seen.update((c.id, (c.code_id, c.coder_id, c.start, c.end)) for c in fetched)
+                seen.update((c.id, c.key) for c in fetched)
                 return Delta(fetched, frozenset(effect.removed), complete=False)
         elif reread < Reread.CODINGS and seen is not None:
             now = document_coding_keys(s, document_id)
@@ -203,5 +203,5 @@ class CodingWriter(Widget):
                 gone = frozenset(seen.keys() - now.keys())
                 return Delta(document_codings(s, document_id, fresh), gone, complete=False)
         codings = document_codings(s, document_id)
-        self._seen[document_id] = {c.id: (c.code_id, c.coder_id, c.start, c.end) for c in codings}
+        self._seen[document_id] = {c.id: c.key for c in codings}
         return Delta(codings, frozenset(), complete=True)
