@@ -33,7 +33,7 @@ from qualcode.agreement.adjudicate import (
 )
 from qualcode.agreement.spans import Span
 from qualcode.coding.coders import get_or_create_coder
-from qualcode.coding.history import CodingSpec, add_coding, existing_coding_id
+from qualcode.coding.codings import CodingSpec, coding_ids, delete_codings, insert_codings, specs_of
 from qualcode.errors import QualcodeError
 from qualcode.store import Coder, Coding, Document, Memo, Project
 from qualcode.store.audit import audit
@@ -83,14 +83,18 @@ def _apply(
     drop_memos: Sequence[int] = (),
     new_memos: Sequence[MemoDraft] = (),
 ) -> Receipt:
-    """Remove codings and memos (memos on removed codings too), then add; say what happened."""
-    remove_ids = [i for i in (existing_coding_id(s, spec) for spec in remove) if i is not None]
-    memos = s.scalars(
-        select(Memo).where(or_(Memo.id.in_(list(drop_memos)), Memo.coding_id.in_(remove_ids)))
+    """Remove codings (their memos go with them) and memos, then add; say what happened."""
+    remove_ids = [i for i in coding_ids(s, list(remove)) if i is not None]
+    loose = s.scalars(
+        select(Memo).where(
+            Memo.id.in_(list(drop_memos)),
+            or_(Memo.coding_id.is_(None), Memo.coding_id.not_in(remove_ids)),
+        )
     ).all()
+    on_codings = specs_of(s, [m.coding_id for m in loose if m.coding_id is not None])
     saved = []
-    for memo in memos:
-        on = s.get(Coding, memo.coding_id) if memo.coding_id is not None else None
+    for memo in loose:
+        on = on_codings.get(memo.coding_id) if memo.coding_id is not None else None
         saved.append(
             MemoDraft(
                 memo.title,
@@ -98,28 +102,21 @@ def _apply(
                 memo.coder_id,
                 memo.document_id,
                 memo.code_id,
-                None if on is None else CodingSpec.of(on),
+                on,
                 memo.created_at,
             )
         )
-        audit(s, actor, "remove", "memo", memo.id)
+        audit(s, actor, "remove", "memo", memo.id, body=memo.body)
         s.delete(memo)
     s.flush()
-    removed = []
-    for coding_id in remove_ids:
-        coding = s.get_one(Coding, coding_id)
-        removed.append(CodingSpec.of(coding))
-        audit(s, actor, "remove", "coding", coding_id, start=coding.start, end=coding.end)
-        s.delete(coding)
-    s.flush()
-    added = []
-    for spec in add:
-        if existing_coding_id(s, spec) is None:
-            add_coding(s, spec, actor)
-            added.append(spec)
+    removed = list(delete_codings(s, remove_ids, actor, via="adjudication").values())
+    specs = list(add)
+    ids, new_ids = insert_codings(s, specs, actor, via="adjudication")
+    fresh = set(new_ids)
+    added = [spec for spec, i in zip(specs, ids, strict=True) if i in fresh]
     memo_ids = []
     for draft in new_memos:
-        on_id = existing_coding_id(s, draft.coding) if draft.coding is not None else None
+        on_id = coding_ids(s, [draft.coding])[0] if draft.coding is not None else None
         memo = Memo(
             title=draft.title,
             body=draft.body,
@@ -132,7 +129,7 @@ def _apply(
             memo.created_at = draft.created_at
         s.add(memo)
         s.flush()
-        audit(s, actor, "add", "memo", memo.id)
+        audit(s, actor, "add", "memo", memo.id, body=memo.body)
         memo_ids.append(memo.id)
     return Receipt(label, tuple(added), tuple(removed), tuple(memo_ids), tuple(saved))
 
@@ -311,7 +308,7 @@ def accept_agreements(project: Project, review: Review, *, decided_by: str) -> R
             for p in review.agreements
             for st, en in p.kept("both")
         ]
-        new = [spec for spec in specs if existing_coding_id(s, spec) is None]
+        new = [spec for spec, i in zip(specs, coding_ids(s, specs), strict=True) if i is None]
         if not new:
             return Receipt(label)
         at = utcnow().isoformat(timespec="seconds")

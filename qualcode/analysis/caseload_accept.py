@@ -200,7 +200,7 @@ def accept_share(
         if est is not None and doc_name is not None:
             code = caseload_code(s, coder)
             memo = None if value is None else f"accepted {value:g}% (extracted {est.share_pct:g}%)"
-            coding, created = ensure_coding(
+            coding_id, created = ensure_coding(
                 s,
                 document=doc_name,
                 code=code.id,
@@ -209,7 +209,6 @@ def accept_share(
                 end=est.end,
                 memo=memo,
             )
-            coding_id = coding.id
         audit(
             s,
             coder,

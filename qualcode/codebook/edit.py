@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from qualcode.codebook.apply import new_guid
 from qualcode.codebook.model import COLOUR, DEFAULT_COLOUR, KEY, RESERVED_KEYS
 from qualcode.coding.codes import CodeRef, code_path, code_paths, get_code
+from qualcode.coding.codings import change_coding, delete_codings
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store.audit import audit
 from qualcode.store.models import Code, Coding, GroupMember, Memo
@@ -367,12 +368,13 @@ def _merge(s: Session, source: Code, target: Code, *, actor: str | None) -> Merg
         if key in taken:
             report.dropped += 1
             if write:
-                _fold_into(s, c, target_codings[key])
+                _fold_into(s, c, target_codings[key], actor)
         else:
             report.moved += 1
             taken.add(key)
             if write:
-                c.code_id = target.id
+                assert actor is not None
+                change_coding(s, c.id, actor, code_id=target.id, via="code merge")
                 target_codings[key] = c
     if write:
         s.flush()
@@ -425,12 +427,11 @@ def _merge(s: Session, source: Code, target: Code, *, actor: str | None) -> Merg
     return report
 
 
-def _fold_into(s: Session, dup: Coding, keep: Coding) -> None:
-    """Drop a duplicate coding, keeping its memo text and memos on the one that stays."""
-    if dup.memo and dup.memo != keep.memo:
-        keep.memo = f"{keep.memo}\n{dup.memo}" if keep.memo else dup.memo
+def _fold_into(s: Session, dup: Coding, keep: Coding, actor: str | None) -> None:
+    """Drop a duplicate coding, its memos moving onto the one that stays."""
+    assert actor is not None
     s.execute(update(Memo).where(Memo.coding_id == dup.id).values(coding_id=keep.id))
-    s.delete(dup)
+    delete_codings(s, [dup.id], actor, via="code merge", kept=keep.id)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from qualcode.coding.codings import (
     find_document,
     list_codings,
     remove_coding,
-    update_coding_span,
 )
 from qualcode.coding.memos import add_memo, list_memos
 
@@ -26,5 +25,4 @@ __all__ = [
     "list_codings",
     "list_memos",
     "remove_coding",
-    "update_coding_span",
 ]

@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 from qualcode.analysis.units import document_units, units_touched
 from qualcode.coding.codes import code_paths, get_code
 from qualcode.coding.codings import find_document
+from qualcode.coding.edits import AddCodings, NewCoding
 from qualcode.coding.history import History
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.ingest.turns import find_turns
-from qualcode.store.audit import audit
+from qualcode.store.db import Project
 from qualcode.store.models import Code, Coder, Coding, Document, Participant, Segment
 
 UNITS = ("sentence", "turn", "paragraph", "hit")
@@ -288,40 +289,34 @@ def preview_autocode(
     return preview
 
 
-def apply_autocode(
-    history: History, preview: AutocodePreview, *, code: int | None = None
-) -> list[int]:
-    """Code every new unit of the preview as the history's coder: ONE undoable change.
-
-    Returns the ids of the codings added (units already coded are left as they are).
-    """
+def autocode_edit(
+    project: Project, preview: AutocodePreview, *, code: int | None = None
+) -> AddCodings:
+    """The edit that codes every unit of the preview: ONE undoable change, each new coding's
+    audit record naming the query. Units already coded stay as they are."""
     code_id = code if code is not None else preview.code_id
     if code_id is None:
         raise QualcodeError("choose the code to apply")
-    with history.project.session() as s:
-        code_obj = s.get(Code, code_id)
-        if code_obj is None:
+    with project.session() as s:
+        if s.get(Code, code_id) is None:
             raise NotFound(f"no code with id {code_id}")
         path = code_paths(s)[code_id]
-    spans = [(i.document_id, code_id, i.start, i.end) for i in preview.items]
-    if not spans:
+    spans = tuple(NewCoding(i.document_id, code_id, i.start, i.end) for i in preview.items)
+    return AddCodings(
+        spans,
+        label=f"auto-code {path} ({len(spans)} units)",
+        context=(("via", "auto-code"), ("query", preview.query.describe()), ("unit", preview.unit)),
+    )
+
+
+def apply_autocode(
+    history: History, preview: AutocodePreview, *, code: int | None = None
+) -> list[int]:
+    """Code every new unit of the preview as the history's coder; returns the new codings' ids."""
+    edit = autocode_edit(history.project, preview, code=code)
+    if not edit.codings:
         return []
-    ids = history.add_many(spans, label=f"auto-code {path} ({len(spans)} units)")
-    if not ids:
-        return ids
-    with history.project.write() as s:
-        audit(
-            s,
-            history.coder,
-            "autocode",
-            "code",
-            code_id,
-            query=preview.query.describe(),
-            unit=preview.unit,
-            units=len(spans),
-            added=len(ids),
-        )
-    return ids
+    return list(history.apply(edit).added)
 
 
 def _finder(query: AutocodeQuery) -> Callable[[str], list[Span]] | None:

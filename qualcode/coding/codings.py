@@ -1,18 +1,32 @@
-"""Adding, changing, removing and listing codings. Each call is one committed unit of work
-when used through ``Project.write()``; every change is written to the audit log."""
+"""The one owner of coding rows: insert, delete, find and change them, each change audited.
+
+Every path that writes codings (the terminal UI's undo history, the command line, CSV import,
+REFI-QDA import, project merge, consensus, auto-code and suggestions) comes through here, so
+every change leaves the same audit record: one entry per coding added, removed or changed, with
+everything needed to put it back (document, code, coder, span and memos, and for a change what
+it replaced). A coding's memos travel with it: removing a coding returns them in its
+:class:`CodingSpec`, and inserting that spec restores them.
+
+Each coder changes only their own codings: :func:`check_own` is the rule every face applies.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from qualcode.coding.coders import get_or_create_coder
 from qualcode.coding.codes import code_paths, find_code, get_code
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.store.audit import audit
-from qualcode.store.models import Coder, Coding, Document, Participant
+from qualcode.store.models import AuditEntry, Coder, Coding, Document, Memo, Participant, utcnow
+
+#: (document, code, coder, start, end): what the store keeps unique about a coding
+CodingIdentity = tuple[int, int, int, int, int]
 
 
 def find_document(s: Session, ref: str | int) -> Document:
@@ -38,7 +52,350 @@ def check_span(doc: Document, start: int, end: int) -> None:
         )
 
 
-def add_coding(
+@dataclass(frozen=True)
+class MemoSpec:
+    """A memo on a coding, apart from its id and the coding it is on."""
+
+    coder_id: int | None
+    body: str
+    title: str = ""
+    created_at: dt.datetime | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class CodingSpec:
+    """What a coding is, apart from its id: its identity and its memos."""
+
+    document_id: int
+    code_id: int
+    coder_id: int
+    start: int
+    end: int
+    memos: tuple[MemoSpec, ...] = ()
+    created_at: dt.datetime | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, c: Coding) -> CodingSpec:
+        """A stored coding's identity (its memos are not read)."""
+        return cls(c.document_id, c.code_id, c.coder_id, c.start, c.end, created_at=c.created_at)
+
+    @property
+    def identity(self) -> CodingIdentity:
+        return (self.document_id, self.code_id, self.coder_id, self.start, self.end)
+
+    @property
+    def memo(self) -> str | None:
+        """The memos' text, joined (None when there is none)."""
+        return join_memos(m.body for m in self.memos)
+
+    def with_memo(self, body: str | None) -> CodingSpec:
+        """The same coding with one memo by its coder (none for a blank text); the text is
+        kept as it is."""
+        keep = body is not None and bool(body.strip())
+        return replace(self, memos=(MemoSpec(self.coder_id, body),) if keep and body else ())
+
+
+def join_memos(bodies: Iterable[str]) -> str | None:
+    """How several memos on one coding read as one text."""
+    text = "\n\n".join(b for b in bodies if b)
+    return text or None
+
+
+# -- reading ------------------------------------------------------------------------------------
+def coding_ids(s: Session, specs: Sequence[CodingSpec]) -> list[int | None]:
+    """The id of the stored coding with each spec's identity, or None."""
+    if not specs:
+        return []
+    found = existing_identities(s, {spec.document_id for spec in specs})
+    return [found.get(spec.identity) for spec in specs]
+
+
+def existing_identities(s: Session, document_ids: Iterable[int]) -> dict[CodingIdentity, int]:
+    """Identity -> id of every coding of these documents."""
+    ids = list(document_ids)
+    if not ids:
+        return {}
+    stmt = select(
+        Coding.id, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end
+    ).where(Coding.document_id.in_(ids))
+    return {(d, c, k, a, b): i for i, d, c, k, a, b in s.execute(stmt)}
+
+
+def specs_of(s: Session, ids: Iterable[int]) -> dict[int, CodingSpec]:
+    """The specs (memos included) of stored codings, by id."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    memos = memo_specs(s, wanted)
+    rows = s.execute(
+        select(
+            Coding.id,
+            Coding.document_id,
+            Coding.code_id,
+            Coding.coder_id,
+            Coding.start,
+            Coding.end,
+            Coding.created_at,
+        ).where(Coding.id.in_(wanted))
+    )
+    return {
+        i: CodingSpec(d, c, k, a, b, memos.get(i, ()), created)
+        for i, d, c, k, a, b, created in rows
+    }
+
+
+def memo_specs(s: Session, coding_ids: Sequence[int]) -> dict[int, tuple[MemoSpec, ...]]:
+    """The memos on each of these codings, oldest first."""
+    out: dict[int, list[MemoSpec]] = {}
+    stmt = (
+        select(Memo.coding_id, Memo.coder_id, Memo.body, Memo.title, Memo.created_at)
+        .where(Memo.coding_id.in_(list(coding_ids)))
+        .order_by(Memo.created_at, Memo.id)
+    )
+    for coding_id, coder_id, body, title, created in s.execute(stmt):
+        if coding_id is not None:
+            out.setdefault(coding_id, []).append(MemoSpec(coder_id, body, title, created))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def coding_memos(s: Session, coding_ids: Sequence[int] | None = None) -> dict[int, str]:
+    """Coding id -> its memos' text joined (codings without memos are left out)."""
+    stmt = select(Memo.coding_id, Memo.body).where(Memo.coding_id.is_not(None))
+    if coding_ids is not None:
+        if not coding_ids:
+            return {}
+        stmt = stmt.where(Memo.coding_id.in_(list(coding_ids)))
+    bodies: dict[int, list[str]] = {}
+    for coding_id, body in s.execute(stmt.order_by(Memo.created_at, Memo.id)):
+        if coding_id is not None:
+            bodies.setdefault(coding_id, []).append(body)
+    return {k: text for k, v in bodies.items() if (text := join_memos(v)) is not None}
+
+
+# -- the audit record ---------------------------------------------------------------------------
+class _Describer:
+    """Turns specs into audit details, reading names once per unit of work."""
+
+    def __init__(self, s: Session) -> None:
+        self.s = s
+        self._paths: dict[int, str] | None = None
+        self._coders: dict[int, str] = {}
+        self._docs: dict[int, str] = {}
+
+    def __call__(self, spec: CodingSpec) -> dict[str, Any]:
+        if self._paths is None:
+            self._paths = code_paths(self.s)
+        if spec.coder_id not in self._coders:
+            self._coders[spec.coder_id] = self.s.get_one(Coder, spec.coder_id).name
+        if spec.document_id not in self._docs:
+            name = self.s.scalar(select(Document.name).where(Document.id == spec.document_id))
+            self._docs[spec.document_id] = name or f"document {spec.document_id}"
+        return {
+            "document": self._docs[spec.document_id],
+            "document_id": spec.document_id,
+            "code": self._paths.get(spec.code_id, f"code {spec.code_id}"),
+            "code_id": spec.code_id,
+            "coder": self._coders[spec.coder_id],
+            "coder_id": spec.coder_id,
+            "start": spec.start,
+            "end": spec.end,
+            "memo": spec.memo,
+        }
+
+
+def _audit_rows(
+    s: Session, actor: str, action: str, rows: list[tuple[int, dict[str, Any]]]
+) -> None:
+    if rows:
+        s.execute(
+            insert(AuditEntry),
+            [
+                {
+                    "at": utcnow(),
+                    "actor": actor,
+                    "action": action,
+                    "entity": "coding",
+                    "entity_id": i,
+                    "detail": d,
+                }
+                for i, d in rows
+            ],
+        )
+
+
+# -- writing ------------------------------------------------------------------------------------
+def insert_codings(
+    s: Session, specs: Sequence[CodingSpec], actor: str, **context: Any
+) -> tuple[list[int], list[int]]:
+    """Insert the codings not stored yet (by identity), with their memos, each audited.
+
+    Returns (the id of every spec's coding, in order; the ids that are new). ``context`` goes
+    into every audit record (say, ``via="merge"``). Spans are not checked here: callers check
+    them against the text (:func:`check_span`) where they come from outside.
+    """
+    have = existing_identities(s, {spec.document_id for spec in specs})
+    ids: list[int | None] = []
+    new_specs: list[CodingSpec] = []
+    pending: dict[CodingIdentity, int] = {}
+    for spec in specs:
+        known = have.get(spec.identity)
+        if known is None and spec.identity not in pending:
+            pending[spec.identity] = len(new_specs)
+            new_specs.append(spec)
+        ids.append(known)
+    if not new_specs:
+        return [i for i in ids if i is not None], []
+    now = utcnow()
+    rows = [
+        {
+            "document_id": sp.document_id,
+            "code_id": sp.code_id,
+            "coder_id": sp.coder_id,
+            "start": sp.start,
+            "end": sp.end,
+            "created_at": sp.created_at or now,
+            "updated_at": sp.created_at or now,
+        }
+        for sp in new_specs
+    ]
+    result = s.execute(insert(Coding).returning(Coding.id, sort_by_parameter_order=True), rows)
+    new_ids = [row[0] for row in result]
+    memo_rows = [
+        {
+            "coding_id": cid,
+            "coder_id": m.coder_id,
+            "title": m.title,
+            "body": m.body,
+            "created_at": m.created_at or sp.created_at or now,
+            "updated_at": m.created_at or sp.created_at or now,
+        }
+        for cid, sp in zip(new_ids, new_specs, strict=True)
+        for m in sp.memos
+    ]
+    if memo_rows:
+        s.execute(insert(Memo), memo_rows)
+    describe = _Describer(s)
+    _audit_rows(
+        s,
+        actor,
+        "add",
+        [(cid, describe(sp) | context) for cid, sp in zip(new_ids, new_specs, strict=True)],
+    )
+    out = [
+        i if i is not None else new_ids[pending[spec.identity]]
+        for i, spec in zip(ids, specs, strict=True)
+    ]
+    return out, new_ids
+
+
+def delete_codings(
+    s: Session, ids: Iterable[int], actor: str, **context: Any
+) -> dict[int, CodingSpec]:
+    """Delete codings (their memos go with them), each audited; returns what they were."""
+    gone = specs_of(s, ids)
+    if not gone:
+        return {}
+    describe = _Describer(s)
+    _audit_rows(s, actor, "remove", [(i, describe(sp) | context) for i, sp in gone.items()])
+    s.execute(delete(Memo).where(Memo.coding_id.in_(list(gone))))
+    s.execute(delete(Coding).where(Coding.id.in_(list(gone))))
+    return gone
+
+
+def delete_specs(s: Session, specs: Sequence[CodingSpec], actor: str, **context: Any) -> list[int]:
+    """Delete the stored codings with these specs' identities; returns their ids."""
+    ids = [i for i in coding_ids(s, specs) if i is not None]
+    delete_codings(s, ids, actor, **context)
+    return ids
+
+
+def change_coding(
+    s: Session,
+    coding_id: int,
+    actor: str,
+    *,
+    code_id: int | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    **context: Any,
+) -> tuple[CodingSpec, CodingSpec]:
+    """Change a coding's code or span in place (it keeps its id and memos); audited with what
+    it replaced. Returns (before, after). Refuses a change onto a coding that is already there."""
+    before = specs_of(s, [coding_id]).get(coding_id)
+    if before is None:
+        raise NotFound(f"no coding with id {coding_id}; it may have been removed")
+    after = replace(
+        before,
+        code_id=before.code_id if code_id is None else code_id,
+        start=before.start if start is None else start,
+        end=before.end if end is None else end,
+    )
+    if after.identity == before.identity:
+        return before, after
+    check_span(s.get_one(Document, before.document_id), after.start, after.end)
+    clash = existing_identities(s, [before.document_id]).get(after.identity)
+    if clash is not None:
+        raise QualcodeError("that coding is already there")
+    row = s.get_one(Coding, coding_id)
+    row.code_id, row.start, row.end = after.code_id, after.start, after.end
+    row.updated_at = utcnow()
+    s.flush()
+    describe = _Describer(s)
+    detail = describe(after) | {"replaced": describe(before)} | context
+    _audit_rows(s, actor, "change", [(coding_id, detail)])
+    return before, after
+
+
+def set_coding_memo(s: Session, coding_id: int, body: str, *, coder: str) -> tuple[str, str]:
+    """Set the coder's memo on a coding (an empty text removes it); others' memos on it stay.
+
+    Returns (the coder's memo before, after). Audited with the coding and both texts."""
+    coding = s.get(Coding, coding_id)
+    if coding is None:
+        raise NotFound(f"no coding with id {coding_id}; it may have been removed")
+    coder_id = get_or_create_coder(s, coder).id
+    mine = s.scalars(
+        select(Memo)
+        .where(Memo.coding_id == coding_id, Memo.coder_id == coder_id)
+        .order_by(Memo.created_at, Memo.id)
+    ).all()
+    old = join_memos(m.body for m in mine) or ""
+    new = body.strip()
+    if new == old:
+        return old, new
+    for extra in mine[1:]:
+        s.delete(extra)
+    if mine and new:
+        mine[0].body = new
+    elif mine:
+        s.delete(mine[0])
+    else:
+        s.add(Memo(body=new, coding_id=coding_id, coder_id=coder_id))
+    s.flush()
+    spec = specs_of(s, [coding_id])[coding_id]
+    detail = _Describer(s)(spec) | {"memo_before": old or None}
+    _audit_rows(s, coder, "memo", [(coding_id, detail)])
+    return old, new
+
+
+def check_own(s: Session, ids: Iterable[int], coder: str) -> None:
+    """Refuse when any of these codings is another coder's (each coder changes only their own)."""
+    wanted = list(ids)
+    rows = s.execute(
+        select(Coding.id, Coder.name)
+        .join(Coder, Coding.coder_id == Coder.id)
+        .where(Coding.id.in_(wanted))
+    ).all()
+    for coding_id, owner in rows:
+        if owner != coder:
+            raise QualcodeError(
+                f"coding {coding_id} is {owner}'s, not {coder}'s; "
+                "each coder changes only their own (--any-coder overrides)"
+            )
+
+
+# -- the command line's single codings ----------------------------------------------------------
+def spec_for(
     s: Session,
     *,
     document: str | int | Document,
@@ -47,11 +404,13 @@ def add_coding(
     start: int,
     end: int,
     memo: str | None = None,
-) -> Coding:
-    """Code ``[start, end)`` of a document. Coding the same span again returns the existing one."""
-    return ensure_coding(
-        s, document=document, code=code, coder=coder, start=start, end=end, memo=memo
-    )[0]
+) -> CodingSpec:
+    """A coding named the way people name things (document and code by name), span checked."""
+    doc = document if isinstance(document, Document) else find_document(s, document)
+    check_span(doc, start, end)
+    code_id = get_code(s, code).id
+    coder_id = get_or_create_coder(s, coder).id
+    return CodingSpec(doc.id, code_id, coder_id, start, end).with_memo(memo)
 
 
 def ensure_coding(
@@ -63,80 +422,42 @@ def ensure_coding(
     start: int,
     end: int,
     memo: str | None = None,
-) -> tuple[Coding, bool]:
-    """Like :func:`add_coding`, also saying whether the coding is new."""
-    doc = document if isinstance(document, Document) else find_document(s, document)
-    check_span(doc, start, end)
-    code_obj = get_code(s, code)
-    coder_obj = get_or_create_coder(s, coder)
-    existing = s.scalar(
-        select(Coding).where(
-            Coding.document_id == doc.id,
-            Coding.code_id == code_obj.id,
-            Coding.coder_id == coder_obj.id,
-            Coding.start == start,
-            Coding.end == end,
-        )
-    )
-    if existing is not None:
-        return existing, False
-    coding = Coding(
-        document_id=doc.id,
-        code_id=code_obj.id,
-        coder_id=coder_obj.id,
-        start=start,
-        end=end,
-        memo=memo or None,
-    )
-    s.add(coding)
-    s.flush()
-    audit(
-        s,
-        coder_obj.name,
-        "add",
-        "coding",
-        coding.id,
-        document=doc.name,
-        code_id=code_obj.id,
-        start=start,
-        end=end,
-    )
-    return coding, True
+    **context: Any,
+) -> tuple[int, bool]:
+    """Code ``[start, end)`` of a document; coding the same span again keeps the one there.
+    Returns (the coding's id, whether it is new)."""
+    spec = spec_for(s, document=document, code=code, coder=coder, start=start, end=end, memo=memo)
+    ids, new = insert_codings(s, [spec], coder, **context)
+    return ids[0], bool(new)
 
 
-def remove_coding(s: Session, coding_id: int, *, actor: str) -> None:
-    coding = s.get(Coding, coding_id)
-    if coding is None:
+def add_coding(
+    s: Session,
+    *,
+    document: str | int | Document,
+    code: str | int,
+    coder: str,
+    start: int,
+    end: int,
+    memo: str | None = None,
+) -> Coding:
+    """Like :func:`ensure_coding`, returning the stored coding."""
+    coding_id = ensure_coding(
+        s, document=document, code=code, coder=coder, start=start, end=end, memo=memo
+    )[0]
+    return s.get_one(Coding, coding_id)
+
+
+def remove_coding(s: Session, coding_id: int, *, actor: str, any_coder: bool = False) -> CodingSpec:
+    """Remove one coding: the actor's own, or anyone's with ``any_coder`` (audited as such)."""
+    if s.get(Coding, coding_id) is None:
         raise NotFound(f"no coding with id {coding_id}")
-    audit(
-        s,
-        actor,
-        "remove",
-        "coding",
-        coding_id,
-        document_id=coding.document_id,
-        code_id=coding.code_id,
-        coder_id=coding.coder_id,
-        start=coding.start,
-        end=coding.end,
-        memo=coding.memo,
-    )
-    s.delete(coding)
-    s.flush()
+    if not any_coder:
+        check_own(s, [coding_id], actor)
+    return delete_codings(s, [coding_id], actor, any_coder=any_coder or None)[coding_id]
 
 
-def update_coding_span(s: Session, coding_id: int, start: int, end: int, *, actor: str) -> Coding:
-    coding = s.get(Coding, coding_id)
-    if coding is None:
-        raise NotFound(f"no coding with id {coding_id}")
-    check_span(coding.document, start, end)
-    old = (coding.start, coding.end)
-    coding.start, coding.end = start, end
-    s.flush()
-    audit(s, actor, "resize", "coding", coding_id, old=list(old), new=[start, end])
-    return coding
-
-
+# -- listing ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CodingRow:
     id: int
@@ -170,7 +491,7 @@ def list_codings(
     code: str | None = None,
     coder: str | None = None,
 ) -> list[CodingRow]:
-    """Codings with their code path and coded text, in document and offset order."""
+    """Codings with their code path, coded text and memos, in document and offset order."""
     stmt = (
         select(Coding, Document.name, Document.text, Coder.name, Participant.label)
         .join(Document, Coding.document_id == Document.id)
@@ -185,6 +506,7 @@ def list_codings(
     if coder is not None:
         stmt = stmt.where(Coder.name == coder)
     paths = code_paths(s)
+    memos = coding_memos(s)
     return [
         CodingRow(
             id=c.id,
@@ -195,7 +517,7 @@ def list_codings(
             start=c.start,
             end=c.end,
             text=text[c.start : c.end],
-            memo=c.memo,
+            memo=memos.get(c.id),
         )
         for c, doc_name, text, coder_name, label in s.execute(stmt).all()
     ]

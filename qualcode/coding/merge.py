@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from qualcode.codebook.apply import new_guid
 from qualcode.coding.coders import get_or_create_coder
 from qualcode.coding.codes import code_paths
+from qualcode.coding.codings import CodingSpec, insert_codings
 from qualcode.errors import QualcodeError
 from qualcode.store.audit import audit
 from qualcode.store.db import Project, open_project
@@ -108,41 +109,35 @@ def _merge(s: Session, src: _Source, report: MergeReport, actor: str) -> None:
     for sid, name in src.coders.items():
         coder_map[sid] = get_or_create_coder(s, name).id
     unmatched: dict[int, int] = {}
-    coding_map: dict[int, int] = {}
-    existing = {
-        (c.document_id, c.code_id, c.coder_id, c.start, c.end): c.id
-        for c in s.scalars(select(Coding))
-    }
     used_coders: set[str] = set()
+    specs: list[CodingSpec] = []
+    source_ids: list[int] = []
+    lengths: dict[int, int] = {}
     for c in src.codings:
         doc_id = doc_map.get(c.document_id)
         if doc_id is None:
             unmatched[c.document_id] = unmatched.get(c.document_id, 0) + 1
             continue
-        key = (doc_id, code_map[c.code_id], coder_map[c.coder_id], c.start, c.end)
         used_coders.add(src.coders[c.coder_id])
-        if key in existing:
-            report.codings_already_there += 1
-            coding_map[c.id] = existing[key]
-            continue
-        doc = s.get_one(Document, doc_id)
-        if c.end > len(doc.text):
-            raise QualcodeError(f"coding {c.id} of the other project ends outside {doc.name}")
-        new = Coding(
-            document_id=doc_id,
-            code_id=key[1],
-            coder_id=key[2],
-            start=c.start,
-            end=c.end,
-            memo=c.memo,
+        if doc_id not in lengths:
+            lengths[doc_id] = len(s.get_one(Document, doc_id).text)
+        if c.end > lengths[doc_id]:
+            name = src.docs[c.document_id][1]
+            raise QualcodeError(f"coding {c.id} of the other project ends outside {name}")
+        spec = CodingSpec(
+            doc_id,
+            code_map[c.code_id],
+            coder_map[c.coder_id],
+            c.start,
+            c.end,
             created_at=c.created_at,
-            updated_at=c.updated_at,
         )
-        s.add(new)
-        s.flush()
-        existing[key] = new.id
-        coding_map[c.id] = new.id
-        report.codings_added += 1
+        specs.append(spec)
+        source_ids.append(c.id)
+    ids, added = insert_codings(s, specs, actor, via="merge")
+    coding_map = dict(zip(source_ids, ids, strict=True))
+    report.codings_added += len(added)
+    report.codings_already_there += len(specs) - len(added)
     report.coders = sorted(used_coders)
     report.unmatched_documents = [(src.docs[d][1], n) for d, n in sorted(unmatched.items())]
     _merge_memos(s, src, report, doc_map, code_map, coder_map, coding_map)
@@ -204,7 +199,7 @@ def _merge_memos(
         return (None, None, None)
 
     have = {
-        (m.document_id, m.code_id, m.coding_id, m.coder_id, m.title, m.body)
+        (m.document_id, m.code_id, m.coding_id, m.coder_id, m.title, m.body, m.start, m.end)
         for m in s.scalars(select(Memo))
     }
     for m in src.memos:
@@ -212,7 +207,7 @@ def _merge_memos(
         if target is None:
             continue
         coder_id = coder_map.get(m.coder_id) if m.coder_id is not None else None
-        key = (*target, coder_id, m.title, m.body)
+        key = (*target, coder_id, m.title, m.body, m.start, m.end)
         if key in have:
             continue
         s.add(
@@ -223,6 +218,8 @@ def _merge_memos(
                 coder_id=coder_id,
                 title=m.title,
                 body=m.body,
+                start=m.start,
+                end=m.end,
                 created_at=m.created_at,
                 updated_at=m.updated_at,
             )

@@ -1,5 +1,5 @@
-"""Read models for the coding workbench: plain data the terminal UI shows, and the few small
-writes it makes besides codings (settings, memos). No user-interface code here."""
+"""Read models for the coding workbench: plain data the terminal UI shows, and the settings it
+keeps. No user-interface code here."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.coverage import merged_length
-from qualcode.coding.coders import get_or_create_coder
 from qualcode.coding.codes import code_paths
+from qualcode.coding.codings import coding_memos
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.store.audit import audit
 from qualcode.store.models import (
     Attribute,
     AttributeValue,
@@ -23,13 +22,10 @@ from qualcode.store.models import (
     Coder,
     Coding,
     Document,
-    Memo,
     Participant,
     Segment,
     Setting,
 )
-
-MEMO_TARGETS = ("document", "code", "coding")
 
 
 @dataclass(frozen=True)
@@ -186,7 +182,6 @@ def document_codings(
             Coder.name,
             Coding.start,
             Coding.end,
-            Coding.memo,
         )
         .join(Coder, Coding.coder_id == Coder.id)
         .where(Coding.document_id == document_id)
@@ -196,9 +191,11 @@ def document_codings(
         if not ids:
             return []
         stmt = stmt.where(Coding.id.in_(list(ids)))
+    rows = s.execute(stmt).all()
+    memos = coding_memos(s, [r[0] for r in rows])
     return [
-        CodingInfo(cid, document_id, code_id, coder_id, coder, start, end, memo)
-        for cid, code_id, coder_id, coder, start, end, memo in s.execute(stmt)
+        CodingInfo(cid, document_id, code_id, coder_id, coder, start, end, memos.get(cid))
+        for cid, code_id, coder_id, coder, start, end in rows
     ]
 
 
@@ -293,71 +290,6 @@ def set_setting(s: Session, key: str, value: str) -> None:
         s.add(Setting(key=key, value=value))
     else:
         setting.value = value
-
-
-# -- memos ----------------------------------------------------------------------------------------
-def set_coding_memo(s: Session, coding_id: int, memo: str, *, actor: str) -> None:
-    """Set (or with an empty text, clear) a coding's own memo."""
-    coding = s.get(Coding, coding_id)
-    if coding is None:
-        raise NotFound(f"no coding with id {coding_id}; it may have been removed")
-    coding.memo = memo.strip() or None
-    audit(s, actor, "memo", "coding", coding_id, memo=coding.memo)
-
-
-def _find_memo(s: Session, target: str, target_id: int, coder_id: int) -> Memo | None:
-    if target not in MEMO_TARGETS:
-        raise QualcodeError(f"a memo goes on one of {', '.join(MEMO_TARGETS)}, not {target!r}")
-    column = {"document": Memo.document_id, "code": Memo.code_id, "coding": Memo.coding_id}
-    return s.scalars(
-        select(Memo)
-        .where(column[target] == target_id, Memo.coder_id == coder_id)
-        .order_by(Memo.updated_at.desc(), Memo.id.desc())
-    ).first()
-
-
-def read_memo(s: Session, target: str, target_id: int, coder: str) -> str:
-    """The coder's memo on a document or code (the coding's own memo for a coding)."""
-    if target == "coding":
-        coding = s.get(Coding, target_id)
-        return (coding.memo or "") if coding is not None else ""
-    coder_id = s.scalar(select(Coder.id).where(Coder.name == coder))
-    if coder_id is None:
-        return ""
-    memo = _find_memo(s, target, target_id, coder_id)
-    return memo.body if memo is not None else ""
-
-
-def save_memo(s: Session, target: str, target_id: int, coder: str, body: str) -> None:
-    """Write the coder's memo on a document, code or coding; an empty text removes it."""
-    if target == "coding":
-        set_coding_memo(s, target_id, body, actor=coder)
-        return
-    coder_id = get_or_create_coder(s, coder).id
-    memo = _find_memo(s, target, target_id, coder_id)
-    body = body.strip()
-    if memo is not None:
-        if body:
-            memo.body = body
-            audit(s, coder, "edit", "memo", memo.id, target=target)
-        else:
-            audit(s, coder, "remove", "memo", memo.id, target=target)
-            s.delete(memo)
-        return
-    if not body:
-        return
-    new = Memo(body=body, coder_id=coder_id)
-    if target == "document":
-        if s.get(Document, target_id) is None:
-            raise NotFound(f"no document with id {target_id}")
-        new.document_id = target_id
-    else:
-        if s.get(Code, target_id) is None:
-            raise NotFound(f"no code with id {target_id}")
-        new.code_id = target_id
-    s.add(new)
-    s.flush()
-    audit(s, coder, "add", "memo", new.id, target=target)
 
 
 # -- spans of text --------------------------------------------------------------------------------

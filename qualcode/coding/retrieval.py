@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.analysis.units import document_units, units_touched
 from qualcode.coding.codes import code_paths, get_code
-from qualcode.coding.codings import find_document
+from qualcode.coding.codings import coding_memos, find_document
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store.models import (
     Attribute,
@@ -290,6 +290,7 @@ def retrieve(
     units = document_units(s, context, involved) if isinstance(context, str) else {}
     unit_starts = {doc: [a for a, _ in spans] for doc, spans in units.items()}
     turns = _turns(s, involved)
+    memos = coding_memos(s, [row[0].id for row in rows])
     out = []
     for coding, doc_name, coder_name, label in rows:
         text = texts[coding.document_id]
@@ -311,7 +312,7 @@ def retrieve(
                 text=text[coding.start : coding.end],
                 before=text[a : coding.start],
                 after=text[coding.end : b],
-                memo=coding.memo,
+                memo=memos.get(coding.id),
             )
         )
     out.sort(key=lambda r: (r.document, r.start, r.end, r.code, r.coder, r.coding_id))

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from qualcode.coding import add_memo, ensure_coding, list_codings, list_memos, remove_coding
+from qualcode.coding import add_memo, ensure_coding, list_codings, remove_coding
 from qualcode.coding.csv_import import import_codings_csv
+from qualcode.coding.memos import memo_rows
 from qualcode.commands.common import (
     JsonOpt,
     actor_from,
@@ -43,10 +44,9 @@ def code(
     assert coder is not None
     project = project_from(ctx)
     with project.write() as s:
-        coding, created = ensure_coding(
+        coding_id, created = ensure_coding(
             s, document=document, code=code_ref, coder=coder, start=start, end=end, memo=memo_text
         )
-        coding_id = coding.id
     if json_out:
         print_json({"id": coding_id, "created": created})
     else:
@@ -56,12 +56,20 @@ def code(
 def uncode(
     ctx: typer.Context,
     coding_id: Annotated[int, typer.Argument(help="The coding's id (see 'qualcode codings').")],
+    any_coder: Annotated[
+        bool,
+        typer.Option(
+            "--any-coder", help="Remove it even if another coder made it (the audit log says who)."
+        ),
+    ] = False,
 ) -> None:
-    """Remove a coding."""
+    """Remove one of your codings (another coder's only with --any-coder)."""
     project = project_from(ctx)
+    actor = actor_from(ctx) if any_coder else coder_from(ctx)
+    assert actor is not None
     with project.write() as s:
-        remove_coding(s, coding_id, actor=actor_from(ctx))
-    console.print(f"coding {coding_id} removed")
+        gone = remove_coding(s, coding_id, actor=actor, any_coder=any_coder)
+    console.print(f"coding {coding_id} removed ({gone.start}-{gone.end})")
 
 
 def codings(
@@ -96,48 +104,48 @@ def codings(
 def memo(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="The memo's text.")],
-    on: Annotated[str, typer.Option("--on", help="project, document, code or coding.")] = "project",
+    on: Annotated[
+        str, typer.Option("--on", help="project, document, annotation, code or coding.")
+    ] = "project",
     ref: Annotated[
         str | None, typer.Option("--ref", help="The document, code path or coding id.")
     ] = None,
     title: Annotated[str, typer.Option("--title")] = "",
+    start: Annotated[
+        int | None, typer.Option("--start", help="An annotation's start offset.")
+    ] = None,
+    end: Annotated[int | None, typer.Option("--end", help="An annotation's end offset.")] = None,
 ) -> None:
-    """Write a memo on the project, a document, a code or a coding."""
+    """Write a memo on the project, a document, a passage of one (annotation), a code or a
+    coding."""
     coder = coder_from(ctx)
     assert coder is not None
     project = project_from(ctx)
     with project.write() as s:
-        m = add_memo(s, body=text, coder=coder, target=on, ref=ref, title=title)
+        m = add_memo(
+            s, body=text, coder=coder, target=on, ref=ref, title=title, start=start, end=end
+        )
         memo_id = m.id
     console.print(f"memo {memo_id} saved")
 
 
-def memos(ctx: typer.Context, json_out: JsonOpt = False) -> None:
-    """List memos."""
+def memos(
+    ctx: typer.Context,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Only memos on this kind of target.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List memos: on the project, documents, passages, codes and codings."""
     project = project_from(ctx)
     with project.session() as s:
-        rows = [
-            {
-                "id": m.id,
-                "on": m.target,
-                "target_id": m.document_id or m.code_id or m.coding_id,
-                "title": m.title,
-                "body": m.body,
-                "updated_at": m.updated_at.isoformat(timespec="seconds"),
-            }
-            for m in list_memos(s)
-        ]
+        rows = memo_rows(s, on)
     if json_out:
-        print_json(rows)
+        print_json([r.as_json() for r in rows])
         return
-    table = Table("id", "on", "title", "memo")
+    table = Table("id", "on", "coder", "title", "memo")
     for r in rows:
-        table.add_row(
-            str(r["id"]),
-            f"{r['on']} {r['target_id'] or ''}",
-            str(r["title"]),
-            str(r["body"]),
-        )
+        table.add_row(str(r.id), f"{r.target}: {r.about}", r.coder or "", r.title, r.body)
     console.print(table)
 
 

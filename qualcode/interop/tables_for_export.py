@@ -28,6 +28,7 @@ from qualcode.analysis import tables as analysis
 from qualcode.analysis.data import number_attribute
 from qualcode.codebook import codebook_from_project
 from qualcode.coding.codes import code_paths, find_code
+from qualcode.coding.codings import coding_memos
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store import Project
 from qualcode.store.models import (
@@ -37,7 +38,6 @@ from qualcode.store.models import (
     Coder,
     Coding,
     Document,
-    Memo,
     Participant,
     Setting,
 )
@@ -296,15 +296,10 @@ def segment_rows(s: Session, sel: Selection, attributes: Sequence[str]) -> Itera
             ).outerjoin(Participant, Document.participant_id == Participant.id)
         )
     }
-    memos: dict[int, list[str]] = {}
-    for cid, body in s.execute(
-        select(Memo.coding_id, Memo.body).where(Memo.coding_id.is_not(None)).order_by(Memo.id)
-    ):
-        if cid is not None:
-            memos.setdefault(cid, []).append(body)
+    memos = coding_memos(s)
     stmt = (
         select(Coding.id, Coding.document_id, Coding.code_id, Coder.name)
-        .add_columns(Coding.start, Coding.end, Coding.memo)
+        .add_columns(Coding.start, Coding.end)
         .join(Coder, Coding.coder_id == Coder.id)
         .join(Document, Coding.document_id == Document.id)
         .order_by(Document.name, Coding.start, Coding.end, Coding.id)
@@ -315,16 +310,15 @@ def segment_rows(s: Session, sel: Selection, attributes: Sequence[str]) -> Itera
     if sel.paths:
         stmt = stmt.where(Coding.code_id.in_([c for c, p in paths.items() if sel.keeps(p)]))
     current, text = -1, ""
-    for cid, doc_id, code_id, coder, start, end, memo in s.execute(stmt):
+    for cid, doc_id, code_id, coder, start, end in s.execute(stmt):
         if doc_id != current:
             text = s.scalar(select(Document.text).where(Document.id == doc_id)) or ""
             current = doc_id
         name, label, pid = docs[doc_id]
         before, after = context(text, start, end)
-        notes = "\n\n".join([m for m in [memo, *memos.get(cid, [])] if m])
         values = attrs.get(pid, blank) if pid is not None else blank
         row = [cid, name, label, *values, coder, paths[code_id], start, end]
-        row.extend((before, text[start:end], after, notes or None))
+        row.extend((before, text[start:end], after, memos.get(cid)))
         yield row
 
 

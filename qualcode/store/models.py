@@ -189,7 +189,6 @@ class Coding(Base):
     coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="RESTRICT"), index=True)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    memo: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
@@ -199,10 +198,19 @@ class Coding(Base):
 
 
 class Memo(Base):
-    """A memo on the project, a document, a code or a coding (exactly one target, or none)."""
+    """A memo on the project, a document, a code or a coding (exactly one target, or none).
+
+    The one home of every memo, a coding's included. A memo on a document may be anchored to a
+    passage ``[start, end)`` of it: an annotation.
+    """
 
     __tablename__ = "memos"
     __table_args__ = (
+        CheckConstraint(
+            '(start IS NULL AND "end" IS NULL) OR '
+            '(document_id IS NOT NULL AND start >= 0 AND start < "end")',
+            name="anchor",
+        ),
         CheckConstraint(
             "(CASE WHEN document_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN code_id IS NULL THEN 0 ELSE 1 END)"
@@ -223,13 +231,15 @@ class Memo(Base):
         ForeignKey("codings.id", ondelete="CASCADE"), index=True
     )
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     @property
     def target(self) -> str:
         if self.document_id is not None:
-            return "document"
+            return "document" if self.start is None else "annotation"
         if self.code_id is not None:
             return "code"
         if self.coding_id is not None:

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from qualcode.coding.queries import coder_names, get_setting
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, first_line
 from qualcode.store.db import Project
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import ALL_GROUPS, GLOBAL, SCREENS, Key, KeyGroup, ScreenEntry
@@ -34,7 +34,6 @@ from qualcode.tui.screens.coding import CodingScreen, read_for_coding
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.project import ProjectScreen
 from qualcode.tui.user_settings import remember_coder, remembered_coder
-from qualcode.tui.widgets.coding_writer import first_line
 
 SCREENS_BY_NAME = {entry.name: entry for entry in SCREENS}
 
@@ -138,6 +137,10 @@ class QualcodeApp(App[None], inherit_bindings=False):
     # -- start: who is coding ----------------------------------------------------------------------
     def on_mount(self) -> None:
         self._resolve_coder()
+
+    def on_unmount(self) -> None:
+        if self.ctx is not None:
+            self.ctx.coding.stop()
 
     @work(thread=True, group="startup")
     def _resolve_coder(self) -> None:

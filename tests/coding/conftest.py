@@ -120,16 +120,3 @@ def small_any(backend_url: str) -> Iterator[Small]:
     built = build_small(backend_url)
     yield built
     built.project.dispose()
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run ``qualcode ARGS`` in-process: (exit code, stdout, stderr)."""
-    from qualcode.cli import main
-
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err

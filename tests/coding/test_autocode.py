@@ -124,8 +124,12 @@ def test_apply_is_one_undo_and_marks_what_is_already_coded(small_any: Small) -> 
             (small.docs["P02.txt"], small.codes["Plea bargaining"], *span_of(TEXT_2, t))
             for t in ("Any plea deals?", "Maybe one plea deal a year.")
         ]
-        log = s.scalars(select(AuditEntry).where(AuditEntry.action == "autocode")).one()
-        assert log.detail is not None and log.detail["added"] == 2
+        logs = s.scalars(select(AuditEntry).where(AuditEntry.action == "add")).all()
+        assert len(logs) == 2  # one record per coding, each saying how it was made
+        for log in logs:
+            assert log.detail is not None and log.detail["via"] == "auto-code"
+            assert log.detail["query"] == pv.query.describe()
+            assert log.detail["code"] == "Triage/Plea bargaining"
         again = preview_autocode(
             s, AutocodeQuery(search="plea"), code="Plea bargaining", coder="ana", documents=["P02"]
         )

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from qualcode.coding.codes import code_paths
+from qualcode.coding.codings import coding_memos
 from qualcode.store.models import Code, Coder, Coding, Document
 
 from .conftest import TEXT_1, TEXT_2, Small, cli
@@ -35,13 +36,15 @@ def stored(small: Small) -> set[Stored]:
     """Every coding as (document, code path, coder, start, end, memo)."""
     with small.project.session() as s:
         paths = code_paths(s)
+        memos = coding_memos(s)
         rows = s.execute(
-            select(Document.name, Coding.code_id, Coder.name, Coding.start, Coding.end, Coding.memo)
+            select(Document.name, Coding.code_id, Coder.name, Coding.start, Coding.end, Coding.id)
             .join(Document, Coding.document_id == Document.id)
             .join(Coder, Coding.coder_id == Coder.id)
         ).all()
     return {
-        (doc, paths[code_id], coder, st, en, memo) for doc, code_id, coder, st, en, memo in rows
+        (doc, paths[code_id], coder, st, en, memos.get(cid))
+        for doc, code_id, coder, st, en, cid in rows
     }
 
 

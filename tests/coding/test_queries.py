@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from qualcode.coding.history import History
+from qualcode.coding.memos import read_memo, save_memo
 from qualcode.coding.queries import (
     code_counts,
     codebook_entries,
@@ -16,9 +17,7 @@ from qualcode.coding.queries import (
     get_setting,
     load_document,
     participant_rows,
-    read_memo,
     resized_span,
-    save_memo,
     set_setting,
     trim_span,
     turn_body_start,
@@ -160,7 +159,11 @@ def test_memos_on_document_code_and_coding(project: Project) -> None:
         assert read_memo(s, "document", ids["doc"], "nobody") == ""
         assert read_memo(s, "code", ids["Lab"], "ana") == "lab only"
         assert read_memo(s, "coding", coding_id, "ana") == "key quote"
-        assert len(s.scalars(select(Memo)).all()) == 3
+        # one home: the coding's memo is a memo row like the others
+        assert len(s.scalars(select(Memo)).all()) == 4
+        assert s.scalars(select(Memo.coding_id).where(Memo.coding_id.is_not(None))).all() == [
+            coding_id
+        ]
     with project.write() as s:
         save_memo(s, "document", ids["doc"], "ana", "   ")  # empty: removed
         save_memo(s, "coding", coding_id, "ana", "")

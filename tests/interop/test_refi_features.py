@@ -102,13 +102,16 @@ def test_a_feature_rich_foreign_project(project: Project, tmp_path: Path) -> Non
         paths = code_paths(s)
         doc = s.scalars(select(Document)).one()
         coders = dict(s.execute(select(Coder.id, Coder.name)).all())
+        # a selection's description is a memo on its coding, by the coding's coder
+        described = {m.coding_id: m.body for m in s.scalars(select(Memo)).all() if m.title == ""}
         codings = {
-            (paths[c.code_id], coders[c.coder_id], doc.text[c.start : c.end], c.memo)
+            (paths[c.code_id], coders[c.coder_id], doc.text[c.start : c.end], described.get(c.id))
             for c in s.scalars(select(Coding)).all()
         }
         memos = {
             (m.title, m.body, m.target, coders.get(m.coder_id or 0))
             for m in s.scalars(select(Memo)).all()
+            if m.title
         }
         values = {
             (v.attribute.name, v.attribute.kind, v.value)

@@ -15,6 +15,7 @@ import xmlschema
 from sqlalchemy import select
 
 from qualcode.coding import add_coding, add_memo, code_paths
+from qualcode.coding.codings import coding_memos
 from qualcode.demo import build_demo
 from qualcode.ingest import import_files
 from qualcode.interop.qdc import export_qdc, load_qdc
@@ -97,7 +98,7 @@ def snapshot(project: Project) -> dict[str, object]:
             c.id: (docs[c.document_id].name, paths[c.code_id], coders[c.coder_id], c.start, c.end)
             for c in s.scalars(select(Coding)).all()
         }
-        memo_of = {c.id: c.memo for c in s.scalars(select(Coding)).all()}
+        memo_of = coding_memos(s)
         memos = set()
         for m in s.scalars(select(Memo)).all():
             about = (
@@ -127,7 +128,7 @@ def snapshot(project: Project) -> dict[str, object]:
             },
             "codes": codes,
             "coders": set(coders.values()),
-            "codings": {(*key, memo_of[cid]) for cid, key in codings.items()},
+            "codings": {(*key, memo_of.get(cid)) for cid, key in codings.items()},
             "memos": memos,
             "values": values,
             "groups": groups,

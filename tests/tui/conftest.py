@@ -45,6 +45,8 @@ TEXT_2 = (
     "P02: Rarely. Maybe one plea deal a year."
 )
 SIZE = (140, 36)
+#: how long a wait may take before the test is declared hung (not a timing requirement)
+GUARD_SECONDS = 120.0
 
 
 @dataclass
@@ -157,9 +159,10 @@ class Drive:
 
     @staticmethod
     async def until(
-        pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0
+        pilot: Pilot[None], condition: Callable[[], bool], timeout: float = GUARD_SECONDS
     ) -> None:
-        """Let the app run until ``condition()`` holds (fails the test after ``timeout`` s)."""
+        """Let the app run until ``condition()`` holds. The guard only stops a broken test
+        from hanging for ever: it is far beyond what a busy machine needs."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not condition():

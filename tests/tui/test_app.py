@@ -29,7 +29,7 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.export import ExportScreen
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.project import ProjectScreen
-from qualcode.tui.widgets import coding_writer
+from qualcode.tui import coding_service
 
 Drive = Any
 Small = Any
@@ -384,7 +384,7 @@ def test_another_coders_changes_show_without_a_refresh(
     """While idle, the coding screen looks for changes another instance made to its document
     (new, removed and re-spanned codings) and shows them: it then holds what is stored. Such
     a look is not one of the user's writes."""
-    monkeypatch.setattr(coding_writer, "POLL_SECONDS", 0.2)
+    monkeypatch.setattr(coding_service, "POLL_SECONDS", 0.2)
     text = small.text("P01.txt")
     other = open_project(small.project.url)
     bob = History(other, "bob")
@@ -513,3 +513,28 @@ def test_f9_opens_the_export_screen_and_exports(
     with zipfile.ZipFile(tmp_path / "out" / "all.qdpx") as zf:
         assert "project.qde" in zf.namelist()
         assert len([n for n in zf.namelist() if n.startswith("sources/")]) == 2
+
+
+def test_a_reader_sees_another_coders_coding_without_pressing_anything(
+    small: Small, drive: Drive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A coder who only reads a document is kept up to date from the moment it opens."""
+    monkeypatch.setattr(coding_service, "POLL_SECONDS", 0.2)
+    text = small.text("P02.txt")
+    other = open_project(small.project.url)
+    bob = History(other, "bob")
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        screen = await drive.open_coding(pilot, small.docs["P02.txt"])
+        start = text.index("Rarely")
+        (new_id,) = bob.add(small.docs["P02.txt"], small.codes["Triage"], start, start + 6)
+        await drive.until(pilot, lambda: new_id in screen.codings)
+        assert screen.codings[new_id].coder == "bob"
+        assert screen.writes_done == 0  # the reader made no edit
+        bob.remove([new_id])
+        await drive.until(pilot, lambda: new_id not in screen.codings)
+
+    try:
+        drive.run(create_app(small.project, "ana"), scenario)
+    finally:
+        other.dispose()

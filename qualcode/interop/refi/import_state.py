@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from qualcode.coding.coders import MAX_CODER_NAME, get_or_create_coder
 from qualcode.interop.refi.model import RefiCoding, RefiProject
 from qualcode.interop.refi.report import RefiImportReport
-from qualcode.store.models import Coding
 
 DEFAULT_CODER = "imported"
 
@@ -24,7 +23,7 @@ class ImportState:
     coder_of_user: dict[str, int] = field(default_factory=dict)
     code_of_guid: dict[str, int] = field(default_factory=dict)  # GUID key -> Code.id
     doc_of_source: dict[str, int] = field(default_factory=dict)  # source key -> Document.id
-    codings: dict[int, Coding] = field(default_factory=dict)  # id(RefiCoding) -> its row
+    codings: dict[int, int] = field(default_factory=dict)  # id(RefiCoding) -> its coding's id
     defaulted: int = 0  # codings and notes without a user, given the default coder
 
     def add_coders(self) -> None:
@@ -54,7 +53,7 @@ class ImportState:
                 self.report.coders.append(name)
         return self.coder_of_user[user]
 
-    def coding_of(self, coding: RefiCoding) -> Coding | None:
+    def coding_of(self, coding: RefiCoding) -> int | None:
         return self.codings.get(id(coding))
 
 

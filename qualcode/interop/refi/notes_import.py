@@ -35,14 +35,12 @@ def _targets(state: ImportState) -> dict[str, Target]:
         doc = state.doc_of_source.get(source.key)
         put(source.note_refs, ("document", doc))
         for coding in source.codings:
-            row = state.coding_of(coding)
-            put(coding.note_refs, ("coding", row.id if row is not None else None))
+            put(coding.note_refs, ("coding", state.coding_of(coding)))
         for sel in source.selections:
             rows = [r for c in sel.codings if (r := state.coding_of(c)) is not None]
             for coding in sel.codings:
-                row = state.coding_of(coding)
-                put(coding.note_refs, ("coding", row.id if row is not None else None))
-            put(sel.note_refs, ("coding", rows[0].id) if rows else ("document", doc))
+                put(coding.note_refs, ("coding", state.coding_of(coding)))
+            put(sel.note_refs, ("coding", rows[0]) if rows else ("document", doc))
     return found
 
 

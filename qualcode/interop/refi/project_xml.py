@@ -80,7 +80,22 @@ def build_project(
         users = sub(top, "Users")
         for cid, cname in coders.items():
             sub(users, "User", {"guid": user[cid], "name": cname})
-    memos = s.scalars(select(Memo).order_by(Memo.id)).all()
+    everything = s.scalars(select(Memo).order_by(Memo.id)).all()
+    coding_coder = dict(s.execute(select(Coding.id, Coding.coder_id)).all())
+    # a coding's first untitled memo by its own coder is its selection's Description (where
+    # QualCoder, NVivo and MAXQDA read a coding's memo); every other memo is a Note
+    described: dict[int, Memo] = {}
+    for m in everything:
+        if (
+            m.coding_id is not None
+            and m.coding_id not in described
+            and not m.title
+            and m.coder_id == coding_coder[m.coding_id]
+        ):
+            described[m.coding_id] = m
+    kept_as_description = {m.id for m in described.values()}
+    memos = [m for m in everything if m.id not in kept_as_description]
+    descriptions = {cid: m.body for cid, m in described.items()}
     note_guid = {m.id: guids.stable_guid("memo", str(m.id), str(m.created_at)) for m in memos}
     notes_on: dict[tuple[str, int | None], list[str]] = defaultdict(list)
     for m in memos:
@@ -97,7 +112,7 @@ def build_project(
     report.codes = len(code_guid)
     report.coders = len(coders)
     doc_guid = _cases(s, top, report)
-    files = _sources(s, top, doc_guid, code_guid, user, notes_on, counting, report)
+    files = _sources(s, top, doc_guid, code_guid, user, notes_on, descriptions, counting, report)
     if memos:
         notes = sub(top, "Notes")
         for m in memos:
@@ -113,7 +128,7 @@ def build_project(
                 },
             )
             sub(note, "PlainTextContent", text=m.body)
-    report.memos = len(memos)
+    report.memos = len(everything)
     _sets(s, top, code_guid, doc_guid, report)
     for target in notes_on[("project", None)]:
         sub(top, "NoteRef", {"targetGUID": target})
@@ -189,6 +204,7 @@ def _sources(
     code_guid: dict[int, str],
     user: dict[int, str],
     notes_on: dict[tuple[str, int | None], list[str]],
+    descriptions: dict[int, str],
     counting: Counting,
     report: ExportReport,
 ) -> dict[str, bytes]:
@@ -238,8 +254,8 @@ def _sources(
                     "modifiedDateTime": timestamp(c.updated_at),
                 },
             )
-            if c.memo:
-                sub(sel, "Description", text=c.memo)
+            if c.id in descriptions:
+                sub(sel, "Description", text=descriptions[c.id])
             coding = sub(
                 sel,
                 "Coding",

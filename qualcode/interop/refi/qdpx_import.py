@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from qualcode.coding.codes import SEP, code_paths
+from qualcode.coding.codings import CodingSpec, insert_codings
 from qualcode.errors import QualcodeError
 from qualcode.ingest.importer import text_sha256
 from qualcode.ingest.readers import RawTranscript
@@ -23,6 +24,7 @@ from qualcode.ingest.turns import TurnRules
 from qualcode.interop.refi.cases_import import import_cases
 from qualcode.interop.refi.groups import merge_group
 from qualcode.interop.refi.import_state import DEFAULT_CODER, ImportState
+from qualcode.interop.refi.model import RefiCoding
 from qualcode.interop.refi.notes_import import import_notes
 from qualcode.interop.refi.project_read import read_project
 from qualcode.interop.refi.report import RefiImportReport
@@ -31,7 +33,7 @@ from qualcode.interop.refi.texts import PreparedSource, member_text, prepare_sou
 from qualcode.interop.refi.xml_read import parse_xml
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
-from qualcode.store.models import Code, Coding, Document, Segment
+from qualcode.store.models import Code, Document, Segment
 
 SOURCE_FORMAT = "qdpx"
 MAX_DOC_NAME = 255
@@ -186,11 +188,8 @@ def _add_documents(state: ImportState, prepared: list[PreparedSource]) -> list[D
 
 def _add_codings(state: ImportState, prepared: list[PreparedSource]) -> None:
     s = state.s
-    doc_ids = {state.doc_of_source[p.source.key] for p in prepared}
-    have = {
-        (c.document_id, c.code_id, c.coder_id, c.start, c.end): c
-        for c in s.scalars(select(Coding).where(Coding.document_id.in_(doc_ids))).all()
-    }
+    specs: list[CodingSpec] = []
+    refs: list[RefiCoding] = []
     unknown = 0
     for prep in prepared:
         source = prep.source
@@ -204,28 +203,16 @@ def _add_codings(state: ImportState, prepared: list[PreparedSource]) -> None:
                     unknown += 1
                     continue
                 coder_id = state.coder_for(rc.user, sel_user)
-                k = (doc_id, code_id, coder_id, start, end)
-                row = have.get(k)
-                if row is None:
-                    row = Coding(
-                        document_id=doc_id,
-                        code_id=code_id,
-                        coder_id=coder_id,
-                        start=start,
-                        end=end,
-                        memo=memo or None,
-                    )
-                    if rc.created is not None:
-                        row.created_at = row.updated_at = rc.created
-                    s.add(row)
-                    have[k] = row
-                    state.report.codings_added += 1
-                else:
-                    state.report.codings_already_there += 1
-                state.codings[id(rc)] = row
+                spec = CodingSpec(doc_id, code_id, coder_id, start, end, created_at=rc.created)
+                specs.append(spec.with_memo(memo))
+                refs.append(rc)
+    ids, added = insert_codings(s, specs, state.actor, via="REFI-QDA import")
+    state.report.codings_added += len(added)
+    state.report.codings_already_there += len(specs) - len(added)
+    for rc, coding_id in zip(refs, ids, strict=True):
+        state.codings[id(rc)] = coding_id
     if unknown:
         state.report.not_imported["codings of codes not in the codebook"] += unknown
-    s.flush()
 
 
 def _add_sets(state: ImportState) -> None:

@@ -1,6 +1,6 @@
 """The auto-code screen: search (words, regex, spaCy pattern or a speaker's turns), widen hits
-to sentences or turns, look at the preview, then code them all as ONE undoable change through
-the shared history (``u`` here or in the coding screen undoes it). Posts
+to sentences or turns, look at the preview, then code them all as ONE undoable edit through
+the app's coding service (``u`` here or in the coding screen undoes it). Posts
 :class:`CodingsChanged` after applying or undoing, and :class:`OpenDocument` on Enter."""
 
 from __future__ import annotations
@@ -24,13 +24,15 @@ from qualcode.coding.autocode import (
     AutocodePreview,
     AutocodeQuery,
     PreviewItem,
-    apply_autocode,
+    autocode_edit,
     list_documents,
     list_speakers,
     preview_autocode,
 )
+from qualcode.coding.edits import Undo
 from qualcode.coding.queries import CodeEntry, codebook_entries
 from qualcode.errors import QualcodeError
+from qualcode.tui.coding_service import Edited, EditFailed
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodingsChanged, OpenDocument
@@ -143,18 +145,6 @@ class AutocodeScreen(Screen[None]):
             self.request = request
             self.preview = preview
             self.error = error
-
-    class Applied(Message):
-        def __init__(self, added: int, document_ids: frozenset[int], error: str | None) -> None:
-            super().__init__()
-            self.added = added
-            self.document_ids = document_ids
-            self.error = error
-
-    class Undone(Message):
-        def __init__(self, label: str | None) -> None:
-            super().__init__()
-            self.label = label
 
     def __init__(
         self,
@@ -405,38 +395,35 @@ class AutocodeScreen(Screen[None]):
 
     @work(thread=True, group="autocode-apply")
     def _apply(self, preview: AutocodePreview) -> None:
+        """Build the edit (it reads the code) here; the coding service carries it out."""
         try:
-            ids = apply_autocode(self.ctx.history, preview)
+            edit = autocode_edit(self.ctx.project, preview)
         except QualcodeError as exc:
-            self.post_message(self.Applied(0, frozenset(), str(exc)))
+            self.post_message(EditFailed(str(exc)))
             return
-        docs = frozenset(i.document_id for i in preview.new_items)
-        self.post_message(self.Applied(len(ids), docs, None))
+        self.app.call_from_thread(self.ctx.coding.submit, edit, self)
 
-    def on_autocode_screen_applied(self, message: Applied) -> None:
-        self.applying = False
-        if message.error is not None:
-            self._status(message.error, error=True)
-            return
-        self.notify(f"{message.added} coding(s) added. u undoes them all.", title="Auto-code")
-        self.post_message(CodingsChanged(message.document_ids))
-        self.action_preview()
-
-    def action_undo(self) -> None:
-        self._undo()
-
-    @work(thread=True, group="autocode-apply")
-    def _undo(self) -> None:
-        self.post_message(self.Undone(self.ctx.history.undo()))
-
-    def on_autocode_screen_undone(self, message: Undone) -> None:
-        if message.label is None:
+    def on_edited(self, message: Edited) -> None:
+        outcome = message.outcome
+        if self.applying:
+            self.applying = False
+            added = len(outcome.added)
+            self.notify(f"{added} coding(s) added. u undoes them all.", title="Auto-code")
+        elif not outcome.changed:
             self.notify("Nothing to undo.", severity="warning")
             return
-        self.notify(f"Undone: {message.label}", title="Auto-code")
-        self.post_message(CodingsChanged())
+        else:
+            self.notify(f"Undone: {outcome.label}", title="Auto-code")
+        self.post_message(CodingsChanged(outcome.document_ids))
         if self.preview_request is not None:
             self.action_preview()
+
+    def on_edit_failed(self, message: EditFailed) -> None:
+        self.applying = False
+        self._status(message.error, error=True)
+
+    def action_undo(self) -> None:
+        self.ctx.coding.submit(Undo(), self)
 
     def action_focus_field(self, selector: str) -> None:
         self.query_one(selector).focus()

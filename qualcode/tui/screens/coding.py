@@ -1,18 +1,19 @@
 """The coding screen: one transcript, the codebook and the codings, keyboard first.
 
 State lives here; the widgets are told what to show (attributes down) and report what the user
-does (messages up). The document loads in a worker thread; every change goes through the
-:class:`CodingWriter`, which commits it and posts back what changed in the document's codings,
-so the screen only ever shows what is stored.
+does (messages up). The document loads in a worker thread; every change is a typed edit
+handed to the app's :class:`~qualcode.tui.coding_service.CodingService`, which commits it
+and posts back what changed in the document's codings, so the screen only ever shows what is
+stored. The screen watches its document from the moment it opens: other coders' changes
+arrive by themselves.
 """
 
 from __future__ import annotations
 
 from bisect import insort
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -20,20 +21,29 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Header, Input, Static, TextArea, Tree
 
+from qualcode.coding.edits import (
+    AddCodings,
+    ChangeCoding,
+    CodingEdit,
+    NewCoding,
+    Outcome,
+    Redo,
+    RemoveCodings,
+    SetCodingMemo,
+    Undo,
+)
+from qualcode.coding.live_codings import Delta, read_document_view
 from qualcode.coding.queries import (
     CodeEntry,
     CodingInfo,
     DocumentData,
-    codebook_entries,
-    coder_names,
-    document_codings,
-    load_document,
     resized_span,
     trim_span,
     turn_body_start,
 )
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, first_line
 from qualcode.store.db import Project
+from qualcode.tui.coding_service import CodingsRead, EditFailed, Reread
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import CODING, TRANSCRIPT
 from qualcode.tui.messages import CodingsChanged
@@ -41,14 +51,6 @@ from qualcode.tui.screens.code_picker import CodePicker
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.screens.memo import MemoScreen
 from qualcode.tui.widgets.codebook_tree import CodebookTree
-from qualcode.tui.widgets.coding_writer import (
-    CodingWriter,
-    Delta,
-    Job,
-    JobResult,
-    Reread,
-    first_line,
-)
 from qualcode.tui.widgets.codings_panel import CodingsPanel
 from qualcode.tui.widgets.key_footer import KeyFooter
 from qualcode.tui.widgets.navigation import Turn
@@ -114,12 +116,13 @@ class CodingScreen(DataScreen):
         self.search_query = ""
         self.loaded = False
         self.note = ""
+        #: edits answered (committed or refused): tests wait on it
         self.writes_done = 0
+        #: for each edit not yet answered: (note when it changed something, note when not)
+        self._pending: deque[tuple[str, str]] = deque()
         self._visible: list[CodingInfo] = []
         self._at_cursor: tuple[int, ...] = ()
         self._doc_list_timer: Timer | None = None
-        #: the writer reads all codings back after the next change (a document was loaded)
-        self._reread_all = True
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -132,7 +135,6 @@ class CodingScreen(DataScreen):
             yield CodingsPanel(id="codings-panel")
         yield Static("", id="status")
         yield KeyFooter()
-        yield CodingWriter(self.ctx.project, id="writer")
 
     @property
     def view(self) -> TranscriptView:
@@ -169,8 +171,8 @@ class CodingScreen(DataScreen):
     def _load(self, document_id: int, span: tuple[int, int] | None) -> None:
         try:
             loaded = read_for_coding(self.ctx.project, document_id, span, self.view_coder)
-        except (QualcodeError, SQLAlchemyError) as exc:
-            self.post_message(CodingWriter.Failed(first_line(exc)))
+        except QualcodeError as exc:
+            self.post_message(EditFailed(first_line(exc)))
             return
         self.post_message(loaded)
 
@@ -183,7 +185,8 @@ class CodingScreen(DataScreen):
         self.coders = message.coders
         self.codings = {c.id: c for c in message.codings}
         self._visible = self._compute_visible()
-        self._reread_all = True  # the writer last read another state of this document
+        # from now on, others' changes to this document arrive by themselves
+        self.ctx.coding.watch(self, data.id)
         view = self.view
         if message.prepared is not None and message.prepared[0] == self.view_coder:
             prepared = message.prepared[1]
@@ -202,17 +205,29 @@ class CodingScreen(DataScreen):
     def reload_data(self) -> None:
         """Re-read codings, codebook and coders (another instance may have written)."""
         if self.loaded:
-            self._submit(lambda: JobResult("refreshed"), Reread.EVERYTHING)
+            self._submit(None, ("refreshed", "refreshed"), Reread.EVERYTHING)
+
+    def on_unmount(self) -> None:
+        self.ctx.coding.unwatch(self)
 
     # -- changes -----------------------------------------------------------------------------------
-    def _submit(self, job: Job, reread: Reread = Reread.CHANGES) -> None:
-        if self._reread_all:
-            reread, self._reread_all = max(reread, Reread.CODINGS), False
-        self.query_one("#writer", CodingWriter).submit(job, self.document_id, reread=reread)
+    def _submit(
+        self, edit: CodingEdit | None, notes: tuple[str, str], reread: Reread = Reread.CHANGES
+    ) -> None:
+        """Hand an edit to the coding service; ``notes``: what the status line says when it
+        changed something, and when it did not."""
+        self._pending.append(notes)
+        self.ctx.coding.submit(edit, self, document_id=self.document_id, reread=reread)
 
-    def on_coding_writer_done(self, message: CodingWriter.Done) -> None:
+    def on_codings_read(self, message: CodingsRead) -> None:
+        note: str | None = None
         if not message.polled:
             self.writes_done += 1
+            done, nothing = self._pending.popleft() if self._pending else ("", "")
+            changed_anything = message.outcome is None or message.outcome.changed
+            note = done if changed_anything else nothing
+            if message.outcome is not None and message.outcome.label and "{label}" in note:
+                note = note.format(label=message.outcome.label)
         if message.document_id != self.document_id or not self.loaded:
             return
         rebuilt = message.codes is not None
@@ -223,12 +238,13 @@ class CodingScreen(DataScreen):
         if message.coders is not None:
             self.coders = message.coders
         changed = self._take(message.delta)
-        if message.focus_id is not None:
-            self.focus_coding_id = message.focus_id
+        focus = _focus_of(message.outcome)
+        if focus is not None:
+            self.focus_coding_id = focus
         if changed or rebuilt:
             self._show_codings(changed, rebuilt)
-        if message.note:
-            self.note = message.note
+        if note:
+            self.note = note
         self._update_status()
         if changed:
             self.post_message(CodingsChanged(frozenset({self.document_id})))
@@ -255,7 +271,10 @@ class CodingScreen(DataScreen):
                 changed[c.id] = c
         return changed
 
-    def on_coding_writer_failed(self, message: CodingWriter.Failed) -> None:
+    def on_edit_failed(self, message: EditFailed) -> None:
+        if self._pending:
+            self._pending.popleft()
+            self.writes_done += 1
         self.notify(message.error, severity="error", timeout=6)
 
     # -- what is visible -------------------------------------------------------------------------
@@ -428,17 +447,10 @@ class CodingScreen(DataScreen):
             self.notify("the selection is only white space", severity="warning")
             return
         self.last_code_id = code_id
-        doc_id, history = self.doc.id, self.ctx.history
         start, end = trimmed
         hidden = " (yours are hidden: v)" if self.view_coder not in (None, self.ctx.coder) else ""
-
-        def job() -> JobResult:
-            ids = history.add(doc_id, code_id, start, end)
-            if not ids:
-                return JobResult("already coded")
-            return JobResult(f"coded {code.path}{hidden}", ids[0], history.last_effect)
-
-        self._submit(job)
+        edit = AddCodings((NewCoding(self.doc.id, code_id, start, end),))
+        self._submit(edit, (f"coded {code.path}{hidden}", "already coded"))
 
     def action_pick_code(self) -> None:
         if not self.code_order:
@@ -475,31 +487,19 @@ class CodingScreen(DataScreen):
         coding = self._target()
         if coding is None:
             return
-        history, path = self.ctx.history, self._path(coding.code_id)
-
-        def job() -> JobResult | None:
-            if not history.remove([coding.id]):
-                return None
-            return JobResult(f"removed {path}", effect=history.last_effect)
-
-        self._submit(job)
+        path = self._path(coding.code_id)
+        self._submit(RemoveCodings((coding.id,)), (f"removed {path}", "already removed"))
 
     def action_recode(self) -> None:
         coding = self._target()
         if coding is None:
             return
-        history = self.ctx.history
 
         def chosen(code_id: int | None) -> None:
             if code_id is None or code_id == coding.code_id:
                 return
             note = f"re-coded as {self._path(code_id)}"
-
-            def job() -> JobResult:
-                new_id = history.replace(coding.id, code_id=code_id, label=note)
-                return JobResult(note, new_id, history.last_effect)
-
-            self._submit(job)
+            self._submit(ChangeCoding(coding.id, code_id=code_id, label=note), (note, note))
 
         self.app.push_screen(CodePicker(self.code_order, title="Re-code as"), chosen)
 
@@ -511,37 +511,16 @@ class CodingScreen(DataScreen):
         if span is None:
             self.notify("cannot move that edge further")
             return
-        history = self.ctx.history
         verb = "extended" if (edge == "end") == (step > 0) else "shrank"
         note = f"{verb} coding to {span[0]}-{span[1]}"
-
-        def job() -> JobResult:
-            new_id = history.replace(coding.id, start=span[0], end=span[1], label=verb)
-            return JobResult(note, new_id, history.last_effect)
-
-        self._submit(job)
+        edit = ChangeCoding(coding.id, start=span[0], end=span[1], label=verb)
+        self._submit(edit, (note, note))
 
     def action_undo(self) -> None:
-        history = self.ctx.history
-
-        def job() -> JobResult:
-            label = history.undo()
-            if not label:
-                return JobResult("nothing to undo")
-            return JobResult(f"undid {label}", effect=history.last_effect)
-
-        self._submit(job)
+        self._submit(Undo(), ("undid {label}", "nothing to undo"))
 
     def action_redo(self) -> None:
-        history = self.ctx.history
-
-        def job() -> JobResult:
-            label = history.redo()
-            if not label:
-                return JobResult("nothing to redo")
-            return JobResult(f"redid {label}", effect=history.last_effect)
-
-        self._submit(job)
+        self._submit(Redo(), ("redid {label}", "nothing to redo"))
 
     def _path(self, code_id: int) -> str:
         code = self.codes.get(code_id)
@@ -586,9 +565,10 @@ class CodingScreen(DataScreen):
         self._open_memo("code", code_id, f"Memo on code {self._path(code_id)}")
 
     def _open_memo(self, target: str, target_id: int, title: str) -> None:
-        def closed(saved: bool | None) -> None:
-            if saved and target == "coding":
-                self._submit(lambda: JobResult("memo saved"), Reread.CODINGS)
+        def closed(result: bool | str | None) -> None:
+            if target == "coding" and isinstance(result, str):
+                edit = SetCodingMemo(target_id, result)
+                self._submit(edit, ("memo saved (u undoes it)", "memo unchanged"))
 
         self.app.push_screen(MemoScreen(self.ctx, target, target_id, title), closed)
 
@@ -687,11 +667,7 @@ def read_for_coding(
 ) -> CodingScreen.Loaded:
     """What the coding screen shows of a document, its text made ready to show ``coder``'s
     codings (None: everyone's). Call it in a worker: it reads, then works on the text."""
-    with project.session() as s:
-        data = load_document(s, document_id)
-        codings = document_codings(s, document_id)
-        codes = codebook_entries(s)
-        coders = coder_names(s)
+    data, codings, codes, coders = read_document_view(project, document_id)
     visible = [c for c in codings if coder is None or c.coder == coder]
     prepared = (coder, _prepare(data, visible))
     return CodingScreen.Loaded(data, codings, codes, coders, span, prepared)
@@ -708,6 +684,13 @@ def _prepare(data: DocumentData, visible: list[CodingInfo]) -> PreparedText:
         sentences=[(s.start, s.end) for s in data.sentences],
         turns=turns,
     )
+
+
+def _focus_of(outcome: Outcome | None) -> int | None:
+    """The coding to highlight after an edit: the one it made or changed."""
+    if outcome is None or not outcome.changed or not outcome.ids:
+        return None
+    return outcome.ids[0]
 
 
 def _offset_order(coding: CodingInfo) -> tuple[int, int, int]:

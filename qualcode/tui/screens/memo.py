@@ -1,5 +1,8 @@
-"""Write a memo on a coding, a document or a code. Loads and saves the memo itself (in
-worker threads); dismisses with True when a memo was saved."""
+"""Write a memo on a coding, a document or a code. Loads the coder's memo in a worker thread.
+
+A memo on a document or a code is saved here (in a worker) and the screen dismisses with True.
+A memo on a coding is an undoable coding edit: the screen dismisses with the text, and the
+coding screen hands it to the coding service (``SetCodingMemo``)."""
 
 from __future__ import annotations
 
@@ -10,14 +13,14 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
-from qualcode.coding.queries import read_memo, save_memo
+from qualcode.coding.memos import read_memo, save_memo
 from qualcode.errors import QualcodeError
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import MEMO
 from qualcode.tui.widgets.key_footer import KeyFooter
 
 
-class MemoScreen(ModalScreen[bool]):
+class MemoScreen(ModalScreen[bool | str]):
     BINDINGS = MEMO.bindings()
 
     class Loaded(Message):
@@ -65,7 +68,11 @@ class MemoScreen(ModalScreen[bool]):
     def action_save(self) -> None:
         if not self.loaded:
             return
-        self._save(self.query_one("#memo-body", TextArea).text)
+        text = self.query_one("#memo-body", TextArea).text
+        if self.target == "coding":
+            self.dismiss(text)
+            return
+        self._save(text)
 
     @work(thread=True, group="memo")
     def _save(self, body: str) -> None:

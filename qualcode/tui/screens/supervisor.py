@@ -26,13 +26,12 @@ from textual.widgets import ContentSwitcher, DataTable, Header, Input, Label, Se
 from qualcode.agreement.adjudicate import CONSENSUS, Review, load_reviews
 from qualcode.agreement.consensus import Receipt, accept_agreements, reopen, settle, undo
 from qualcode.agreement.project_report import agreement_report
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, first_line
 from qualcode.store import Coder, Coding
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodingsChanged, OpenDocument
 from qualcode.tui.screens.data_screen import DataScreen
-from qualcode.tui.widgets.coding_writer import first_line
 from qualcode.tui.widgets.disagreement_view import CHOICE_TEXT, DisagreementView
 from qualcode.tui.widgets.key_footer import KeyFooter
 
