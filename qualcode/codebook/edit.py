@@ -105,7 +105,7 @@ def check_key(s: Session, key: str, code: Code | None = None) -> str:
     if key in RESERVED_KEYS:
         reserved = " ".join(sorted(RESERVED_KEYS))
         raise QualcodeError(f"key {key!r} is used by the coding screen (reserved: {reserved})")
-    holder = s.scalar(select(Code).where(Code.shortcut == key))
+    holder = s.scalar(select(Code).where(Code.key == key))
     if holder is not None and holder is not code:
         raise QualcodeError(f"key {key!r} already belongs to {code_path(s, holder)!r}")
     return key
@@ -134,7 +134,7 @@ def add_code(
         name=name,
         description=description.strip(),
         colour=colour,
-        shortcut=check_key(s, key) if key else None,
+        key=check_key(s, key) if key else None,
         position=_next_position(s, parent_code.id if parent_code is not None else None),
         guid=new_guid(),
     )
@@ -219,9 +219,9 @@ def set_key(s: Session, ref: CodeRef, key: str | None, *, actor: str) -> Code:
     """Give a code a one-key shortcut, or clear it with ``None`` or ``""``."""
     code = get_code(s, ref)
     value = check_key(s, key, code) if key and key.strip() else None
-    if value != code.shortcut:
-        old = code.shortcut
-        code.shortcut = value
+    if value != code.key:
+        old = code.key
+        code.key = value
         s.flush()
         audit(s, actor, "key", "code", code.id, old=old, new=value)
     return code
@@ -391,7 +391,7 @@ def _merge(s: Session, source: Code, target: Code, *, actor: str | None) -> Merg
     report.memos = (
         s.scalar(select(func.count()).select_from(Memo).where(Memo.code_id == source.id)) or 0
     )
-    report.key_freed = source.shortcut
+    report.key_freed = source.key
     if not write:
         return report
     assert actor is not None
@@ -498,7 +498,7 @@ def code_details(s: Session) -> dict[int, CodeDetails]:
             path=paths[c.id],
             name=c.name,
             colour=c.colour,
-            key=c.shortcut,
+            key=c.key,
             description=c.description,
             inclusion=c.inclusion,
             exclusion=c.exclusion,

@@ -46,7 +46,7 @@ def code_path(s: Session, code: Code) -> str:
 
 
 def find_code(s: Session, ref: str) -> Code:
-    """A code by its path (``A/B``), or by its name or shortcut key when that is unambiguous."""
+    """A code by its path (``A/B``), or by its name or key when that is unambiguous."""
     ref = ref.strip()
     by_path = {p: cid for cid, p in code_paths(s).items()}
     if ref in by_path:
@@ -57,7 +57,7 @@ def find_code(s: Session, ref: str) -> Code:
     if len(named) > 1:
         options = ", ".join(sorted(code_path(s, c) for c in named))
         raise NotFound(f"code name {ref!r} is ambiguous; use its path: {options}")
-    keyed = s.scalar(select(Code).where(Code.shortcut == ref))
+    keyed = s.scalar(select(Code).where(Code.key == ref))
     if keyed is not None:
         return keyed
     raise NotFound(f"no code {ref!r}; 'qualcode codebook show' lists the codes")

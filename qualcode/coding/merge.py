@@ -151,7 +151,7 @@ def _merge(s: Session, src: _Source, report: MergeReport, actor: str) -> None:
 def _merge_codes(s: Session, src: _Source, report: MergeReport, actor: str) -> dict[int, int]:
     here = {path: cid for cid, path in code_paths(s).items()}
     guids = set(s.scalars(select(Code.guid)))
-    keys = set(s.scalars(select(Code.shortcut).where(Code.shortcut.is_not(None))))
+    keys = set(s.scalars(select(Code.key).where(Code.key.is_not(None))))
     mapping: dict[int, int] = {}
     for sid in sorted(src.codes, key=lambda i: src.paths[i].count("/")):
         path = src.paths[sid]
@@ -168,15 +168,15 @@ def _merge_codes(s: Session, src: _Source, report: MergeReport, actor: str) -> d
             exclusion=code.exclusion,
             example=code.example,
             colour=code.colour,
-            shortcut=code.shortcut if code.shortcut not in keys else None,
+            key=code.key if code.key not in keys else None,
             position=code.position,
             guid=code.guid if code.guid not in guids else new_guid(),
         )
         s.add(new)
         s.flush()
         guids.add(new.guid)
-        if new.shortcut:
-            keys.add(new.shortcut)
+        if new.key:
+            keys.add(new.key)
         here[path] = mapping[sid] = new.id
         report.codes_added.append(path)
         audit(s, actor, "add", "code", new.id, path=path, via="merge")

@@ -23,9 +23,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.screen import Screen
 
-from qualcode.coding.queries import coder_names, get_setting
+from qualcode.coding.coders import coder_names
 from qualcode.errors import QualcodeError
 from qualcode.store.db import Project
+from qualcode.store.settings import get_setting
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import ALL_GROUPS, GLOBAL, SCREENS, Key, KeyGroup, ScreenEntry
 from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument

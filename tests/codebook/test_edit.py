@@ -48,7 +48,7 @@ def make_project(url: str) -> Project:
             Document(name="d.txt", text="x" * 100, sha256="h", source_name="d", source_format="txt")
         )
         s.add_all([Coder(name="ana"), Coder(name="ben")])
-        triage = Code(name="Triage", guid="t", shortcut="k", colour="#aa0000", position=0)
+        triage = Code(name="Triage", guid="t", key="k", colour="#aa0000", position=0)
         workload = Code(name="Workload", guid="w", position=1)
         lab = Code(name="Lab", guid="l", position=2)
         s.add_all([triage, workload, lab])
@@ -58,7 +58,7 @@ def make_project(url: str) -> Project:
                 Code(name="Plea bargaining", guid="tp", parent_id=triage.id, position=0),
                 Code(name="Dismissal", guid="td", parent_id=triage.id, position=1),
                 Code(name="Plea bargaining", guid="wp", parent_id=workload.id, position=0),
-                Code(name="Volume", guid="wv", parent_id=workload.id, position=1, shortcut="b"),
+                Code(name="Volume", guid="wv", parent_id=workload.id, position=1, key="b"),
             ]
         )
     return p
@@ -115,7 +115,7 @@ def test_add_under_a_parent_takes_its_colour_and_goes_last(project: Project) -> 
     assert (added.colour, added.position, added.guid != "") == ("#aa0000", 2, True)
     assert new.id == added.id
     made = code(project, "Recommendations")
-    assert (made.colour, made.shortcut, made.position, made.parent_id) == ("#aabbcc", "9", 3, None)
+    assert (made.colour, made.key, made.position, made.parent_id) == ("#aabbcc", "9", 3, None)
     assert top.id == made.id
     assert actions(project) == [("add", "code"), ("add", "code")]
 
@@ -208,15 +208,15 @@ def test_recolour_key_and_define(project: Project) -> None:
         set_key(s, "Workload", "k", actor=ACTOR)  # free again now
         define_code(s, "Lab", description=" Lab delays ", example="eleven months", actor=ACTOR)
     lab = code(project, "Lab")
-    assert (lab.colour, lab.shortcut, lab.description, lab.example) == (
+    assert (lab.colour, lab.key, lab.description, lab.example) == (
         "#00ff00",
         "3",
         "Lab delays",
         "eleven months",
     )
     assert lab.inclusion == ""
-    assert code(project, "Triage").shortcut is None
-    assert code(project, "Workload").shortcut == "k"
+    assert code(project, "Triage").key is None
+    assert code(project, "Workload").key == "k"
     with project.write() as s:  # unchanged values write nothing
         define_code(s, "Lab", description="Lab delays", actor=ACTOR)
         recolour_code(s, "Lab", "#00ff00", actor=ACTOR)

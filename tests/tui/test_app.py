@@ -15,11 +15,12 @@ from textual.containers import Vertical
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
+from qualcode.coding.document_view import document_codings
 from qualcode.coding.history import History
-from qualcode.coding.queries import document_codings, set_setting
 from qualcode.store import open_project
 from qualcode.store.db import Project
 from qualcode.store.models import Coding, Document, Setting
+from qualcode.store.settings import set_setting
 from qualcode.tui import user_settings
 from qualcode.tui.app import GC_THRESHOLDS, QualcodeApp, create_app
 from qualcode.tui.keys import SCREENS
@@ -430,7 +431,7 @@ def test_help_lists_the_key_map_and_the_codes(small: Small, drive: Drive) -> Non
         titles = [g.title for g in help_screen.groups]
         assert titles[:2] == ["Coding screen", "Moving and selecting in the text"]
         assert "Everywhere" in titles
-        assert [c.shortcut for c in help_screen.codes if c.shortcut] == ["1", "b", "d", "k"]
+        assert [c.key for c in help_screen.codes if c.key] == ["1", "b", "d", "k"]
         await pilot.press("escape")
         await drive.until(pilot, lambda: isinstance(app.screen, CodingScreen))
 

@@ -29,7 +29,7 @@ from qualcode.coding.autocode import (
     list_speakers,
     preview_autocode,
 )
-from qualcode.coding.queries import CodeEntry, codebook_entries
+from qualcode.coding.code_entries import CodeEntry, codebook_entries
 from qualcode.errors import QualcodeError
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup

@@ -21,8 +21,8 @@ from textual.widgets import Input, Label, Static, TextArea, Tree
 
 from qualcode.codebook import edit
 from qualcode.codebook.edit import CodeDetails, MergeReport
+from qualcode.coding.code_entries import CodeEntry, codebook_entries
 from qualcode.coding.codes import code_path
-from qualcode.coding.queries import CodeEntry, codebook_entries
 from qualcode.errors import QualcodeError
 from qualcode.store.models import Code
 from qualcode.tui.context import AppContext

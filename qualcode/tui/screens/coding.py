@@ -20,18 +20,10 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Header, Input, Static, TextArea, Tree
 
-from qualcode.coding.queries import (
-    CodeEntry,
-    CodingInfo,
-    DocumentData,
-    codebook_entries,
-    coder_names,
-    document_codings,
-    load_document,
-    resized_span,
-    trim_span,
-    turn_body_start,
-)
+from qualcode.coding.code_entries import CodeEntry, codebook_entries
+from qualcode.coding.coders import coder_names
+from qualcode.coding.document_view import CodingInfo, DocumentData, document_codings, load_document
+from qualcode.coding.span_edit import resized_span, trim_span, turn_body_start
 from qualcode.errors import QualcodeError
 from qualcode.store.db import Project
 from qualcode.tui.context import AppContext
@@ -262,7 +254,7 @@ class CodingScreen(DataScreen):
     def _set_codebook(self, codes: list[CodeEntry]) -> None:
         self.code_order = codes
         self.codes = {c.id: c for c in codes}
-        self.by_key = {c.shortcut: c.id for c in codes if c.shortcut}
+        self.by_key = {c.key: c.id for c in codes if c.key}
 
     def _compute_visible(self) -> list[CodingInfo]:
         who = self.view_coder
@@ -671,7 +663,7 @@ class CodingScreen(DataScreen):
         """Extra commands: code the selection with any code."""
         return [
             (
-                f"Code selection as {code.path}" + (f" [{code.shortcut}]" if code.shortcut else ""),
+                f"Code selection as {code.path}" + (f" [{code.key}]" if code.key else ""),
                 "apply this code to the selected text",
                 _bind(self._apply, code.id),
             )

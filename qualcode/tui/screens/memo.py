@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
-from qualcode.coding.queries import read_memo, save_memo
+from qualcode.coding.memos import read_memo, save_memo
 from qualcode.errors import QualcodeError
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import MEMO

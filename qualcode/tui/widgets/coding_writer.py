@@ -29,16 +29,15 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from qualcode.coding.history import Effect
-from qualcode.coding.queries import (
-    CodeEntry,
+from qualcode.coding.code_entries import CodeEntry, codebook_entries
+from qualcode.coding.coders import coder_names
+from qualcode.coding.document_view import (
     CodingInfo,
     CodingKey,
-    codebook_entries,
-    coder_names,
     document_coding_keys,
     document_codings,
 )
+from qualcode.coding.history import Effect
 from qualcode.errors import QualcodeError
 from qualcode.store.db import Project
 
