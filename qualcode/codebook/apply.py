@@ -6,14 +6,13 @@ added, and the definitions, colours and keys of existing ones are updated.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.codebook.model import Codebook, CodeSpec
-from qualcode.coding.codes import code_paths
+from qualcode.coding.codes import code_paths, new_guid
 from qualcode.store.audit import audit
 from qualcode.store.models import Code
 from qualcode.store.settings import get_setting, set_setting
@@ -35,10 +34,6 @@ class ApplyReport:
             "unchanged": self.unchanged,
             "keys_moved": self.keys_moved,
         }
-
-
-def new_guid() -> str:
-    return str(uuid.uuid4())
 
 
 def apply_codebook(s: Session, book: Codebook, *, actor: str) -> ApplyReport:

@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from qualcode.codebook.apply import new_guid
 from qualcode.codebook.model import COLOUR, DEFAULT_COLOUR, KEY, RESERVED_KEYS
-from qualcode.coding.codes import CodeRef, code_path, code_paths, get_code
+from qualcode.coding.codes import CodeRef, code_path, code_paths, get_code, new_guid
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store.audit import audit
 from qualcode.store.models import Code, Coding, GroupMember, Memo
@@ -318,6 +317,20 @@ class MergeReport:
         if self.nested:
             text += f"; {len(self.nested)} sub-code(s) {merge} with same-named ones"
         return text
+
+
+#: what an edit gives back: the code it changed, a merge's report, or a line saying what it did
+EditResult = Code | MergeReport | str
+
+
+def describe_edit(s: Session, result: EditResult) -> tuple[str, int | None]:
+    """A line saying what an edit did, and the id of the code it changed (None for a merge or
+    a deletion), for a face to show and highlight."""
+    if isinstance(result, Code):
+        return code_path(s, result), result.id
+    if isinstance(result, MergeReport):
+        return result.summary(done=True), None
+    return result, None
 
 
 def _check_merge(s: Session, source: Code, target: Code) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,11 @@ from qualcode.errors import NotFound
 from qualcode.store.models import Code
 
 SEP = "/"
+
+
+def new_guid() -> str:
+    """A GUID for a code created here (codes keep theirs through REFI-QDA and merges)."""
+    return str(uuid.uuid4())
 
 
 def code_paths(s: Session) -> dict[int, str]:

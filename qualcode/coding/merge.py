@@ -14,9 +14,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.codebook.apply import new_guid
 from qualcode.coding.coders import get_or_create_coder
-from qualcode.coding.codes import code_paths
+from qualcode.coding.codes import code_paths, new_guid
 from qualcode.errors import QualcodeError
 from qualcode.store.audit import audit
 from qualcode.store.db import Project, open_project
@@ -24,7 +23,7 @@ from qualcode.store.models import Code, Coder, Coding, Document, Memo
 
 
 @dataclass
-class MergeReport:
+class ProjectMergeReport:
     coders: list[str] = field(default_factory=list)
     codes_added: list[str] = field(default_factory=list)
     codings_added: int = 0
@@ -70,7 +69,9 @@ def _read_source(other: Project) -> _Source:
         )
 
 
-def merge_projects(target: Project, other_location: str | Path, *, actor: str) -> MergeReport:
+def merge_projects(
+    target: Project, other_location: str | Path, *, actor: str
+) -> ProjectMergeReport:
     if target.url == _url_of(other_location):
         raise QualcodeError("cannot merge a project into itself")
     other = open_project(other_location, upgrade=False)
@@ -78,7 +79,7 @@ def merge_projects(target: Project, other_location: str | Path, *, actor: str) -
         source = _read_source(other)
     finally:
         other.dispose()
-    report = MergeReport()
+    report = ProjectMergeReport()
     with target.write() as s:
         _merge(s, source, report, actor)
         audit(
@@ -100,7 +101,7 @@ def _url_of(location: str | Path) -> str:
     return resolve_url(location)
 
 
-def _merge(s: Session, src: _Source, report: MergeReport, actor: str) -> None:
+def _merge(s: Session, src: _Source, report: ProjectMergeReport, actor: str) -> None:
     doc_by_sha = {sha: i for i, sha in s.execute(select(Document.id, Document.sha256))}
     doc_map = {sid: doc_by_sha.get(sha) for sid, (sha, _name) in src.docs.items()}
     code_map = _merge_codes(s, src, report, actor)
@@ -148,7 +149,9 @@ def _merge(s: Session, src: _Source, report: MergeReport, actor: str) -> None:
     _merge_memos(s, src, report, doc_map, code_map, coder_map, coding_map)
 
 
-def _merge_codes(s: Session, src: _Source, report: MergeReport, actor: str) -> dict[int, int]:
+def _merge_codes(
+    s: Session, src: _Source, report: ProjectMergeReport, actor: str
+) -> dict[int, int]:
     here = {path: cid for cid, path in code_paths(s).items()}
     guids = set(s.scalars(select(Code.guid)))
     keys = set(s.scalars(select(Code.key).where(Code.key.is_not(None))))
@@ -186,7 +189,7 @@ def _merge_codes(s: Session, src: _Source, report: MergeReport, actor: str) -> d
 def _merge_memos(
     s: Session,
     src: _Source,
-    report: MergeReport,
+    report: ProjectMergeReport,
     doc_map: dict[int, int | None],
     code_map: dict[int, int],
     coder_map: dict[int, int],

@@ -15,6 +15,7 @@ from qualcode.codebook.edit import (
     add_code,
     define_code,
     delete_code,
+    describe_edit,
     merge_codes,
     move_code,
     plan_merge,
@@ -348,6 +349,21 @@ def test_delete_only_unused_leaf_codes(project: Project) -> None:
     with project.write() as s:
         assert delete_code(s, "Triage/Dismissal", actor=ACTOR) == "Triage/Dismissal"
     assert "Triage/Dismissal" not in paths(project)
+
+
+def test_describe_edit_names_the_code_changed(project: Project) -> None:
+    coding(project, "Triage/Dismissal", "ana", 0, 5)
+    with project.write() as s:
+        renamed = rename_code(s, "Triage/Dismissal", "Dismissals", actor=ACTOR)
+        assert describe_edit(s, renamed) == ("Triage/Dismissals", renamed.id)
+        report = merge_codes(s, "Triage/Dismissals", "Lab", actor=ACTOR)
+        text, code_id = describe_edit(s, report)
+        assert code_id is None
+        assert text.startswith("1 coding(s) moved from 'Triage/Dismissals' to 'Lab'")
+        assert describe_edit(s, delete_code(s, "Workload/Volume", actor=ACTOR)) == (
+            "Workload/Volume",
+            None,
+        )
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

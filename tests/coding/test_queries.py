@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from qualcode.coding.code_entries import code_counts, codebook_entries
-from qualcode.coding.coders import coder_names
+from qualcode.coding.coders import coder_names, coders_by_codings, get_or_create_coder
 from qualcode.coding.document_view import document_codings, document_rows, load_document
 from qualcode.coding.history import History
 from qualcode.coding.memos import read_memo, save_memo
@@ -87,6 +87,18 @@ def test_counts_by_coder_and_document(project: Project) -> None:
         assert code_counts(s, coder="bob") == {ids["Lab"]: 1}
         assert code_counts(s, document_id=ids["b"]) == {}
         assert coder_names(s) == ["ana", "bob"]
+
+
+def test_coders_by_codings_most_first_and_only_those_who_coded(project: Project) -> None:
+    ids = build(project)
+    with project.write() as s:
+        get_or_create_coder(s, "carl")  # no codings: not listed
+    for coder, end in (("bob", 30), ("bob", 35), ("dee", 30)):
+        History(project, coder).add(ids["doc"], ids["Alpha"], 19, end)
+    with project.session() as s:
+        assert coder_names(s) == ["ana", "bob", "carl", "dee"]
+        # bob 3 codings, ana 2, dee 1
+        assert coders_by_codings(s) == ["bob", "ana", "dee"]
 
 
 def test_document_and_its_codings(project: Project) -> None:
