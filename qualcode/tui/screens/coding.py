@@ -43,7 +43,7 @@ from qualcode.tui.widgets.coding_writer import (
 )
 from qualcode.tui.widgets.codings_panel import CodingsPanel
 from qualcode.tui.widgets.key_footer import KeyFooter
-from qualcode.tui.widgets.navigation import Turn
+from qualcode.tui.widgets.navigation import TurnStop
 from qualcode.tui.widgets.transcript import PreparedText, TranscriptView, prepare_text
 
 DOC_LIST_DELAY = 0.15
@@ -691,7 +691,7 @@ def read_for_coding(
 
 def _prepare(data: DocumentData, visible: list[CodingInfo]) -> PreparedText:
     turns = [
-        Turn(t.start, turn_body_start(data.text, t.start, t.end, t.speaker), t.end, t.speaker)
+        TurnStop(t.start, turn_body_start(data.text, t.start, t.end, t.speaker), t.end, t.speaker)
         for t in data.turns
     ]
     return prepare_text(
