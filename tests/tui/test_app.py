@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Label
 from qualcode.coding.document_view import document_codings
 from qualcode.coding.history import History
 from qualcode.store import open_project
-from qualcode.store.db import Project
+from qualcode.store.db import Project, project_key
 from qualcode.store.models import Coding, Document, Setting
 from qualcode.store.settings import set_setting
 from qualcode.tui import user_settings
@@ -158,7 +158,7 @@ def test_user_settings_file_location_and_project_keys(
     assert user_settings.config_dir() == tmp_path / "home" / ".config" / "qualcode"
     monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(tmp_path / "cfg"))
     url = "postgresql+psycopg://ana:s3cret@db.example.org:5432/study?sslmode=require"
-    key = user_settings.project_key(url)
+    key = project_key(url)
     assert "s3cret" not in key and "ana@db.example.org:5432/study" in key
     user_settings.remember_coder(url, "ana")
     assert "s3cret" not in (tmp_path / "cfg" / "tui.json").read_text()
