@@ -15,7 +15,8 @@ from qualcode.ingest.attributes import import_attributes
 from qualcode.ingest.importer import import_files, text_sha256
 from qualcode.ingest.readers import read_transcript
 from qualcode.store.db import Project
-from qualcode.store.models import Document, Setting
+from qualcode.store.models import Document
+from qualcode.store.settings import PROJECT_NAME, project_name, set_setting
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
@@ -51,8 +52,8 @@ def build_demo(
     book = load_codebook(codebook)
     with project.write() as s:
         report.codes_added = len(apply_codebook(s, book, actor=DEMO_ACTOR).added)
-        if s.get(Setting, "project_name") is None:
-            s.add(Setting(key="project_name", value="Prosecutors and CSAM cases (demo)"))
+        if project_name(s) is None:
+            set_setting(s, PROJECT_NAME, "Prosecutors and CSAM cases (demo)")
     with project.session() as s:
         have = set(s.scalars(select(Document.sha256)).all())
     files = sorted(corpus.glob("P*.txt"))

@@ -27,13 +27,13 @@ from qualcode.agreement.project_report import CONSENSUS as CONSENSUS  # re-expor
 from qualcode.agreement.project_report import load_coding_data
 from qualcode.agreement.spans import (
     OverlapMeasure,
-    Span,
     SpanArray,
     as_spans,
     merge,
     overlap_ratio,
 )
 from qualcode.agreement.units import SEGMENT_KINDS
+from qualcode.analysis.spans import Span
 from qualcode.coding.codes import code_paths
 from qualcode.errors import QualcodeError
 from qualcode.store import Coder, Coding, Document, Memo, Project

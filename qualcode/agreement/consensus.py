@@ -31,7 +31,7 @@ from qualcode.agreement.adjudicate import (
     decision_records,
     passage_key,
 )
-from qualcode.agreement.spans import Span
+from qualcode.analysis.spans import Span
 from qualcode.coding.coders import get_or_create_coder
 from qualcode.coding.codings import CodingSpec, coding_ids, delete_codings, insert_codings, specs_of
 from qualcode.errors import QualcodeError

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from qualcode.agreement.project_report import load_coding_data
-from qualcode.agreement.spans import OverlapMeasure, Span, as_spans, overlap_ratio
+from qualcode.agreement.spans import OverlapMeasure, as_spans, overlap_ratio
 from qualcode.agreement.units import DocumentCodings
+from qualcode.analysis.spans import Span
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
 

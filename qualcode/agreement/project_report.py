@@ -25,8 +25,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.agreement.report import ReportOptions, build_report
-from qualcode.agreement.spans import OverlapMeasure, Span
-from qualcode.agreement.units import SEGMENT_KINDS, CodingData, DocumentCodings, check_unit
+from qualcode.agreement.spans import OverlapMeasure
+from qualcode.agreement.units import (
+    SEGMENT_KINDS,
+    CodingData,
+    DocumentCodings,
+    check_unit_and_threshold,
+)
+from qualcode.analysis.spans import Span
 from qualcode.coding import code_paths, find_code
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store import Coder, Coding, Document, Project, Segment
@@ -68,7 +74,7 @@ def load_coding_data(
     with_text: bool = False,
 ) -> CodingData:
     """Read what the agreement report needs; see the module docstring for the rules."""
-    check_unit(unit, 0.9)
+    check_unit_and_threshold(unit, 0.9)
     with project.session() as s:
         chosen = resolve_coders(s, coders)
         name_of = {cid: name for name, cid in chosen.items()}
@@ -151,7 +157,7 @@ def agreement_report(
     seed: int | None = 0,
 ) -> dict[str, Any]:
     """The agreement report of a project (JSON-ready); see report.build_report."""
-    check_unit(unit, threshold)
+    check_unit_and_threshold(unit, threshold)
     data = load_coding_data(project, coders=coders, codes=codes, unit=unit)
     options = ReportOptions(n_boot=n_boot, seed=seed)
     return build_report(data, unit, threshold=threshold, measure=measure, options=options)

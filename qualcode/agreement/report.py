@@ -46,7 +46,7 @@ from qualcode.agreement.units import (
     CodingData,
     Variable,
     build_variable,
-    check_unit,
+    check_unit_and_threshold,
     coded_units,
 )
 from qualcode.errors import QualcodeError
@@ -185,7 +185,7 @@ def build_report(
     options: ReportOptions | None = None,
 ) -> dict[str, Any]:
     """The whole report as JSON-ready data."""
-    check_unit(unit, threshold)
+    check_unit_and_threshold(unit, threshold)
     if measure not in OVERLAP_MEASURES:
         raise QualcodeError(f"unknown overlap measure {measure!r}; use union or longer")
     if len(data.coders) < 2:

@@ -11,9 +11,9 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from qualcode.analysis.spans import Span
 from qualcode.errors import QualcodeError
 
-Span = tuple[int, int]
 SpanArray = NDArray[np.int64]  # shape (n, 2): start, end
 OverlapMeasure = Literal["union", "longer"]
 OVERLAP_MEASURES: tuple[str, ...] = ("union", "longer")

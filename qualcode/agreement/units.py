@@ -31,7 +31,6 @@ from numpy.typing import NDArray
 from qualcode.agreement.matrix import Ratings, as_ratings
 from qualcode.agreement.spans import (
     OverlapMeasure,
-    Span,
     SpanArray,
     as_spans,
     coverage_patterns,
@@ -39,6 +38,7 @@ from qualcode.agreement.spans import (
     overlap_ratio,
     overlaps_any,
 )
+from qualcode.analysis.spans import Span
 from qualcode.errors import QualcodeError
 
 UnitKind = Literal["sentence", "turn", "paragraph", "character", "document", "overlap"]
@@ -130,7 +130,7 @@ class Variable:
         )
 
 
-def check_unit(unit: str, threshold: float) -> None:
+def check_unit_and_threshold(unit: str, threshold: float) -> None:
     if unit not in UNIT_KINDS:
         raise QualcodeError(f"unknown unit {unit!r}; use one of {', '.join(UNIT_KINDS)}")
     if not 0.0 < threshold <= 1.0:
@@ -147,7 +147,7 @@ def build_variable(
     measure: OverlapMeasure = "union",
 ) -> Variable:
     """The reliability data of one code for ``coders`` (default: all), over every document."""
-    check_unit(unit, threshold)
+    check_unit_and_threshold(unit, threshold)
     who = data.coders if coders is None else coders
     parts = []
     for index, doc in enumerate(data.documents):

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.store.models import Coding, Document, Participant, Segment
+from qualcode.store.settings import project_name
+
+
+@dataclass(frozen=True)
+class ProjectCounts:
+    """The project's name (None if it has none) and how much it holds."""
+
+    name: str | None
+    documents: int
+    participants: int
+    codings: int
+
+
+def project_counts(s: Session) -> ProjectCounts:
+    def count(model: type[Document] | type[Participant] | type[Coding]) -> int:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+    return ProjectCounts(project_name(s), count(Document), count(Participant), count(Coding))
 
 
 def merged_length(spans: list[tuple[int, int]]) -> int:

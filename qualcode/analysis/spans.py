@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 
+#: a character span ``[start, end)`` in a document's text (code-point offsets)
 Span = tuple[int, int]
 
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from qualcode.analysis.spans import Span
 from qualcode.errors import QualcodeError
-from qualcode.ingest.turns import find_paragraphs, find_turns
 from qualcode.nlp.sentences import sentence_spans
+from qualcode.nlp.turn_finder import find_paragraphs, find_turns
 from qualcode.store.models import Document, Segment
 
 UNIT_KINDS = ("overlap", "sentence", "turn", "paragraph", "document")

@@ -6,16 +6,16 @@ added, and the definitions, colours and keys of existing ones are updated.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.codebook.model import Codebook, CodeSpec
-from qualcode.coding.codes import code_paths
+from qualcode.coding.codes import code_paths, new_guid
 from qualcode.store.audit import audit
-from qualcode.store.models import Code, Setting
+from qualcode.store.models import Code
+from qualcode.store.settings import get_setting, set_setting
 
 FIELDS = ("description", "inclusion", "exclusion", "example", "colour")
 
@@ -36,21 +36,17 @@ class ApplyReport:
         }
 
 
-def new_guid() -> str:
-    return str(uuid.uuid4())
-
-
 def apply_codebook(s: Session, book: Codebook, *, actor: str) -> ApplyReport:
     book.validate()
     report = ApplyReport()
     by_path = {p: s.get_one(Code, cid) for cid, p in code_paths(s).items()}
-    by_key = {c.shortcut: c for c in by_path.values() if c.shortcut}
+    by_key = {c.key: c for c in by_path.values() if c.key}
     wanted_keys = {spec.key: path for path, spec, _ in book.walk() if spec.key}
     # Free keys that the codebook gives to other codes first, so the unique index never trips.
     for key, path in wanted_keys.items():
         holder = by_key.get(key)
         if holder is not None and by_path.get(path) is not holder:
-            holder.shortcut = None
+            holder.key = None
             report.keys_moved.append(f"{key}: {_path_of(by_path, holder)} -> {path}")
     s.flush()
     positions: dict[int | None, int] = {}
@@ -68,8 +64,8 @@ def apply_codebook(s: Session, book: Codebook, *, actor: str) -> ApplyReport:
             audit(s, actor, "add", "code", code.id, path=path)
             continue
         changes = {f: getattr(spec, f) for f in FIELDS if getattr(code, f) != getattr(spec, f)}
-        if spec.key and code.shortcut != spec.key:
-            changes["shortcut"] = spec.key
+        if spec.key and code.key != spec.key:
+            changes["key"] = spec.key
         if changes:
             for name, value in changes.items():
                 setattr(code, name, value)
@@ -96,7 +92,7 @@ def _new_code(spec: CodeSpec, parent_id: int | None, position: int) -> Code:
         exclusion=spec.exclusion,
         example=spec.example,
         colour=spec.colour,
-        shortcut=spec.key,
+        key=spec.key,
         position=position,
         guid=spec.guid or new_guid(),
     )
@@ -105,11 +101,7 @@ def _new_code(spec: CodeSpec, parent_id: int | None, position: int) -> Code:
 def _remember(s: Session, key: str, value: str) -> None:
     if not value:
         return
-    setting = s.get(Setting, key)
-    if setting is None:
-        s.add(Setting(key=key, value=value))
-    else:
-        setting.value = value
+    set_setting(s, key, value)
 
 
 def codebook_from_project(s: Session) -> Codebook:
@@ -122,7 +114,7 @@ def codebook_from_project(s: Session) -> Codebook:
             exclusion=c.exclusion,
             example=c.example,
             colour=c.colour,
-            key=c.shortcut,
+            key=c.key,
             guid=c.guid,
         )
         for c in codes
@@ -130,10 +122,8 @@ def codebook_from_project(s: Session) -> Codebook:
     roots: list[CodeSpec] = []
     for c in codes:
         (specs[c.parent_id].children if c.parent_id in specs else roots).append(specs[c.id])
-    name = s.get(Setting, "codebook_name")
-    version = s.get(Setting, "codebook_version")
     return Codebook(
-        name=name.value if name else "",
-        version=version.value if version else "",
+        name=get_setting(s, "codebook_name") or "",
+        version=get_setting(s, "codebook_version") or "",
         codes=roots,
     )

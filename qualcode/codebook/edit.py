@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from qualcode.codebook.apply import new_guid
 from qualcode.codebook.model import COLOUR, DEFAULT_COLOUR, KEY, RESERVED_KEYS
-from qualcode.coding.codes import CodeRef, code_path, code_paths, get_code
+from qualcode.coding.codes import CodeRef, code_path, code_paths, get_code, new_guid
 from qualcode.coding.codings import change_coding, delete_codings
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store.audit import audit
@@ -106,7 +105,7 @@ def check_key(s: Session, key: str, code: Code | None = None) -> str:
     if key in RESERVED_KEYS:
         reserved = " ".join(sorted(RESERVED_KEYS))
         raise QualcodeError(f"key {key!r} is used by the coding screen (reserved: {reserved})")
-    holder = s.scalar(select(Code).where(Code.shortcut == key))
+    holder = s.scalar(select(Code).where(Code.key == key))
     if holder is not None and holder is not code:
         raise QualcodeError(f"key {key!r} already belongs to {code_path(s, holder)!r}")
     return key
@@ -135,7 +134,7 @@ def add_code(
         name=name,
         description=description.strip(),
         colour=colour,
-        shortcut=check_key(s, key) if key else None,
+        key=check_key(s, key) if key else None,
         position=_next_position(s, parent_code.id if parent_code is not None else None),
         guid=new_guid(),
     )
@@ -220,9 +219,9 @@ def set_key(s: Session, ref: CodeRef, key: str | None, *, actor: str) -> Code:
     """Give a code a one-key shortcut, or clear it with ``None`` or ``""``."""
     code = get_code(s, ref)
     value = check_key(s, key, code) if key and key.strip() else None
-    if value != code.shortcut:
-        old = code.shortcut
-        code.shortcut = value
+    if value != code.key:
+        old = code.key
+        code.key = value
         s.flush()
         audit(s, actor, "key", "code", code.id, old=old, new=value)
     return code
@@ -321,6 +320,20 @@ class MergeReport:
         return text
 
 
+#: what an edit gives back: the code it changed, a merge's report, or a line saying what it did
+EditResult = Code | MergeReport | str
+
+
+def describe_edit(s: Session, result: EditResult) -> tuple[str, int | None]:
+    """A line saying what an edit did, and the id of the code it changed (None for a merge or
+    a deletion), for a face to show and highlight."""
+    if isinstance(result, Code):
+        return code_path(s, result), result.id
+    if isinstance(result, MergeReport):
+        return result.summary(done=True), None
+    return result, None
+
+
 def _check_merge(s: Session, source: Code, target: Code) -> None:
     if source.id == target.id:
         raise QualcodeError("cannot merge a code into itself")
@@ -393,7 +406,7 @@ def _merge(s: Session, source: Code, target: Code, *, actor: str | None) -> Merg
     report.memos = (
         s.scalar(select(func.count()).select_from(Memo).where(Memo.code_id == source.id)) or 0
     )
-    report.key_freed = source.shortcut
+    report.key_freed = source.key
     if not write:
         return report
     assert actor is not None
@@ -499,7 +512,7 @@ def code_details(s: Session) -> dict[int, CodeDetails]:
             path=paths[c.id],
             name=c.name,
             colour=c.colour,
-            key=c.shortcut,
+            key=c.key,
             description=c.description,
             inclusion=c.inclusion,
             exclusion=c.exclusion,

@@ -21,13 +21,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualcode.analysis.spans import Span
 from qualcode.analysis.units import document_units, units_touched
 from qualcode.coding.codes import code_paths, get_code
 from qualcode.coding.codings import find_document
 from qualcode.coding.edits import AddCodings, NewCoding
 from qualcode.coding.history import History
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.ingest.turns import find_turns
+from qualcode.nlp.turn_finder import find_turns
 from qualcode.store.db import Project
 from qualcode.store.models import Code, Coder, Coding, Document, Participant, Segment
 
@@ -36,8 +37,6 @@ UNITS = ("sentence", "turn", "paragraph", "hit")
 NEEDS_MODEL = frozenset(
     {"POS", "TAG", "DEP", "LEMMA", "MORPH", "ENT_TYPE", "ENT_IOB", "SENT_START"}
 )
-
-Span = tuple[int, int]
 
 
 @dataclass(frozen=True)

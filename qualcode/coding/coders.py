@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
-from qualcode.store.models import Coder
+from qualcode.store.models import Coder, Coding
 
 MAX_CODER_NAME = 100
 
@@ -23,3 +23,19 @@ def get_or_create_coder(s: Session, name: str) -> Coder:
         s.add(coder)
         s.flush()
     return coder
+
+
+def coder_names(s: Session) -> list[str]:
+    """Every coder's name, alphabetically."""
+    return list(s.scalars(select(Coder.name).order_by(Coder.name)).all())
+
+
+def coders_by_codings(s: Session) -> list[str]:
+    """The coders who have codings, those with the most first (then by name)."""
+    stmt = (
+        select(Coder.name)
+        .join(Coding, Coding.coder_id == Coder.id)
+        .group_by(Coder.id, Coder.name)
+        .order_by(func.count(Coding.id).desc(), Coder.name)
+    )
+    return list(s.scalars(stmt))

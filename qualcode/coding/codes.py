@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,11 @@ from qualcode.errors import NotFound
 from qualcode.store.models import Code
 
 SEP = "/"
+
+
+def new_guid() -> str:
+    """A GUID for a code created here (codes keep theirs through REFI-QDA and merges)."""
+    return str(uuid.uuid4())
 
 
 def code_paths(s: Session) -> dict[int, str]:
@@ -46,7 +53,7 @@ def code_path(s: Session, code: Code) -> str:
 
 
 def find_code(s: Session, ref: str) -> Code:
-    """A code by its path (``A/B``), or by its name or shortcut key when that is unambiguous."""
+    """A code by its path (``A/B``), or by its name or key when that is unambiguous."""
     ref = ref.strip()
     by_path = {p: cid for cid, p in code_paths(s).items()}
     if ref in by_path:
@@ -57,7 +64,7 @@ def find_code(s: Session, ref: str) -> Code:
     if len(named) > 1:
         options = ", ".join(sorted(code_path(s, c) for c in named))
         raise NotFound(f"code name {ref!r} is ambiguous; use its path: {options}")
-    keyed = s.scalar(select(Code).where(Code.shortcut == ref))
+    keyed = s.scalar(select(Code).where(Code.key == ref))
     if keyed is not None:
         return keyed
     raise NotFound(f"no code {ref!r}; 'qualcode codebook show' lists the codes")

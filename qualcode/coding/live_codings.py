@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from qualcode.coding.queries import (
-    CodeEntry,
+from qualcode.coding.code_entries import CodeEntry, codebook_entries
+from qualcode.coding.coders import coder_names
+from qualcode.coding.document_view import (
     CodingInfo,
     CodingKey,
     DocumentData,
-    codebook_entries,
-    coder_names,
     document_coding_keys,
     document_codings,
     load_document,

@@ -14,9 +14,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.codebook.apply import new_guid
 from qualcode.coding.coders import get_or_create_coder
-from qualcode.coding.codes import code_paths
+from qualcode.coding.codes import code_paths, new_guid
 from qualcode.coding.codings import CodingSpec, insert_codings
 from qualcode.errors import QualcodeError
 from qualcode.store.audit import audit
@@ -25,7 +24,7 @@ from qualcode.store.models import Code, Coder, Coding, Document, Memo
 
 
 @dataclass
-class MergeReport:
+class ProjectMergeReport:
     coders: list[str] = field(default_factory=list)
     codes_added: list[str] = field(default_factory=list)
     codings_added: int = 0
@@ -71,7 +70,9 @@ def _read_source(other: Project) -> _Source:
         )
 
 
-def merge_projects(target: Project, other_location: str | Path, *, actor: str) -> MergeReport:
+def merge_projects(
+    target: Project, other_location: str | Path, *, actor: str
+) -> ProjectMergeReport:
     if target.url == _url_of(other_location):
         raise QualcodeError("cannot merge a project into itself")
     other = open_project(other_location, upgrade=False)
@@ -79,7 +80,7 @@ def merge_projects(target: Project, other_location: str | Path, *, actor: str) -
         source = _read_source(other)
     finally:
         other.dispose()
-    report = MergeReport()
+    report = ProjectMergeReport()
     with target.write() as s:
         _merge(s, source, report, actor)
         audit(
@@ -101,7 +102,7 @@ def _url_of(location: str | Path) -> str:
     return resolve_url(location)
 
 
-def _merge(s: Session, src: _Source, report: MergeReport, actor: str) -> None:
+def _merge(s: Session, src: _Source, report: ProjectMergeReport, actor: str) -> None:
     doc_by_sha = {sha: i for i, sha in s.execute(select(Document.id, Document.sha256))}
     doc_map = {sid: doc_by_sha.get(sha) for sid, (sha, _name) in src.docs.items()}
     code_map = _merge_codes(s, src, report, actor)
@@ -143,10 +144,12 @@ def _merge(s: Session, src: _Source, report: MergeReport, actor: str) -> None:
     _merge_memos(s, src, report, doc_map, code_map, coder_map, coding_map)
 
 
-def _merge_codes(s: Session, src: _Source, report: MergeReport, actor: str) -> dict[int, int]:
+def _merge_codes(
+    s: Session, src: _Source, report: ProjectMergeReport, actor: str
+) -> dict[int, int]:
     here = {path: cid for cid, path in code_paths(s).items()}
     guids = set(s.scalars(select(Code.guid)))
-    keys = set(s.scalars(select(Code.shortcut).where(Code.shortcut.is_not(None))))
+    keys = set(s.scalars(select(Code.key).where(Code.key.is_not(None))))
     mapping: dict[int, int] = {}
     for sid in sorted(src.codes, key=lambda i: src.paths[i].count("/")):
         path = src.paths[sid]
@@ -163,15 +166,15 @@ def _merge_codes(s: Session, src: _Source, report: MergeReport, actor: str) -> d
             exclusion=code.exclusion,
             example=code.example,
             colour=code.colour,
-            shortcut=code.shortcut if code.shortcut not in keys else None,
+            key=code.key if code.key not in keys else None,
             position=code.position,
             guid=code.guid if code.guid not in guids else new_guid(),
         )
         s.add(new)
         s.flush()
         guids.add(new.guid)
-        if new.shortcut:
-            keys.add(new.shortcut)
+        if new.key:
+            keys.add(new.key)
         here[path] = mapping[sid] = new.id
         report.codes_added.append(path)
         audit(s, actor, "add", "code", new.id, path=path, via="merge")
@@ -181,7 +184,7 @@ def _merge_codes(s: Session, src: _Source, report: MergeReport, actor: str) -> d
 def _merge_memos(
     s: Session,
     src: _Source,
-    report: MergeReport,
+    report: ProjectMergeReport,
     doc_map: dict[int, int | None],
     code_map: dict[int, int],
     coder_map: dict[int, int],

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.text import Text
 from rich.tree import Tree
-from sqlalchemy import func, select
 
 from qualcode.codebook import (
     ApplyReport,
@@ -17,10 +16,11 @@ from qualcode.codebook import (
     dump_codebook,
     load_codebook,
 )
+from qualcode.coding.code_entries import code_counts
+from qualcode.coding.codes import code_paths
 from qualcode.commands.common import JsonOpt, actor_from, console, print_json, project_from
 from qualcode.errors import QualcodeError
-from qualcode.store import Project
-from qualcode.store.models import Coding
+from qualcode.store.db import Project
 
 codebook_app = typer.Typer(
     help="Load, export and show the project's codebook.", no_args_is_help=True
@@ -123,12 +123,8 @@ def show_cmd(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     project = project_from(ctx)
     with project.session() as s:
         book = codebook_from_project(s)
-        from qualcode.coding.codes import code_paths
-
         paths = code_paths(s)
-        counts = dict(
-            s.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all()
-        )
+        counts = code_counts(s)
     by_path = {p: counts.get(cid, 0) for cid, p in paths.items()}
     if json_out:
         print_json(

@@ -103,7 +103,7 @@ def key_cmd(
         raise QualcodeError("give a key, or --clear (not both)")
     with project_from(ctx).write() as s:
         c = edit.set_key(s, code, None if clear else key, actor=actor_from(ctx))
-        path, value = code_path(s, c), c.shortcut
+        path, value = code_path(s, c), c.key
     console.print(f"{path}: key {value}" if value else f"{path}: no key")
 
 

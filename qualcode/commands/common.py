@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from qualcode.errors import QualcodeError
-from qualcode.store import Project, open_project
+from qualcode.store.db import Project, open_project
 
 #: stdout: strings print as they are (file, code and document names, transcript text may hold
 #: brackets); styled output is built as ``Text`` or printed with ``markup=True``

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import func, select
 
 from qualcode.commands.common import (
     JsonOpt,
@@ -17,15 +16,8 @@ from qualcode.commands.common import (
     project_from,
     state,
 )
-from qualcode.store import open_project
-from qualcode.store.models import (
-    Attribute,
-    AttributeValue,
-    Coding,
-    Document,
-    Participant,
-    Setting,
-)
+from qualcode.store.db import Project, open_project
+from qualcode.store.settings import PROJECT_NAME, set_setting
 
 
 def register(app: typer.Typer) -> None:
@@ -44,11 +36,7 @@ def init(
     project = project_from(ctx, create=True)
     with project.write() as s:
         if name:
-            setting = s.get(Setting, "project_name")
-            if setting is None:
-                s.add(Setting(key="project_name", value=name))
-            else:
-                setting.value = name
+            set_setting(s, PROJECT_NAME, name)
     console.print(f"project ready: {project.display_name}")
 
 
@@ -104,42 +92,27 @@ def documents(ctx: typer.Context, json_out: JsonOpt = False) -> None:
 
 def participants(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """List participants with their attributes and documents."""
+    from qualcode.coding.participants import attribute_text, participant_overview
+
     project = project_from(ctx)
     with project.session() as s:
-        attrs = s.scalars(select(Attribute).order_by(Attribute.name)).all()
-        rows = []
-        for p in s.scalars(select(Participant).order_by(Participant.label)).all():
-            values = {
-                v.attribute.name: v.value
-                for v in s.scalars(
-                    select(AttributeValue).where(AttributeValue.participant_id == p.id)
-                ).all()
-            }
-            docs = s.scalars(
-                select(Document.name).where(Document.participant_id == p.id).order_by(Document.name)
-            ).all()
-            rows.append({"participant": p.label, "documents": list(docs), "attributes": values})
+        names, rows = participant_overview(s)
     if json_out:
-        print_json(rows)
+        print_json(
+            [
+                {"participant": r.label, "documents": r.documents, "attributes": r.attributes}
+                for r in rows
+            ]
+        )
         return
-    table = Table("participant", "documents", *[a.name for a in attrs])
+    table = Table("participant", "documents", *names)
     for r in rows:
-        values = r["attributes"]
-        assert isinstance(values, dict)
         table.add_row(
-            str(r["participant"]),
-            ", ".join(r["documents"]),  # type: ignore[arg-type]
-            *[_fmt(values.get(a.name)) for a in attrs],
+            r.label,
+            ", ".join(r.documents),
+            *[attribute_text(r.attributes.get(name)) for name in names],
         )
     console.print(table)
-
-
-def _fmt(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def tui(ctx: typer.Context) -> None:
@@ -148,12 +121,10 @@ def tui(ctx: typer.Context) -> None:
 
 
 def open_tui(ctx: typer.Context) -> None:
+    project = project_from(ctx)
     try:
         from qualcode.tui.app import run_app
     except ImportError:
-        run_app = None
-    project = project_from(ctx)
-    if run_app is None:
         _print_overview(project)
         return
     from qualcode.commands.common import coder_from
@@ -161,18 +132,16 @@ def open_tui(ctx: typer.Context) -> None:
     run_app(project, coder=coder_from(ctx, required=False))
 
 
-def _print_overview(project: object) -> None:
-    from qualcode.store import Project
+def _print_overview(project: Project) -> None:
+    """What the workbench would open on, for an installation without Textual."""
+    from qualcode.analysis.coverage import project_counts
 
-    assert isinstance(project, Project)
     with project.session() as s:
-        n_docs = s.scalar(select(func.count()).select_from(Document)) or 0
-        n_codings = s.scalar(select(func.count()).select_from(Coding)) or 0
-        n_part = s.scalar(select(func.count()).select_from(Participant)) or 0
-        name = s.get(Setting, "project_name")
+        counts = project_counts(s)
     console.print(
-        f"[bold]{escape(name.value) if name else 'qualcode project'}[/] "
+        f"[bold]{escape(counts.name or 'qualcode project')}[/] "
         f"({escape(project.display_name)})\n"
-        f"{n_docs} documents, {n_part} participants, {n_codings} codings",
+        f"{counts.documents} documents, {counts.participants} participants, "
+        f"{counts.codings} codings",
         markup=True,
     )

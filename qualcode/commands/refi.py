@@ -21,7 +21,7 @@ from qualcode.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from qualcode.ingest.turns import TurnRules
+    from qualcode.nlp.turn_finder import TurnRules
 
 export_app = typer.Typer(
     help="Export the project for other tools (REFI-QDA .qdc/.qdpx, ...).", no_args_is_help=True

@@ -8,7 +8,7 @@ import typer
 from rich.text import Text
 
 from qualcode.coding.retrieval import DEFAULT_CONTEXT, retrieve, summarise
-from qualcode.commands.common import JsonOpt, console, print_json, project_from
+from qualcode.commands.common import JsonOpt, coder_filter, console, print_json, project_from
 
 
 def register(app: typer.Typer) -> None:
@@ -19,10 +19,8 @@ def _filter_coders(ctx: typer.Context, by: list[str] | None) -> list[str]:
     """Coders from ``--by``, plus ``--coder`` when given on this command line (a global option,
     so it arrives on the root command; QUALCODE_CODER in the environment does NOT filter)."""
     names = [b.strip() for b in by or [] if b.strip()]
-    explicit = ctx.find_root().params.get("coder")
-    if explicit and str(explicit).strip():
-        names.append(str(explicit).strip())
-    return names
+    explicit = coder_filter(ctx)
+    return [*names, explicit] if explicit else names
 
 
 def retrieve_cmd(

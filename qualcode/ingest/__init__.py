@@ -3,7 +3,7 @@
 from qualcode.ingest.decode import BadInput
 from qualcode.ingest.importer import ImportFailed, ImportReport, import_files
 from qualcode.ingest.readers import RawTranscript, read_transcript
-from qualcode.ingest.turns import TurnRules
+from qualcode.nlp.turn_finder import TurnRules
 
 __all__ = [
     "BadInput",

@@ -19,7 +19,7 @@ from qualcode.errors import QualcodeError
 from qualcode.ingest.decode import BadInput
 from qualcode.ingest.readers import FORMATS, RawTranscript, read_transcript
 from qualcode.ingest.segment import SegmentRow, with_sentences
-from qualcode.ingest.turns import TurnRules
+from qualcode.nlp.turn_finder import TurnRules
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
 from qualcode.store.models import Document, Participant

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from qualcode.ingest.readers import RawTranscript
-from qualcode.ingest.turns import Turn, TurnRules, find_paragraphs, find_turns
 from qualcode.nlp.sentences import cut_sentences, sentence_starts
+from qualcode.nlp.turn_finder import LabelledTurn, TurnRules, find_paragraphs, find_turns
 
 T = TypeVar("T")
 
@@ -35,7 +35,7 @@ class SegmentRow:
         }
 
 
-def _speaker_at(turns: list[Turn], starts: list[int], pos: int) -> str | None:
+def _speaker_at(turns: list[LabelledTurn], starts: list[int], pos: int) -> str | None:
     """The speaker of the turn holding ``pos`` (turns are sorted and do not overlap)."""
     i = bisect_right(starts, pos) - 1
     if i >= 0 and pos < turns[i].end:

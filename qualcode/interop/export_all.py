@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
-from qualcode.store.models import Setting
+from qualcode.store.settings import project_name
 
 #: the folder exports go to by default, relative to the current directory
 EXPORTS_FOLDER = Path("exports")
@@ -84,9 +84,9 @@ def slug(name: str, fallback: str = "project") -> str:
 def project_label(project: Project) -> str:
     """The project's name (its ``project_name`` setting), else its file or database name."""
     with project.session() as s:
-        setting = s.get(Setting, "project_name")
-    if setting is not None and setting.value.strip():
-        return setting.value.strip()
+        name = (project_name(s) or "").strip()
+    if name:
+        return name
     if project.path is not None:
         return project.path.name.split(".")[0]
     return make_url(project.url).database or "project"

@@ -96,7 +96,7 @@ class ExportFilters:
 
 
 @dataclass
-class Selection:
+class ExportSelection:
     coder: str | None
     paths: list[str] = field(default_factory=list)
 
@@ -104,7 +104,7 @@ class Selection:
         return not self.paths or any(path == p or path.startswith(p + "/") for p in self.paths)
 
 
-def resolve(s: Session, filters: ExportFilters) -> Selection:
+def resolve(s: Session, filters: ExportFilters) -> ExportSelection:
     coder = filters.coder.strip() if filters.coder and filters.coder.strip() else None
     if coder is not None and s.scalar(select(Coder.id).where(Coder.name == coder)) is None:
         known = ", ".join(s.scalars(select(Coder.name).order_by(Coder.name))) or "none"
@@ -118,7 +118,7 @@ def resolve(s: Session, filters: ExportFilters) -> Selection:
             if "," not in ref:
                 raise
             chosen += [paths[find_code(s, r).id] for r in ref.split(",") if r.strip()]
-    return Selection(coder, list(dict.fromkeys(chosen)))
+    return ExportSelection(coder, list(dict.fromkeys(chosen)))
 
 
 def frame_rows(frame: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
@@ -147,7 +147,7 @@ FREQ_COLUMNS = cols(
 )  # fmt: skip
 
 
-def frequencies_frame(s: Session, sel: Selection) -> pd.DataFrame:
+def frequencies_frame(s: Session, sel: ExportSelection) -> pd.DataFrame:
     """All codings, then by document, participant, coder and each text attribute, stacked."""
     parts = []
     for by in [None, "document", "participant", "coder", *text_attributes(s)]:
@@ -171,7 +171,7 @@ def frequency_chart_table(frame: pd.DataFrame) -> Table:
     return Table("frequency_chart", "Frequency chart", columns, rows, chart=chart)
 
 
-def matrix_table(s: Session, sel: Selection) -> Table:
+def matrix_table(s: Session, sel: ExportSelection) -> Table:
     frame = analysis.matrix_table(s, cols="participant", coder=sel.coder)
     frame = frame[[sel.keeps(str(code)) for code in frame.index]]
     columns = [Column("code", "Code")] + [Column(str(c), str(c), "int") for c in frame.columns]
@@ -179,7 +179,7 @@ def matrix_table(s: Session, sel: Selection) -> Table:
     return Table("code_by_participant", "Code by participant", columns, rows, 1)
 
 
-def cooccurrence_table(s: Session, sel: Selection) -> Table:
+def cooccurrence_table(s: Session, sel: ExportSelection) -> Table:
     frame = analysis.cooccurrence_table(s, unit="overlap", coder=sel.coder)
     keep = frame["code_a"].map(sel.keeps).astype(bool) & frame["code_b"].map(sel.keeps)
     columns = cols("code_a|Code A", "code_b|Code B", "count|Overlapping codings|int")
@@ -205,7 +205,7 @@ def caseload_summary_table(s: Session) -> Table:
 # --- tables read by the queries below -------------------------------------------------------
 
 
-def segments_table(s: Session, sel: Selection) -> Table:
+def segments_table(s: Session, sel: ExportSelection) -> Table:
     attrs = attribute_columns(s)
     fixed = {"coding_id", "document", "participant", "coder", "code", "start", "end", "text"}
     columns = cols("coding_id|Coding|int", "document|Document", "participant|Participant")
@@ -283,7 +283,9 @@ def attribute_rows(s: Session, names: Sequence[str]) -> dict[int, list[Any]]:
     return out
 
 
-def segment_rows(s: Session, sel: Selection, attributes: Sequence[str]) -> Iterator[list[Any]]:
+def segment_rows(
+    s: Session, sel: ExportSelection, attributes: Sequence[str]
+) -> Iterator[list[Any]]:
     """Codings in document and offset order, read in batches, one document's text at a time."""
     paths = code_paths(s)
     attrs = attribute_rows(s, attributes)
@@ -371,7 +373,7 @@ SHEETS = {
 }
 
 
-def agreement_table(project: Project, s: Session, sel: Selection) -> tuple[Table | None, str]:
+def agreement_table(project: Project, s: Session, sel: ExportSelection) -> tuple[Table | None, str]:
     """The per-code agreement report as a table, or None and why it is left out."""
     if sel.coder is not None:
         return None, "left out: the export is limited to one coder (--coder)"
@@ -421,7 +423,7 @@ def agreement_table(project: Project, s: Session, sel: Selection) -> tuple[Table
     return Table("agreement", "Agreement", columns, rows, 1), note
 
 
-def overview_table(project: Project, s: Session, sel: Selection, agreement: str) -> Table:
+def overview_table(project: Project, s: Session, sel: ExportSelection, agreement: str) -> Table:
     def count(model: type[Any]) -> int:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -465,7 +467,7 @@ def qualcode_version() -> str:
         return "unknown"
 
 
-def count_codings(s: Session, sel: Selection) -> int:
+def count_codings(s: Session, sel: ExportSelection) -> int:
     stmt = select(func.count(Coding.id)).join(Coder, Coding.coder_id == Coder.id)
     if sel.coder is not None:
         stmt = stmt.where(Coder.name == sel.coder)

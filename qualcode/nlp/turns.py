@@ -1,8 +1,9 @@
 """Speaker turns with roles: who asks (the interviewer) and who answers (the participant).
 
-Turns come from the project's transcript reader rules (:func:`qualcode.ingest.turns.find_turns`):
-``Interviewer:``, ``Q:``, ``P07:``, ``A:``, a name... at the start of a line. Text before the
-first label belongs to no turn; a transcript without any labels is one participant turn.
+Turns come from the project's transcript reader rules
+(:func:`qualcode.nlp.turn_finder.find_turns`): ``Interviewer:``, ``Q:``, ``P07:``, ``A:``, a
+name... at the start of a line. Text before the first label belongs to no turn; a transcript
+without any labels is one participant turn.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from qualcode.ingest.turns import find_turns
+from qualcode.nlp.turn_finder import find_turns
 
 Role = Literal["interviewer", "participant"]
 

@@ -19,10 +19,26 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qualcode.errors import QualcodeError
+
+__all__ = [
+    "Project",
+    "Session",
+    "StoreError",
+    "open_project",
+    "project_key",
+    "resolve_url",
+    "sqlite_path",
+    "url_for_humans",
+]
+
+#: What the store raises when the database itself fails (lost connection, lock timeout, a
+#: constraint): faces catch this name, show the first line and carry on. They use ``Session``
+#: only as the type of what :meth:`Project.session` hands them, and never import SQLAlchemy.
+StoreError = SQLAlchemyError
 
 DEFAULT_PROJECT = "qualcode.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -161,6 +177,18 @@ def open_project(
     writer = engine.execution_options(qualcode_begin="IMMEDIATE")
     write_factory = sessionmaker(writer, expire_on_commit=False)
     return Project(url=url, engine=engine, factory=factory, write_factory=write_factory)
+
+
+def project_key(url: str) -> str:
+    """A SQLite project's file path, or the URL with no password (in it or in its query)."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path.expanduser().resolve())
+    parsed = make_url(url)
+    secret = [k for k in parsed.query if k.lower() in {"password", "passfile"}]
+    # URL.set(password=None) keeps the password: replace the field itself
+    parsed = parsed.difference_update_query(secret)._replace(password=None)
+    return parsed.render_as_string(hide_password=False)
 
 
 def url_for_humans(url: str) -> str:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -23,9 +22,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.screen import Screen
 
-from qualcode.coding.queries import coder_names, get_setting
+from qualcode.coding.coders import coder_names
 from qualcode.errors import QualcodeError, first_line
-from qualcode.store.db import Project
+from qualcode.store.db import Project, StoreError
+from qualcode.store.settings import project_name
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import ALL_GROUPS, GLOBAL, SCREENS, Key, KeyGroup, ScreenEntry
 from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument
@@ -145,7 +145,7 @@ class QualcodeApp(App[None], inherit_bindings=False):
     @work(thread=True, group="startup")
     def _resolve_coder(self) -> None:
         with self.project.session() as s:
-            name = get_setting(s, "project_name") or "qualcode project"
+            name = project_name(s) or "qualcode project"
             known = coder_names(s)
         # --coder wins and leaves the user's settings alone; otherwise the name this user
         # chose for this project before (the project itself may be shared by a team)
@@ -211,7 +211,7 @@ class QualcodeApp(App[None], inherit_bindings=False):
             read = read_for_coding(
                 self.project, document_id, span, self.ctx.coder if self.ctx else None
             )
-        except (QualcodeError, SQLAlchemyError) as exc:
+        except (QualcodeError, StoreError) as exc:
             self.call_from_thread(self.notify, first_line(exc), severity="error")
             return
         self.call_from_thread(self._open_read, read)

@@ -28,10 +28,10 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, get_current_worker
 
+from qualcode.coding.code_entries import CodeEntry
 from qualcode.coding.edits import CodingEdit, Outcome
 from qualcode.coding.history import History
 from qualcode.coding.live_codings import CodingsSeen, Delta, StoreUnavailable
-from qualcode.coding.queries import CodeEntry
 from qualcode.errors import QualcodeError, first_line
 from qualcode.store.db import Project
 

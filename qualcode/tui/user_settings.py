@@ -17,9 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
-from qualcode.store.db import sqlite_path
+from qualcode.store.db import project_key
 
 CONFIG_ENV = "QUALCODE_CONFIG_DIR"
 FILE_NAME = "tui.json"
@@ -37,18 +35,6 @@ def config_dir() -> Path:
 
 def settings_file() -> Path:
     return config_dir() / FILE_NAME
-
-
-def project_key(url: str) -> str:
-    """A SQLite project's file path, or the URL with no password (in it or in its query)."""
-    path = sqlite_path(url)
-    if path is not None:
-        return str(path.expanduser().resolve())
-    parsed = make_url(url)
-    secret = [k for k in parsed.query if k.lower() in {"password", "passfile"}]
-    # URL.set(password=None) keeps the password: replace the field itself
-    parsed = parsed.difference_update_query(secret)._replace(password=None)
-    return parsed.render_as_string(hide_password=False)
 
 
 def load() -> dict[str, Any]:

@@ -125,7 +125,7 @@ def build_project(path: Path, words: int, codings: int, seed: int) -> tuple[Proj
         for i, key in enumerate(CODE_KEYS):
             colour = "#" + "".join(f"{rng.randrange(0x40, 0xFF):02x}" for _ in range(3))
             codes.append(
-                Code(name=f"Code {i + 1}", colour=colour, shortcut=key, position=i, guid=str(i))
+                Code(name=f"Code {i + 1}", colour=colour, key=key, position=i, guid=str(i))
             )
         s.add_all(codes)
         coder = Coder(name="bench")

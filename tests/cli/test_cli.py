@@ -101,6 +101,38 @@ def test_script_a_project(
     assert doc["coded_share"] == pytest.approx((end - start) / len(text))
 
 
+def test_init_names_the_project_and_participants_list_attributes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qualcode.commands.project import _print_overview
+    from qualcode.store.db import open_project
+
+    proj = str(tmp_path / "named.db")
+    assert run(capsys, "init", "--name", "First", "--project", proj)[0] == 0
+    assert run(capsys, "init", "--name", "Prosecutors", "--project", proj)[0] == 0
+    (tmp_path / "P01.txt").write_text("P01: The lab is slow.\n", encoding="utf-8")
+    assert run(capsys, "import", str(tmp_path / "P01.txt"), "--project", proj)[0] == 0
+    csv = tmp_path / "people.csv"
+    csv.write_text("participant,document,years\nP01,P01.txt,14\nP02,,2.5\n", encoding="utf-8")
+    assert run(capsys, "attributes", "import", str(csv), "--project", proj)[0] == 0
+    code, out, _ = run(capsys, "participants", "--json", "--project", proj)
+    assert code == 0
+    assert json.loads(out) == [
+        {"participant": "P01", "documents": ["P01.txt"], "attributes": {"years": 14.0}},
+        {"participant": "P02", "documents": [], "attributes": {"years": 2.5}},
+    ]
+    code, out, _ = run(capsys, "participants", "--project", proj)
+    assert code == 0
+    assert [line.split() for line in out.splitlines() if "P0" in line] == [
+        ["│", "P01", "│", "P01.txt", "│", "14", "│"],
+        ["│", "P02", "│", "│", "2.5", "│"],
+    ]
+    _print_overview(open_project(proj))
+    out = " ".join(capsys.readouterr().out.split())
+    assert out.startswith("Prosecutors (")
+    assert out.endswith("1 documents, 2 participants, 0 codings")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -109,7 +109,7 @@ def test_merging_into_a_coded_project_loses_no_coding(project: Project) -> None:
         ("Caseload/Volume of cases", 0, 22),
         ("Local code", 3, 7),
     ]
-    assert local is not None and local.shortcut is None
+    assert local is not None and local.key is None
     assert n_codes == load_codebook(STUDY).count() + 1
     assert merged.name == load_codebook(STUDY).name
     with project.write() as s:

@@ -15,6 +15,7 @@ from qualcode.codebook.edit import (
     add_code,
     define_code,
     delete_code,
+    describe_edit,
     merge_codes,
     move_code,
     plan_merge,
@@ -51,7 +52,7 @@ def make_project(url: str) -> Project:
             Document(name="d.txt", text="x" * 100, sha256="h", source_name="d", source_format="txt")
         )
         s.add_all([Coder(name="ana"), Coder(name="ben")])
-        triage = Code(name="Triage", guid="t", shortcut="k", colour="#aa0000", position=0)
+        triage = Code(name="Triage", guid="t", key="k", colour="#aa0000", position=0)
         workload = Code(name="Workload", guid="w", position=1)
         lab = Code(name="Lab", guid="l", position=2)
         s.add_all([triage, workload, lab])
@@ -61,7 +62,7 @@ def make_project(url: str) -> Project:
                 Code(name="Plea bargaining", guid="tp", parent_id=triage.id, position=0),
                 Code(name="Dismissal", guid="td", parent_id=triage.id, position=1),
                 Code(name="Plea bargaining", guid="wp", parent_id=workload.id, position=0),
-                Code(name="Volume", guid="wv", parent_id=workload.id, position=1, shortcut="b"),
+                Code(name="Volume", guid="wv", parent_id=workload.id, position=1, key="b"),
             ]
         )
     return p
@@ -120,7 +121,7 @@ def test_add_under_a_parent_takes_its_colour_and_goes_last(project: Project) -> 
     assert (added.colour, added.position, added.guid != "") == ("#aa0000", 2, True)
     assert new.id == added.id
     made = code(project, "Recommendations")
-    assert (made.colour, made.shortcut, made.position, made.parent_id) == ("#aabbcc", "9", 3, None)
+    assert (made.colour, made.key, made.position, made.parent_id) == ("#aabbcc", "9", 3, None)
     assert top.id == made.id
     assert actions(project) == [("add", "code"), ("add", "code")]
 
@@ -213,15 +214,15 @@ def test_recolour_key_and_define(project: Project) -> None:
         set_key(s, "Workload", "k", actor=ACTOR)  # free again now
         define_code(s, "Lab", description=" Lab delays ", example="eleven months", actor=ACTOR)
     lab = code(project, "Lab")
-    assert (lab.colour, lab.shortcut, lab.description, lab.example) == (
+    assert (lab.colour, lab.key, lab.description, lab.example) == (
         "#00ff00",
         "3",
         "Lab delays",
         "eleven months",
     )
     assert lab.inclusion == ""
-    assert code(project, "Triage").shortcut is None
-    assert code(project, "Workload").shortcut == "k"
+    assert code(project, "Triage").key is None
+    assert code(project, "Workload").key == "k"
     with project.write() as s:  # unchanged values write nothing
         define_code(s, "Lab", description="Lab delays", actor=ACTOR)
         recolour_code(s, "Lab", "#00ff00", actor=ACTOR)
@@ -355,6 +356,21 @@ def test_delete_only_unused_leaf_codes(project: Project) -> None:
     with project.write() as s:
         assert delete_code(s, "Triage/Dismissal", actor=ACTOR) == "Triage/Dismissal"
     assert "Triage/Dismissal" not in paths(project)
+
+
+def test_describe_edit_names_the_code_changed(project: Project) -> None:
+    coding(project, "Triage/Dismissal", "ana", 0, 5)
+    with project.write() as s:
+        renamed = rename_code(s, "Triage/Dismissal", "Dismissals", actor=ACTOR)
+        assert describe_edit(s, renamed) == ("Triage/Dismissals", renamed.id)
+        report = merge_codes(s, "Triage/Dismissals", "Lab", actor=ACTOR)
+        text, code_id = describe_edit(s, report)
+        assert code_id is None
+        assert text.startswith("1 coding(s) moved from 'Triage/Dismissals' to 'Lab'")
+        assert describe_edit(s, delete_code(s, "Workload/Volume", actor=ACTOR)) == (
+            "Workload/Volume",
+            None,
+        )
 
 
 def test_cli_codes(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

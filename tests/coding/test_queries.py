@@ -3,25 +3,18 @@ participant rows, settings, memos, and spans of text (trimming, turn bodies, wor
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
+from qualcode.coding.code_entries import code_counts, codebook_entries
+from qualcode.coding.coders import coder_names, coders_by_codings, get_or_create_coder
+from qualcode.coding.document_view import document_codings, document_rows, load_document
 from qualcode.coding.history import History
 from qualcode.coding.memos import read_memo, save_memo
-from qualcode.coding.queries import (
-    code_counts,
-    codebook_entries,
-    coder_names,
-    document_codings,
-    document_rows,
-    get_setting,
-    load_document,
-    participant_rows,
-    resized_span,
-    set_setting,
-    trim_span,
-    turn_body_start,
-)
+from qualcode.coding.participants import attribute_text, participant_overview
+from qualcode.coding.span_edit import resized_span, trim_span, turn_body_start
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store.db import Project
 from qualcode.store.models import (
@@ -33,6 +26,7 @@ from qualcode.store.models import (
     Participant,
     Segment,
 )
+from qualcode.store.settings import get_setting, set_setting
 
 TEXT = "Interviewer: Why?\n\nP01: The lab is slow. Very slow."
 
@@ -55,7 +49,7 @@ def build(project: Project) -> dict[str, int]:
         s.add(doc)
         b = Document(name="B.txt", text="no one", sha256="y", source_name="B", source_format="txt")
         s.add(b)
-        parent = Code(name="Lab", colour="#112233", shortcut="d", position=1, guid="1")
+        parent = Code(name="Lab", colour="#112233", key="d", position=1, guid="1")
         other = Code(name="Alpha", colour="#445566", position=0, guid="2")
         s.add_all([parent, other])
         s.flush()
@@ -82,7 +76,7 @@ def test_codebook_entries_put_parents_first_in_codebook_order(project: Project) 
     with project.session() as s:
         entries = codebook_entries(s)
     assert [e.path for e in entries] == ["Alpha", "Lab", "Lab/Backlog"]
-    assert entries[1].shortcut == "d" and entries[1].colour == "#112233"
+    assert entries[1].key == "d" and entries[1].colour == "#112233"
     assert entries[2].parent_id == entries[1].id
 
 
@@ -93,6 +87,18 @@ def test_counts_by_coder_and_document(project: Project) -> None:
         assert code_counts(s, coder="bob") == {ids["Lab"]: 1}
         assert code_counts(s, document_id=ids["b"]) == {}
         assert coder_names(s) == ["ana", "bob"]
+
+
+def test_coders_by_codings_most_first_and_only_those_who_coded(project: Project) -> None:
+    ids = build(project)
+    with project.write() as s:
+        get_or_create_coder(s, "carl")  # no codings: not listed
+    for coder, end in (("bob", 30), ("bob", 35), ("dee", 30)):
+        History(project, coder).add(ids["doc"], ids["Alpha"], 19, end)
+    with project.session() as s:
+        assert coder_names(s) == ["ana", "bob", "carl", "dee"]
+        # bob 3 codings, ana 2, dee 1
+        assert coders_by_codings(s) == ["bob", "ana", "dee"]
 
 
 def test_document_and_its_codings(project: Project) -> None:
@@ -122,13 +128,23 @@ def test_document_rows(project: Project) -> None:
     assert (rows["B.txt"].codings, rows["B.txt"].coded_share) == (0, 0.0)
 
 
-def test_participant_rows(project: Project) -> None:
+def test_participant_overview(project: Project) -> None:
     build(project)
     with project.session() as s:
-        names, rows = participant_rows(s)
+        names, rows = participant_overview(s)
     assert names == ["years"]
     assert [(r.label, r.documents, r.attributes) for r in rows] == [
-        ("P01", ["P01.txt"], {"years": "14"})
+        ("P01", ["P01.txt"], {"years": 14.0})
+    ]
+
+
+def test_attribute_text() -> None:
+    assert [attribute_text(v) for v in (14.0, 2.5, None, "x", dt.date(2024, 5, 1))] == [
+        "14",
+        "2.5",
+        "",
+        "x",
+        "2024-05-01",
     ]
 
 

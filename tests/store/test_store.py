@@ -27,7 +27,7 @@ def add_doc(
 
 
 def add_code(s, name: str = "Caseload", parent: Code | None = None, key: str | None = None) -> Code:
-    code = Code(name=name, parent_id=parent.id if parent else None, guid=f"g-{name}", shortcut=key)
+    code = Code(name=name, parent_id=parent.id if parent else None, guid=f"g-{name}", key=key)
     s.add(code)
     s.flush()
     return code

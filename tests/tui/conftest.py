@@ -86,14 +86,12 @@ def build_small(project: Project) -> Small:
         )
         d1 = add_document(s, "P01.txt", TEXT_1, p1, paragraphs=False)
         d2 = add_document(s, "P02.txt", TEXT_2, p2, paragraphs=False)
-        caseload = Code(name="Caseload", colour="#e6194b", shortcut="1", position=0, guid="g1")
+        caseload = Code(name="Caseload", colour="#e6194b", key="1", position=0, guid="g1")
         s.add(caseload)
         s.flush()
-        volume = Code(
-            name="Volume", parent_id=caseload.id, colour="#3cb44b", shortcut="b", guid="g2"
-        )
-        lab = Code(name="Lab backlog", colour="#4363d8", shortcut="d", position=1, guid="g3")
-        triage = Code(name="Triage", colour="#f58231", shortcut="k", position=2, guid="g4")
+        volume = Code(name="Volume", parent_id=caseload.id, colour="#3cb44b", key="b", guid="g2")
+        lab = Code(name="Lab backlog", colour="#4363d8", key="d", position=1, guid="g3")
+        triage = Code(name="Triage", colour="#f58231", key="k", position=2, guid="g4")
         plea = Code(name="Plea", parent_id=None, colour="#911eb4", position=3, guid="g5")
         s.add_all([volume, lab, triage, plea])
         bob = Coder(name="bob")

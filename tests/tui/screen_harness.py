@@ -90,7 +90,7 @@ def build_project(path: Path) -> Proj:
         s.add(AttributeValue(participant_id=p2.id, attribute_id=state.id, text_value="Texas"))
         d1, d2 = _add_document(s, "P01.txt", p1), _add_document(s, "P02.txt", p2)
         triage = Code(name="Triage", guid="g-t", colour="#d62728", position=0)
-        lab = Code(name="Lab backlog", guid="g-l", colour="#1f77b4", shortcut="d", position=1)
+        lab = Code(name="Lab backlog", guid="g-l", colour="#1f77b4", key="d", position=1)
         s.add_all([triage, lab])
         s.flush()
         plea = Code(name="Plea bargaining", guid="g-p", parent_id=triage.id, colour="#ff9896")

@@ -15,12 +15,13 @@ from textual.containers import Vertical
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
+from qualcode.coding.document_view import document_codings
 from qualcode.coding.history import History
-from qualcode.coding.queries import document_codings, set_setting
 from qualcode.store import open_project
-from qualcode.store.db import Project
+from qualcode.store.db import Project, project_key
 from qualcode.store.models import Coding, Document, Setting
-from qualcode.tui import user_settings
+from qualcode.store.settings import set_setting
+from qualcode.tui import coding_service, user_settings
 from qualcode.tui.app import GC_THRESHOLDS, QualcodeApp, create_app
 from qualcode.tui.keys import SCREENS
 from qualcode.tui.messages import OpenDocument
@@ -29,7 +30,6 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.export import ExportScreen
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.project import ProjectScreen
-from qualcode.tui import coding_service
 
 Drive = Any
 Small = Any
@@ -157,7 +157,7 @@ def test_user_settings_file_location_and_project_keys(
     assert user_settings.config_dir() == tmp_path / "home" / ".config" / "qualcode"
     monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(tmp_path / "cfg"))
     url = "postgresql+psycopg://ana:s3cret@db.example.org:5432/study?sslmode=require"
-    key = user_settings.project_key(url)
+    key = project_key(url)
     assert "s3cret" not in key and "ana@db.example.org:5432/study" in key
     user_settings.remember_coder(url, "ana")
     assert "s3cret" not in (tmp_path / "cfg" / "tui.json").read_text()
@@ -430,7 +430,7 @@ def test_help_lists_the_key_map_and_the_codes(small: Small, drive: Drive) -> Non
         titles = [g.title for g in help_screen.groups]
         assert titles[:2] == ["Coding screen", "Moving and selecting in the text"]
         assert "Everywhere" in titles
-        assert [c.shortcut for c in help_screen.codes if c.shortcut] == ["1", "b", "d", "k"]
+        assert [c.key for c in help_screen.codes if c.key] == ["1", "b", "d", "k"]
         await pilot.press("escape")
         await drive.until(pilot, lambda: isinstance(app.screen, CodingScreen))
 

@@ -69,7 +69,7 @@ def test_add_rename_key_and_definitions(proj: Proj) -> None:
     assert "Triage/Dropped" in paths(proj)
     with proj.project.session() as s:
         code = s.scalars(select(Code).where(Code.name == "Dropped")).one()
-        assert (code.shortcut, code.colour, code.parent_id) == (
+        assert (code.key, code.colour, code.parent_id) == (
             "7",
             "#d62728",
             proj.codes["Triage"],

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualcode.tui.widgets.line_spans import HighlightMap, LineIndex, displayable, row_runs, sweep
-from qualcode.tui.widgets.navigation import TextNavigator, Turn, gaps, next_stop
+from qualcode.tui.widgets.navigation import TextNavigator, TurnStop, gaps, next_stop
 
 TEXT = "ab\ncdef\n\nghi"
 
@@ -145,7 +145,7 @@ NAV_TEXT = "Q: Why so slow? Tell me.\n\nP1: The lab. It is slow.\n\nQ: Thanks."
 
 def navigator() -> TextNavigator:
     assert len(NAV_TEXT) == 62
-    turns = [Turn(0, 3, 24, "Q"), Turn(26, 30, 50, "P1"), Turn(52, 55, 62, "Q")]
+    turns = [TurnStop(0, 3, 24, "Q"), TurnStop(26, 30, 50, "P1"), TurnStop(52, 55, 62, "Q")]
     sentences = [(3, 15), (16, 24), (30, 38), (39, 50), (55, 62)]
     return TextNavigator(NAV_TEXT, sentences, turns)
 

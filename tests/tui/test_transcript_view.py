@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 
 import qualcode.tui
-from qualcode.tui.widgets.navigation import Turn
+from qualcode.tui.widgets.navigation import TurnStop
 from qualcode.tui.widgets.transcript import TranscriptView
 
 LINES = [f"Line {i:03d}: the lab is slow and the cases wait for months." for i in range(200)]
@@ -39,7 +39,7 @@ def run(check: object) -> None:
                     2: (start_of(2) + 15, start_of(4), 20),
                 },
                 colours={10: RED, 20: BLUE},
-                turns=[Turn(start_of(0), start_of(0) + 9, len(LINES[0]), "Line 000")],
+                turns=[TurnStop(start_of(0), start_of(0) + 9, len(LINES[0]), "Line 000")],
             )
             view.focus()
             await pilot.pause()

@@ -50,7 +50,7 @@ class CodeNode:
 
 
 @dataclass
-class CodeTree:
+class RefiCodeTree:
     top: CodeNode = field(default_factory=lambda: CodeNode(name=""))
     #: Every code GUID in the file (compared form) -> the path of the code it became.
     paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -85,9 +85,11 @@ class CodeTree:
         return Codebook(name=name, codes=[spec(c) for c in self.top.children])
 
 
-def read_codes(codes: Element | None, *, unflatten: bool, own_file: bool, what: str) -> CodeTree:
+def read_codes(
+    codes: Element | None, *, unflatten: bool, own_file: bool, what: str
+) -> RefiCodeTree:
     """The code tree of a ``<Codes>`` element (None: no codes)."""
-    tree = CodeTree()
+    tree = RefiCodeTree()
     renamed: list[str] = []
     merged: list[str] = []
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from qualcode.interop.refi.codes_xml import CodeTree
+from qualcode.interop.refi.codes_xml import RefiCodeTree
 
 
 @dataclass
@@ -83,7 +83,7 @@ class RefiProject:
     origin: str = ""
     description: str = ""
     users: dict[str, str] = field(default_factory=dict)  # GUID key -> name
-    codes: CodeTree = field(default_factory=CodeTree)
+    codes: RefiCodeTree = field(default_factory=RefiCodeTree)
     variables: dict[str, RefiVariable] = field(default_factory=dict)
     cases: list[RefiCase] = field(default_factory=list)
     text_sources: list[RefiTextSource] = field(default_factory=list)

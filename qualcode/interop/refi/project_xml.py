@@ -32,8 +32,8 @@ from qualcode.store.models import (
     Group,
     Memo,
     Participant,
-    Setting,
 )
+from qualcode.store.settings import project_name
 
 NAME_CHARS = 60
 
@@ -64,12 +64,12 @@ def build_project(
     s: Session, report: ExportReport, counting: Counting = STANDARD
 ) -> tuple[Element, dict[str, bytes]]:
     """The project element and the files of ``sources/`` (name -> bytes)."""
-    name = s.get(Setting, "project_name")
+    name = project_name(s)
     top = root(
         "Project",
         PROJECT_NS,
         {
-            "name": name.value if name else "qualcode project",
+            "name": name or "qualcode project",
             "origin": origin_for(counting),
             "creationDateTime": timestamp(dt.datetime.now(dt.UTC).replace(tzinfo=None)),
         },

@@ -19,7 +19,7 @@ from qualcode.codebook.model import Codebook
 from qualcode.coding.codes import SEP, code_paths
 from qualcode.errors import QualcodeError
 from qualcode.interop.atomic_file import write_atomically
-from qualcode.interop.refi.codes_xml import CodeTree, read_codes, write_codes
+from qualcode.interop.refi.codes_xml import RefiCodeTree, read_codes, write_codes
 from qualcode.interop.refi.groups import group_name, merge_group
 from qualcode.interop.refi.guids import export_guid
 from qualcode.interop.refi.model import RefiSet
@@ -35,7 +35,7 @@ MAX_QDC_BYTES = 50_000_000
 @dataclass
 class QdcContent:
     origin: str
-    tree: CodeTree
+    tree: RefiCodeTree
     sets: list[RefiSet] = field(default_factory=list)
 
     def codebook(self, name: str = "") -> Codebook:

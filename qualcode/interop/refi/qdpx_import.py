@@ -20,7 +20,6 @@ from qualcode.errors import QualcodeError
 from qualcode.ingest.importer import text_sha256
 from qualcode.ingest.readers import RawTranscript
 from qualcode.ingest.segment import with_sentences
-from qualcode.ingest.turns import TurnRules
 from qualcode.interop.refi.cases_import import import_cases
 from qualcode.interop.refi.groups import merge_group
 from qualcode.interop.refi.import_state import DEFAULT_CODER, ImportState
@@ -31,6 +30,7 @@ from qualcode.interop.refi.report import RefiImportReport
 from qualcode.interop.refi.safe_zip import SafeZip, folder_of
 from qualcode.interop.refi.texts import PreparedSource, member_text, prepare_sources
 from qualcode.interop.refi.xml_read import parse_xml
+from qualcode.nlp.turn_finder import TurnRules
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
 from qualcode.store.models import Code, Document, Segment

@@ -29,8 +29,8 @@ from qualcode.coding.autocode import (
     list_speakers,
     preview_autocode,
 )
+from qualcode.coding.code_entries import CodeEntry, codebook_entries
 from qualcode.coding.edits import Undo
-from qualcode.coding.queries import CodeEntry, codebook_entries
 from qualcode.errors import QualcodeError
 from qualcode.tui.coding_service import Edited, EditFailed
 from qualcode.tui.context import AppContext

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from qualcode.coding.queries import CodeEntry
+from qualcode.coding.code_entries import CodeEntry
 from qualcode.tui.keys import PICKER
 from qualcode.tui.widgets.codebook_tree import code_label
 from qualcode.tui.widgets.key_footer import KeyFooter
@@ -28,7 +28,7 @@ def rank_codes(entries: Sequence[CodeEntry], query: str) -> list[CodeEntry]:
     scored = []
     for order, entry in enumerate(entries):
         score = matcher.match(entry.path)
-        if entry.shortcut and query == entry.shortcut:
+        if entry.key and query == entry.key:
             score = max(score, 2.0)
         if score > 0:
             scored.append((-score, order, entry))

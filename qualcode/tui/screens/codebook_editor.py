@@ -10,7 +10,6 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from sqlalchemy.orm import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -20,11 +19,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea, Tree
 
 from qualcode.codebook import edit
-from qualcode.codebook.edit import CodeDetails, MergeReport
-from qualcode.coding.codes import code_path
-from qualcode.coding.queries import CodeEntry, codebook_entries
+from qualcode.codebook.edit import CodeDetails, EditResult, describe_edit
+from qualcode.coding.code_entries import CodeEntry, codebook_entries
 from qualcode.errors import QualcodeError
-from qualcode.store.models import Code
+from qualcode.store.db import Session
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodebookChanged, CodingsChanged
@@ -301,7 +299,7 @@ class CodebookEditorScreen(DataScreen):
     def _write(
         self,
         label: str,
-        change: Callable[[Session], Code | MergeReport | str],
+        change: Callable[[Session], EditResult],
         *,
         select: int | None = None,
         codings_changed: bool = False,
@@ -313,19 +311,14 @@ class CodebookEditorScreen(DataScreen):
     def _run_write(
         self,
         label: str,
-        change: Callable[[Session], Code | MergeReport | str],
+        change: Callable[[Session], EditResult],
         select: int | None,
         codings_changed: bool,
     ) -> None:
         try:
             with self.ctx.project.write() as s:
-                result = change(s)
-                if isinstance(result, Code):
-                    text, select = code_path(s, result), result.id
-                elif isinstance(result, MergeReport):
-                    text = result.summary(done=True)
-                else:
-                    text = result
+                text, code_id = describe_edit(s, change(s))
+                select = code_id if code_id is not None else select
         except QualcodeError as exc:
             self.post_message(self.Edited("", error=str(exc)))
             return

@@ -21,6 +21,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Header, Input, Static, TextArea, Tree
 
+from qualcode.coding.code_entries import CodeEntry
+from qualcode.coding.document_view import CodingInfo, DocumentData
 from qualcode.coding.edits import (
     AddCodings,
     ChangeCoding,
@@ -33,14 +35,7 @@ from qualcode.coding.edits import (
     Undo,
 )
 from qualcode.coding.live_codings import Delta, read_document_view
-from qualcode.coding.queries import (
-    CodeEntry,
-    CodingInfo,
-    DocumentData,
-    resized_span,
-    trim_span,
-    turn_body_start,
-)
+from qualcode.coding.span_edit import resized_span, trim_span, turn_body_start
 from qualcode.errors import QualcodeError, first_line
 from qualcode.store.db import Project
 from qualcode.tui.coding_service import CodingsRead, EditFailed, Reread
@@ -53,7 +48,7 @@ from qualcode.tui.screens.memo import MemoScreen
 from qualcode.tui.widgets.codebook_tree import CodebookTree
 from qualcode.tui.widgets.codings_panel import CodingsPanel
 from qualcode.tui.widgets.key_footer import KeyFooter
-from qualcode.tui.widgets.navigation import Turn
+from qualcode.tui.widgets.navigation import TurnStop
 from qualcode.tui.widgets.transcript import PreparedText, TranscriptView, prepare_text
 
 DOC_LIST_DELAY = 0.15
@@ -281,7 +276,7 @@ class CodingScreen(DataScreen):
     def _set_codebook(self, codes: list[CodeEntry]) -> None:
         self.code_order = codes
         self.codes = {c.id: c for c in codes}
-        self.by_key = {c.shortcut: c.id for c in codes if c.shortcut}
+        self.by_key = {c.key: c.id for c in codes if c.key}
 
     def _compute_visible(self) -> list[CodingInfo]:
         who = self.view_coder
@@ -651,7 +646,7 @@ class CodingScreen(DataScreen):
         """Extra commands: code the selection with any code."""
         return [
             (
-                f"Code selection as {code.path}" + (f" [{code.shortcut}]" if code.shortcut else ""),
+                f"Code selection as {code.path}" + (f" [{code.key}]" if code.key else ""),
                 "apply this code to the selected text",
                 _bind(self._apply, code.id),
             )
@@ -675,7 +670,7 @@ def read_for_coding(
 
 def _prepare(data: DocumentData, visible: list[CodingInfo]) -> PreparedText:
     turns = [
-        Turn(t.start, turn_body_start(data.text, t.start, t.end, t.speaker), t.end, t.speaker)
+        TurnStop(t.start, turn_body_start(data.text, t.start, t.end, t.speaker), t.end, t.speaker)
         for t in data.turns
     ]
     return prepare_text(

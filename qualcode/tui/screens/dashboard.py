@@ -27,7 +27,7 @@ from qualcode.analysis import tables
 from qualcode.analysis.data import load_code_tree, number_attribute
 from qualcode.analysis.stats import STAT_COLUMNS
 from qualcode.analysis.units import UNIT_KINDS
-from qualcode.coding.queries import coder_names
+from qualcode.coding.coders import coder_names
 from qualcode.errors import QualcodeError
 from qualcode.store.db import Project
 from qualcode.store.models import Attribute

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from qualcode.codebook.model import RESERVED_KEYS
-from qualcode.coding.queries import CodeEntry
+from qualcode.coding.code_entries import CodeEntry
 from qualcode.tui.keys import HELP, KeyGroup
 from qualcode.tui.widgets.key_footer import KeyFooter
 
@@ -31,8 +31,8 @@ def codes_table(entries: Sequence[CodeEntry]) -> Table:
     table.add_column("key", style="bold", width=5)
     table.add_column("code", ratio=1)
     for entry in entries:
-        if entry.shortcut:
-            table.add_row(entry.shortcut, Text(entry.path, style=entry.colour))
+        if entry.key:
+            table.add_row(entry.key, Text(entry.path, style=entry.colour))
     reserved = " ".join(sorted(RESERVED_KEYS))
     table.caption = f"keys {reserved} are the coding screen's own; codes use the others"
     return table
@@ -51,7 +51,7 @@ class HelpScreen(ModalScreen[None]):
             yield Label("qualcode keys", id="help-title")
             for group in self.groups:
                 yield Static(group_table(group), classes="help-group")
-            if any(c.shortcut for c in self.codes):
+            if any(c.key for c in self.codes):
                 yield Static(codes_table(self.codes), classes="help-group")
         yield KeyFooter()
 

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Header, Label
 
-from qualcode.coding.queries import (
-    CodeEntry,
-    DocumentRow,
-    ParticipantRow,
-    code_counts,
-    codebook_entries,
-    document_rows,
-    participant_rows,
-)
+from qualcode.coding.code_entries import CodeEntry, code_counts, codebook_entries
+from qualcode.coding.document_view import DocumentRow, document_rows
+from qualcode.coding.participants import ParticipantRow, attribute_text, participant_overview
+from qualcode.store.db import StoreError
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import PROJECT
 from qualcode.tui.messages import OpenDocument
@@ -87,10 +81,10 @@ class ProjectScreen(DataScreen):
         try:
             with self.ctx.project.session() as s:
                 documents = document_rows(s, self.ctx.coder)
-                attributes, participants = participant_rows(s)
+                attributes, participants = participant_overview(s)
                 codes = codebook_entries(s)
                 counts = code_counts(s)
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             self.app.call_from_thread(
                 self.notify, f"could not read the project: {exc}", severity="error"
             )
@@ -123,7 +117,7 @@ class ProjectScreen(DataScreen):
             people.add_row(
                 Text(p.label),
                 Text(", ".join(p.documents)),
-                *[Text(p.attributes.get(a, "")) for a in message.attributes],
+                *[Text(attribute_text(p.attributes.get(a))) for a in message.attributes],
             )
         self.query_one("#participants-title", Label).update(
             f"Participants ({len(message.participants)})"

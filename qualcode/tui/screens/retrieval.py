@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from qualcode.coding.queries import CodeEntry, codebook_entries
+from qualcode.coding.code_entries import CodeEntry, codebook_entries
 from qualcode.coding.retrieval import (
     RetrievalChoices,
     RetrievalSummary,

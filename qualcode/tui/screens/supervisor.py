@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -26,8 +24,9 @@ from textual.widgets import ContentSwitcher, DataTable, Header, Input, Label, Se
 from qualcode.agreement.adjudicate import CONSENSUS, Review, load_reviews
 from qualcode.agreement.consensus import Receipt, accept_agreements, reopen, settle, undo
 from qualcode.agreement.project_report import agreement_report
+from qualcode.coding.coders import coders_by_codings
 from qualcode.errors import QualcodeError, first_line
-from qualcode.store import Coder, Coding
+from qualcode.store.db import StoreError
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodingsChanged, OpenDocument
@@ -183,17 +182,10 @@ class SupervisorScreen(DataScreen):
     @work(thread=True, exclusive=True, group="supervisor-coders")
     def _load_coders(self) -> None:
         # the coders who coded most come first: they are the pair a supervisor compares
-        stmt = (
-            select(Coder.name)
-            .join(Coding, Coding.coder_id == Coder.id)
-            .where(Coder.name != CONSENSUS)
-            .group_by(Coder.id, Coder.name)
-            .order_by(func.count(Coding.id).desc(), Coder.name)
-        )
         try:
             with self.ctx.project.session() as s:
-                names = list(s.scalars(stmt))
-        except SQLAlchemyError as exc:
+                names = [n for n in coders_by_codings(s) if n != CONSENSUS]
+        except StoreError as exc:
             self.post_message(self.Failed(first_line(exc)))
             return
         self.post_message(self.Coders(names))
@@ -205,7 +197,7 @@ class SupervisorScreen(DataScreen):
         try:
             report = agreement_report(project, coders=[a, b], unit=request.unit, n_boot=2000)
             reviews = load_reviews(project, a, b, unit=request.matching)
-        except (QualcodeError, SQLAlchemyError) as exc:
+        except (QualcodeError, StoreError) as exc:
             self.post_message(self.Failed(first_line(exc)))
             return
         review = next((r for r in reviews if r.code == code), None)
@@ -231,7 +223,7 @@ class SupervisorScreen(DataScreen):
                 receipt = undo(project, arg, actor=who)
                 note = f"{action}: {receipt.label}"
             reviews = load_reviews(project, request.coder_a, request.coder_b, unit=request.matching)
-        except (QualcodeError, SQLAlchemyError) as exc:
+        except (QualcodeError, StoreError) as exc:
             self.post_message(self.Failed(first_line(exc)))
             return
         code = review.code if review is not None else None

@@ -9,12 +9,12 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from qualcode.coding.queries import CodeEntry
+from qualcode.coding.code_entries import CodeEntry
 
 
 def code_label(entry: CodeEntry, count: int | None = None) -> Text:
     """``[b] ■ Name  12``: key badge, colour swatch, name and count."""
-    key = Text(f" {entry.shortcut} ", style="bold reverse") if entry.shortcut else Text("   ")
+    key = Text(f" {entry.key} ", style="bold reverse") if entry.key else Text("   ")
     parts = [
         key,
         Text(" "),

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qualcode.coding.queries import CodingInfo
+from qualcode.coding.document_view import CodingInfo
 from qualcode.tui.keys import CODING_LIST
 
 Label = Callable[[CodingInfo], Text]

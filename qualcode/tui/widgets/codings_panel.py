@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label
 
-from qualcode.coding.queries import CodeEntry, CodingInfo
+from qualcode.coding.code_entries import CodeEntry
+from qualcode.coding.document_view import CodingInfo
 from qualcode.tui.widgets.coding_list import CodingList
 
 EXCERPT = 34

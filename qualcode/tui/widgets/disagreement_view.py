@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, ProgressBar, Static
 
 from qualcode.agreement.adjudicate import Item, Review
-from qualcode.agreement.spans import Span
+from qualcode.analysis.spans import Span
 
 STYLE_A = "bold black on #7fb3d5"
 STYLE_B = "bold black on #f0b27a"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Turn:
+class TurnStop:
     """A speaker turn: ``body`` is where the words start, after the ``Speaker:`` label."""
 
     start: int
@@ -48,7 +48,7 @@ class TextNavigator:
         self,
         text: str = "",
         sentences: Sequence[tuple[int, int]] = (),
-        turns: Sequence[Turn] = (),
+        turns: Sequence[TurnStop] = (),
     ) -> None:
         self.text = text
         self.all_sentences = sorted(sentences)

@@ -34,7 +34,7 @@ from qualcode.tui.widgets.line_spans import (
     displayable,
     row_runs,
 )
-from qualcode.tui.widgets.navigation import TextNavigator, Turn, next_stop
+from qualcode.tui.widgets.navigation import TextNavigator, TurnStop, next_stop
 
 FALLBACK_COLOUR = Color.parse("#888888")
 SINGLE_MIX = 0.45
@@ -57,7 +57,7 @@ def prepare_text(
     *,
     codings: Mapping[int, Interval],
     sentences: Sequence[tuple[int, int]] = (),
-    turns: Sequence[Turn] = (),
+    turns: Sequence[TurnStop] = (),
 ) -> PreparedText:
     """Lines, per-line highlight runs and speaker labels of a text with its codings
     (id -> (start, end, code id))."""
@@ -124,7 +124,7 @@ class TranscriptView(TextArea, inherit_bindings=False):
         codings: Mapping[int, Interval],
         colours: Mapping[int, str],
         sentences: Sequence[tuple[int, int]] = (),
-        turns: Sequence[Turn] = (),
+        turns: Sequence[TurnStop] = (),
     ) -> None:
         """Show a new document with its codings (id -> (start, end, code id))."""
         prepared = prepare_text(text, codings=codings, sentences=sentences, turns=turns)

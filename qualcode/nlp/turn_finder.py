@@ -39,7 +39,9 @@ class TurnRules:
 
 
 @dataclass(frozen=True)
-class Turn:
+class LabelledTurn:
+    """A turn as its label marks it (:mod:`qualcode.nlp.turns` adds the speaker's role)."""
+
     start: int  # start of the label
     end: int  # end of the turn's text (exclusive, trailing blank lines excluded)
     body_start: int  # start of the spoken text after the label
@@ -56,7 +58,7 @@ def _compile(rules: TurnRules) -> tuple[re.Pattern[str], re.Pattern[str], re.Pat
     return inline, alone, known
 
 
-def find_turns(text: str, rules: TurnRules | None = None) -> list[Turn]:
+def find_turns(text: str, rules: TurnRules | None = None) -> list[LabelledTurn]:
     """Speaker turns in order. Text before the first label belongs to no turn."""
     rules = rules or TurnRules()
     inline, alone, known = _compile(rules)
@@ -84,14 +86,14 @@ def find_turns(text: str, rules: TurnRules | None = None) -> list[Turn]:
         if known.match(speaker) or counts[speaker] >= rules.standalone_min_count:
             starts.append((label_start, body, speaker))
     starts.sort()
-    turns: list[Turn] = []
+    turns: list[LabelledTurn] = []
     for i, (label_start, body_start, speaker) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
         while end > body_start and text[end - 1].isspace():
             end -= 1
         line_start = text.rfind("\n", 0, label_start) + 1
         if end > body_start:
-            turns.append(Turn(line_start, end, body_start, speaker))
+            turns.append(LabelledTurn(line_start, end, body_start, speaker))
     return turns
 
 
@@ -105,7 +107,7 @@ def _skip_newlines(text: str, pos: int) -> int:
     return pos
 
 
-def find_paragraphs(text: str, turns: list[Turn]) -> list[tuple[int, int]]:
+def find_paragraphs(text: str, turns: list[LabelledTurn]) -> list[tuple[int, int]]:
     """Blocks of text separated by blank lines; a new turn always starts a new paragraph."""
     cuts = sorted({t.start for t in turns})
     spans: list[tuple[int, int]] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qualcode.ingest.readers import RawTranscript
 from qualcode.ingest.segment import with_sentences
-from qualcode.ingest.turns import TurnRules, find_turns
+from qualcode.nlp.turn_finder import TurnRules, find_turns
 
 
 def speakers(text: str, rules: TurnRules | None = None) -> list[tuple[str, str]]:
