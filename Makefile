@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := exports/demo.qualcode.db
 DOMAIN := qualcode/store qualcode/ingest qualcode/nlp qualcode/codebook qualcode/coding \
-          qualcode/analysis qualcode/agreement qualcode/interop qualcode/demo.py qualcode/errors.py
+          qualcode/analysis qualcode/agreement qualcode/interop qualcode/caseload/domain \
+          qualcode/features.py qualcode/demo.py qualcode/errors.py
 
 .PHONY: run test lint typecheck pytest bench demo setup clean
 

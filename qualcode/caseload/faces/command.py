@@ -119,5 +119,5 @@ def summary(
     by: Annotated[str | None, typer.Option("--by", help="Group by this attribute.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """The caseload share's statistics: ``qualcode summary`` of its attribute."""
+    """The caseload share's statistics, as 'qualcode summary' gives them for its attribute."""
     print_summary(ctx, CASELOAD_ATTRIBUTE, by, json_out)
