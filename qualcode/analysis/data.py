@@ -133,6 +133,13 @@ def find_attribute(s: Session, name: str) -> Attribute:
     return attr
 
 
+def text_attributes(s: Session) -> list[str]:
+    """The attributes to group by: text attributes, in the order they were defined."""
+    return list(
+        s.scalars(select(Attribute.name).where(Attribute.kind == "text").order_by(Attribute.id))
+    )
+
+
 def attribute_values(s: Session, name: str) -> dict[int, str | float | dt.date]:
     """Participant id -> value of the named attribute (participants without one are absent)."""
     attr = find_attribute(s, name)

@@ -1,8 +1,8 @@
 """The numbers researchers report, as pandas DataFrames: the one source for the CLI, the TUI and
 exports.
 
-* :func:`summary_table` - descriptive statistics of a number attribute (the caseload share),
-  overall and per group of another attribute.
+* :func:`summary_table` - descriptive statistics of a number attribute, overall and per group
+  of another attribute.
 * :func:`frequency_table` - per code: codings, documents, participants, % of participants and
   words coded; parents also rolled up with all their descendants.
 * :func:`matrix_table` - codes by participant or by attribute value, as counts or presence.
@@ -47,7 +47,6 @@ from qualcode.analysis.stats import STAT_COLUMNS, describe
 from qualcode.analysis.units import check_unit, document_units, units_touched
 from qualcode.errors import QualcodeError
 
-CASELOAD_ATTRIBUTE = "csam_share_pct"
 OVERALL = "(all participants)"
 BUILTIN_GROUPS = ("document", "participant", "coder")
 FREQUENCY_COLUMNS = [
@@ -62,11 +61,10 @@ FREQUENCY_COLUMNS = [
 COOCCURRENCE_COLUMNS = ["code_a", "code_b", "count", "documents"]
 
 
-def summary_table(
-    s: Session, attribute: str = CASELOAD_ATTRIBUTE, by: str | None = None
-) -> pd.DataFrame:
+def summary_table(s: Session, attribute: str, by: str | None = None) -> pd.DataFrame:
     """Statistics of a number attribute over participants: the overall row first (group
-    ``(all participants)``), then one row per value of ``by`` (``(no value)`` last).
+    ``(all participants)``), then one row per value of ``by`` (``(no value)`` last). An
+    attribute the project does not have counts everyone missing; a text one is an error.
 
     Columns: group, n, missing (participants without a value), mean, sd (sample, ddof=1),
     median, min, q1, q3 (linear interpolation, see ``stats.QUARTILE_METHOD``), max.

@@ -1,4 +1,4 @@
-"""``qualcode summary caseload``, ``frequencies``, ``matrix`` and ``cooccurrence``: the tables
+"""``qualcode summary ATTRIBUTE``, ``frequencies``, ``matrix`` and ``cooccurrence``: the tables
 of :mod:`qualcode.analysis.tables`, printed or as JSON."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from qualcode.analysis import tables
+from qualcode.analysis.data import find_attribute
 from qualcode.analysis.stats import QUARTILE_METHOD
 from qualcode.analysis.units import UNIT_KINDS
 from qualcode.commands.common import (
@@ -21,11 +22,9 @@ from qualcode.commands.common import (
 )
 from qualcode.errors import QualcodeError
 
-summary_app = typer.Typer(help="Descriptive statistics of participants' attributes.")
-
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(summary_app, name="summary")
+    app.command("summary")(summary)
     app.command("frequencies")(frequencies)
     app.command("matrix")(matrix)
     app.command("cooccurrence")(cooccurrence)
@@ -48,21 +47,27 @@ def _print_frame(frame: pd.DataFrame, title: str | None = None) -> None:
     console.print(table)
 
 
-@summary_app.command("caseload")
-def summary_caseload(
+def summary(
     ctx: typer.Context,
+    attribute: Annotated[str, typer.Argument(help="A number attribute, e.g. years.")],
     by: Annotated[str | None, typer.Option("--by", help="Group by this attribute.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """n, mean, sd, median, min, max and quartiles of the participants' csam_share_pct."""
+    """n, missing, mean, sd, median, min, max and quartiles of a number attribute."""
+    print_summary(ctx, attribute.strip(), by, json_out)
+
+
+def print_summary(ctx: typer.Context, attribute: str, by: str | None, json_out: bool) -> None:
+    """The summary of a number attribute, printed or as JSON (``summary``, ``caseload summary``)."""
     by = tables.check_group(by)
     with project_from(ctx).session() as s:
-        frame = tables.summary_table(s, tables.CASELOAD_ATTRIBUTE, by=by)
+        find_attribute(s, attribute)  # a name the project does not have is an error here
+        frame = tables.summary_table(s, attribute, by=by)
     records = tables.to_records(frame)
     if json_out:
         print_json(
             {
-                "attribute": tables.CASELOAD_ATTRIBUTE,
+                "attribute": attribute,
                 "by": by,
                 "sd": "sample standard deviation (ddof=1)",
                 "quartile_method": QUARTILE_METHOD,
@@ -71,7 +76,7 @@ def summary_caseload(
             }
         )
         return
-    _print_frame(frame, title=f"{tables.CASELOAD_ATTRIBUTE} (sd: sample; quartiles: linear)")
+    _print_frame(frame, title=f"{attribute} (sd: sample; quartiles: linear)")
 
 
 def frequencies(

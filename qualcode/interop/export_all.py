@@ -75,7 +75,7 @@ ProgressCallback = Callable[[ExportProgress], None]
 
 
 def slug(name: str, fallback: str = "project") -> str:
-    """``Prosecutors and CSAM cases (demo)`` -> ``prosecutors-and-csam-cases-demo``."""
+    """``Social work caseloads (pilot)`` -> ``social-work-caseloads-pilot``."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     clean = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].rstrip("-")
     return clean or fallback

@@ -1,9 +1,11 @@
 """The tables the Excel and CSV exports write, in sheet order (:func:`export_tables`): the ONE
-adapter between the exports and the domain. Frequencies, the code-by-participant matrix,
-co-occurrence and the caseload summary come from :mod:`qualcode.analysis.tables`, agreement from
+adapter between the exports and the domain. Frequencies, the code-by-participant matrix and
+co-occurrence come from :mod:`qualcode.analysis.tables`, agreement from
 :func:`qualcode.agreement.project_report.agreement_report`, the codebook from
-:func:`qualcode.codebook.codebook_from_project`. Coded segments, caseload shares per participant
-and the histogram's bins have no analysis function yet: small queries below read them.
+:func:`qualcode.codebook.codebook_from_project`. Coded segments and participants' attributes have
+no analysis function yet: small queries below read them. A study feature adds its own sheets
+after "Coded segments" in a project that has its data (:func:`extra_sheets`); a plain project
+gets none.
 
 ``percent`` columns hold percentage points (0-100, as the analysis tables do); ``fraction``
 columns hold 0-1 (as the agreement report does). Excel shows both as percentages; CSV keeps them.
@@ -17,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -25,11 +27,12 @@ from sqlalchemy.orm import Session
 
 from qualcode.agreement.project_report import agreement_report
 from qualcode.analysis import tables as analysis
-from qualcode.analysis.data import number_attribute
+from qualcode.analysis.data import text_attributes
 from qualcode.codebook import codebook_from_project
 from qualcode.coding.codes import code_paths, find_code
 from qualcode.coding.codings import coding_memos
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.features import hook_modules
 from qualcode.store import Project
 from qualcode.store.models import (
     Attribute,
@@ -95,6 +98,32 @@ class ExportFilters:
     codes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ExtraSheets:
+    """What a study feature adds to a project's export (:mod:`qualcode.features`, hook
+    ``domain.sheets``): its tables, which follow "Coded segments", and its Overview lines."""
+
+    tables: list[Table]
+    #: sheet title -> what it holds (the Overview's "Sheet:" lines)
+    descriptions: dict[str, str]
+    #: (item, value) rows for the Overview
+    overview: list[tuple[str, Any]]
+
+
+class _SheetsHook(Protocol):
+    def extra_sheets(self, s: Session) -> ExtraSheets | None: ...
+
+
+def extra_sheets(s: Session) -> list[ExtraSheets]:
+    """The extra sheets the study features give this project (none in a plain project)."""
+    out: list[ExtraSheets] = []
+    for module in hook_modules("domain.sheets"):
+        found = cast(_SheetsHook, module).extra_sheets(s)
+        if found is not None:
+            out.append(found)
+    return out
+
+
 @dataclass
 class ExportSelection:
     coder: str | None
@@ -123,13 +152,6 @@ def resolve(s: Session, filters: ExportFilters) -> ExportSelection:
 
 def frame_rows(frame: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
     return frame.itertuples(index=False, name=None)
-
-
-def text_attributes(s: Session) -> list[str]:
-    """The attributes to group by: text attributes, in the order they were defined."""
-    return list(
-        s.scalars(select(Attribute.name).where(Attribute.kind == "text").order_by(Attribute.id))
-    )
 
 
 def attribute_columns(s: Session, skip: Sequence[str] = ()) -> list[tuple[str, Kind]]:
@@ -187,21 +209,6 @@ def cooccurrence_table(s: Session, sel: ExportSelection) -> Table:
     return Table("cooccurrence", "Co-occurrence", columns, frame_rows(frame[keep]), 2)
 
 
-def caseload_summary_table(s: Session) -> Table:
-    """The caseload share's statistics over all participants and by each text attribute."""
-    parts = []
-    for by in [None, *text_attributes(s)]:
-        frame = analysis.summary_table(s, analysis.CASELOAD_ATTRIBUTE, by=by)
-        frame.insert(0, "by", by or "all")
-        parts.append(frame if by is None else frame.iloc[1:])
-    stats = ["mean", "sd", "median", "min", "q1", "q3", "max"]
-    labels = {"sd": "SD", "q1": "Q1", "q3": "Q3"}
-    columns = cols("by|Grouped by", "group|Group", "n|With a share|int", "missing|Without|int")
-    columns += [Column(f"{n}_pct", labels.get(n, n.capitalize()), "percent") for n in stats]
-    frame = pd.concat(parts, ignore_index=True)
-    return Table("caseload_summary", "Caseload summary", columns, frame_rows(frame), 2)
-
-
 # --- tables read by the queries below -------------------------------------------------------
 
 
@@ -216,24 +223,6 @@ def segments_table(s: Session, sel: ExportSelection) -> Table:
     )  # fmt: skip
     rows = segment_rows(s, sel, [n for n, _k in attrs])
     return Table("coded_segments", "Coded segments", columns, rows, 3)
-
-
-def caseload_table(s: Session) -> Table:
-    share = analysis.CASELOAD_ATTRIBUTE
-    attrs = attribute_columns(s, skip=[share])
-    columns = cols("participant|Participant", "documents|Documents")
-    columns += [Column(share, "CSAM share of caseload", "percent")]
-    columns += [Column(n, n, k) for n, k in attrs]
-    rows = participant_rows(s, [share, *(n for n, _k in attrs)])
-    return Table("caseload_shares", "Caseload shares", columns, rows, 1)
-
-
-def histogram_table(s: Session) -> Table:
-    columns = cols("bin|CSAM share of caseload", "participants|Participants|int")
-    columns += cols("from_pct|From (%)|number", "to_pct|To (%)|number")
-    chart = Chart("histogram", "CSAM share of caseload", "Share of caseload", "Participants")
-    values = list(share_values(s).values())
-    return Table("caseload_histogram", "Caseload histogram", columns, bins(values), chart=chart)
 
 
 def codebook_table(s: Session) -> Table:
@@ -337,10 +326,6 @@ def participant_rows(s: Session, attributes: Sequence[str]) -> list[list[Any]]:
     return [[label, "; ".join(docs.get(pid, [])), *attrs.get(pid, blank)] for pid, label in rows]
 
 
-def share_values(s: Session) -> dict[int, float]:
-    return number_attribute(s, analysis.CASELOAD_ATTRIBUTE)
-
-
 def bins(values: Sequence[float], width: float = BIN_WIDTH) -> list[tuple[str, int, float, float]]:
     """Histogram bins (label, count, from, to) of ``width`` points covering 0-100 and every
     value; each bin holds from <= x < to, the last one also its upper edge."""
@@ -364,10 +349,6 @@ SHEETS = {
     "Code by participant": "codings of each code (own codings) per participant",
     "Co-occurrence": "pairs of codes whose codings by one coder overlap",
     "Coded segments": "every coding with its participant's attributes, text, context and memo",
-    "Caseload shares": f"each participant's {analysis.CASELOAD_ATTRIBUTE} and attributes",
-    "Caseload summary": "statistics of the caseload share, overall and by text attribute "
-    "(SD: sample; quartiles: linear interpolation)",
-    "Caseload histogram": "participants per 10-point bin of the caseload share, with a chart",
     "Agreement": "intercoder agreement per code and overall (as 'qualcode agreement' reports it)",
     "Codebook": "each code's description, inclusion and exclusion criteria and example",
 }
@@ -423,13 +404,18 @@ def agreement_table(project: Project, s: Session, sel: ExportSelection) -> tuple
     return Table("agreement", "Agreement", columns, rows, 1), note
 
 
-def overview_table(project: Project, s: Session, sel: ExportSelection, agreement: str) -> Table:
+def overview_table(
+    project: Project,
+    s: Session,
+    sel: ExportSelection,
+    agreement: str,
+    extras: Sequence[ExtraSheets],
+) -> Table:
     def count(model: type[Any]) -> int:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
     setting = {k: v for k, v in s.execute(select(Setting.key, Setting.value))}
     coders = s.scalars(select(Coder.name).order_by(Coder.name)).all()
-    shares = share_values(s)
     path = project.path
     rows: list[tuple[str, Any]] = [
         ("Project", setting.get("project_name", "")),
@@ -445,19 +431,28 @@ def overview_table(project: Project, s: Session, sel: ExportSelection, agreement
         ("Codebook version", setting.get("codebook_version", "")),
         ("Filter: coder", sel.coder or "(all coders)"),
         ("Filter: codes", "; ".join(sel.paths) + " (with sub-codes)" if sel.paths else "(all)"),
-        ("Caseload shares", f"{len(shares)} participants have {analysis.CASELOAD_ATTRIBUTE}"),
+        *(row for extra in extras for row in extra.overview),
         ("Co-occurrence", "pairs of codings of two codes, by one coder, that share a character"),
         ("Words coded", "words in the union of each coder's spans per document, summed"),
         ("% of participants", "participants with the code / participants in the group"),
         ("Agreement", agreement),
     ]
+    sheets = dict(SHEETS)
+    for extra in extras:  # after "Coded segments", where export_tables puts their tables
+        sheets = _insert_after(sheets, "Coded segments", extra.descriptions)
     rows += [
         (f"Sheet: {name}", text)
-        for name, text in SHEETS.items()
+        for name, text in sheets.items()
         if name != "Agreement" or agreement.startswith("by ")
     ]
     columns = cols("item|Item", "value|Value")
     return Table("overview", "Overview", columns, rows, 1)
+
+
+def _insert_after(items: dict[str, str], key: str, new: dict[str, str]) -> dict[str, str]:
+    pairs = list(items.items())
+    at = [k for k, _v in pairs].index(key) + 1
+    return dict([*pairs[:at], *new.items(), *pairs[at:]])
 
 
 def qualcode_version() -> str:
@@ -487,16 +482,16 @@ def export_tables(
         agreement, note = agreement_table(project, s, sel)
         if notes is not None:
             notes["agreement"] = note
-        yield overview_table(project, s, sel, note)
+        extras = extra_sheets(s)
+        yield overview_table(project, s, sel, note, extras)
         frequencies = frequencies_frame(s, sel)
         yield frequencies_table(frequencies)
         yield frequency_chart_table(frequencies)
         yield matrix_table(s, sel)
         yield cooccurrence_table(s, sel)
         yield segments_table(s, sel)
-        yield caseload_table(s)
-        yield caseload_summary_table(s)
-        yield histogram_table(s)
+        for extra in extras:
+            yield from extra.tables
         if agreement is not None:
             yield agreement
         yield codebook_table(s)

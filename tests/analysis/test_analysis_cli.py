@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -29,15 +30,34 @@ def run_json(capsys: pytest.CaptureFixture[str], built: Built, *args: str) -> An
     return json.loads(out)
 
 
-def test_summary_caseload_json(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
-    data = run_json(capsys, built, "summary", "caseload", "--by", "state")
-    assert data["attribute"] == "csam_share_pct"
+def test_summary_of_any_number_attribute_json(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = run_json(capsys, built, "summary", "years", "--by", "state")
+    assert data["attribute"] == "years"
     assert data["by"] == "state"
     assert "type 7" in data["quartile_method"]
-    assert data["overall"]["n"] == 3 and data["overall"]["missing"] == 1
-    assert data["overall"]["mean"] == pytest.approx(50.0)
+    years = list(built.years.values())  # 5, 12, 5, 12: checked with the standard library
+    overall = data["overall"]
+    assert overall["n"] == 4 and overall["missing"] == 0
+    assert overall["mean"] == pytest.approx(statistics.mean(years))
+    assert overall["sd"] == pytest.approx(statistics.stdev(years))
+    assert overall["median"] == pytest.approx(statistics.median(years))
+    q1, _q2, q3 = statistics.quantiles(years, n=4, method="inclusive")
+    assert (overall["q1"], overall["q3"]) == (pytest.approx(q1), pytest.approx(q3))
     assert [g["group"] for g in data["groups"]] == ["Ohio", "Texas", "(no value)"]
-    assert data["groups"][0]["mean"] == pytest.approx(25.0)
+    ohio = [built.years[p] for p, state in built.state.items() if state == "Ohio"]
+    assert data["groups"][0]["mean"] == pytest.approx(statistics.mean(ohio))
+    assert data["groups"][2]["n"] == 1  # P4 has no state
+
+
+def test_summary_of_an_unknown_or_text_attribute_is_one_line(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for attribute, message in (("height", "no attribute 'height'"), ("state", "not a number")):
+        code, out, err = run(capsys, "summary", attribute, "--project", str(built.project.path))
+        assert (code, out) == (2, "")
+        assert message in err and "Traceback" not in err
 
 
 def test_frequencies_json_and_coder_filter(
@@ -86,7 +106,7 @@ def test_cooccurrence_json(built: Built, capsys: pytest.CaptureFixture[str]) -> 
         (["frequencies", "--by", "county"], "no attribute"),
         (["frequencies", "--coder", "zed"], "no coder"),
         (["matrix", "--rows", "participant"], "--rows"),
-        (["summary", "caseload", "--by", "nope"], "no attribute"),
+        (["summary", "years", "--by", "nope"], "no attribute"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
@@ -98,7 +118,7 @@ def test_bad_input_is_one_line_and_exit_2(
 
 
 def test_tables_print_without_json(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
-    for args in (["frequencies"], ["matrix"], ["cooccurrence"], ["summary", "caseload"]):
+    for args in (["frequencies"], ["matrix"], ["cooccurrence"], ["summary", "years"]):
         code, out, err = run(capsys, *args, "--project", str(built.project.path))
         assert code == 0, err
         assert out.strip()

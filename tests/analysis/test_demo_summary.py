@@ -32,7 +32,7 @@ def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_demo_summary_by_state(demo_project: str, capsys: pytest.CaptureFixture[str]) -> None:
     try:
-        main(["summary", "caseload", "--by", "state", "--json", "--project", demo_project])
+        main(["caseload", "summary", "--by", "state", "--json", "--project", demo_project])
     except SystemExit as exc:
         assert exc.code in (0, None)
     data = json.loads(capsys.readouterr().out)

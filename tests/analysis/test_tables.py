@@ -308,7 +308,7 @@ def test_cooccurrence_unknown_unit(built: Built) -> None:
 
 def test_summary_hand_computed(built: Built) -> None:
     with built.project.session() as s:
-        records = to_records(summary_table(s))
+        records = to_records(summary_table(s, "csam_share_pct"))
     assert len(records) == 1
     row = records[0]
     assert row["group"] == OVERALL
@@ -324,7 +324,7 @@ def test_summary_hand_computed(built: Built) -> None:
 
 def test_summary_by_group(built: Built) -> None:
     with built.project.session() as s:
-        records = to_records(summary_table(s, by="state"))
+        records = to_records(summary_table(s, "csam_share_pct", by="state"))
     groups = {r["group"]: r for r in records}
     assert list(groups) == [OVERALL, "Ohio", "Texas", "(no value)"]
     ohio = groups["Ohio"]

@@ -13,6 +13,7 @@ from textual.dom import DOMNode
 
 import qualcode.tui
 from qualcode.codebook.model import RESERVED_KEYS
+from qualcode.features import FEATURES
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.keys import (
     ALL_GROUPS,
@@ -50,11 +51,13 @@ def test_the_coding_screen_uses_only_reserved_single_keys() -> None:
 
 
 def tui_classes_with_bindings() -> list[type[DOMNode]]:
-    """Every screen, widget and app class defined in ``qualcode.tui`` (all its modules)."""
+    """Every screen, widget and app class defined in ``qualcode.tui`` and in the study
+    features' faces (all their modules)."""
     found: list[type[DOMNode]] = []
-    root = Path(qualcode.tui.__file__).parent
-    for path in sorted(root.rglob("*.py")):
-        parts = path.relative_to(root.parent.parent).with_suffix("").parts
+    tui = Path(qualcode.tui.__file__).parent
+    roots = [tui, *(tui.parent.joinpath(*f.split(".")[1:], "faces") for f in FEATURES)]
+    for path in sorted(p for root in roots for p in root.rglob("*.py")):
+        parts = path.relative_to(tui.parent.parent).with_suffix("").parts
         module = importlib.import_module(".".join(p for p in parts if p != "__init__"))
         for obj in vars(module).values():
             if (
@@ -71,6 +74,7 @@ def test_every_widget_and_screen_binding_has_an_id() -> None:
     names = {o.__name__ for o in owners}
     # the walk must reach the screens of every package (a test that cannot fail is a defect)
     assert {"CodingScreen", "DashboardScreen", "SupervisorScreen", "CodingList"} <= names
+    assert {"CaseloadReviewScreen", "CaseloadPanel"} <= names
     for owner in owners:
         for binding in Binding.make_bindings(owner.__dict__.get("BINDINGS", [])):
             assert binding.id, f"{owner.__name__}: {binding.key} has no id"

@@ -1,6 +1,7 @@
 """The dashboard: the numbers of :mod:`qualcode.analysis.tables` as they stand, while coding
-goes on. Four panels: the caseload share (statistics and a histogram), code frequencies by
-barrier family (bars), codes by state (a matrix) and co-occurring codes.
+goes on. Three panels: code frequencies by top-level code (bars), codes by state or another
+attribute (a matrix) and co-occurring codes; a study feature adds its own panels in a project
+that has its data (:mod:`qualcode.tui.screens.dashboard_panels`).
 
 The tables are computed in a worker thread that posts :class:`DashboardScreen.Loaded` with the
 DataFrames; the screen redraws on the main thread. It reloads when shown again, when a
@@ -14,29 +15,25 @@ from typing import Any, ClassVar
 
 import pandas as pd
 from rich.text import Text
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
-from textual.containers import Grid, Horizontal, Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import Grid
 from textual.message import Message
 from textual.widgets import DataTable, Label
 
 from qualcode.analysis import tables
-from qualcode.analysis.data import load_code_tree, number_attribute
-from qualcode.analysis.stats import STAT_COLUMNS
+from qualcode.analysis.data import load_code_tree, text_attributes
 from qualcode.analysis.units import UNIT_KINDS
 from qualcode.coding.coders import coder_names
 from qualcode.errors import QualcodeError
 from qualcode.store.db import Project
-from qualcode.store.models import Attribute
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodingsChanged
-from qualcode.tui.screens.caseload_review import CaseloadReviewScreen
+from qualcode.tui.screens.dashboard_panels import ExtraPanel, Panel, extra_panel_classes
 from qualcode.tui.screens.data_screen import DataScreen
-from qualcode.tui.widgets.charts import BarChart, HistogramChart
+from qualcode.tui.widgets.charts import BarChart
 from qualcode.tui.widgets.key_footer import KeyFooter
 
 DASHBOARD = KeyGroup(
@@ -47,12 +44,12 @@ DASHBOARD = KeyGroup(
         Key(
             "dashboard.family",
             "f",
-            "cycle_family(1)",
-            "Family",
+            "cycle_top_code(1)",
+            "Top-level code",
             True,
-            help="Bars: all barrier families, or the sub-codes of one family (next)",
+            help="Bars: all top-level codes, or the sub-codes of one of them (next)",
         ),
-        Key("dashboard.family-back", "F", "cycle_family(-1)", "Previous family"),
+        Key("dashboard.family-back", "F", "cycle_top_code(-1)", "Previous top-level code"),
         Key(
             "dashboard.measure",
             "m",
@@ -65,14 +62,6 @@ DASHBOARD = KeyGroup(
         Key(
             "dashboard.zoom", "z", "zoom", "Maximize", True, help="Maximize the panel (again: back)"
         ),
-        Key(
-            "dashboard.caseload",
-            "k",
-            "caseload_review",
-            "Review shares",
-            True,
-            help="Review the caseload shares found in the transcripts and accept them",
-        ),
         Key("dashboard.back", "q,escape", "back", "Back", True, help="Back (or restore the panel)"),
     ),
 )
@@ -83,12 +72,11 @@ MEASURES: dict[str, str] = {
     "participants": "participants coded",
     "words": "words coded",
 }
-ALL_FAMILIES = "all barrier families"
-STAT_LABELS = {"q1": "Q1 (25%)", "q3": "Q3 (75%)"}
+ALL_TOP_CODES = "all top-level codes"
 
 
 @dataclass(frozen=True)
-class Family:
+class TopCode:
     """A top-level code and its direct children: (path, has children) each."""
 
     path: str
@@ -109,36 +97,37 @@ class DashboardData:
     """Everything a redraw needs, computed off the main thread."""
 
     request: DashboardRequest
-    summary: pd.DataFrame
-    shares: list[float]
     columns: str
     column_choices: list[str]
-    families: list[Family] = field(default_factory=list)
+    top_codes: list[TopCode] = field(default_factory=list)
     labels: dict[str, tuple[str, int]] = field(default_factory=dict)  # path -> (name, depth)
     frequencies: pd.DataFrame | None = None
     matrix: pd.DataFrame | None = None
     cooccurrence: pd.DataFrame | None = None
     note: str | None = None
+    #: the study features' panels this project has, with their numbers
+    extras: list[tuple[type[ExtraPanel], Any]] = field(default_factory=list)
 
 
-def column_choices(s: Session) -> list[str]:
+def column_choices(text_attribute_names: list[str]) -> list[str]:
     """Matrix columns: ``state`` first when it exists, other text attributes, participant."""
-    names = list(s.scalars(select(Attribute.name).where(Attribute.kind == "text")).all())
-    names.sort(key=lambda n: (n != "state", n.casefold()))
+    names = sorted(text_attribute_names, key=lambda n: (n != "state", n.casefold()))
     return [*names, "participant"]
 
 
-def load_dashboard(project: Project, request: DashboardRequest) -> DashboardData:
-    """Compute every panel's table (no textual here: called in a worker thread)."""
+def load_dashboard(
+    project: Project, request: DashboardRequest, panels: list[type[ExtraPanel]] | None = None
+) -> DashboardData:
+    """Compute every panel's table (no drawing here: called in a worker thread)."""
+    extras = [(cls, cls.load(project, request.coder)) for cls in panels or []]
     with project.session() as s:
-        choices = column_choices(s)
+        choices = column_choices(text_attributes(s))
         columns = request.columns if request.columns in choices else choices[0]
         data = DashboardData(
             request=request,
-            summary=tables.summary_table(s, tables.CASELOAD_ATTRIBUTE),
-            shares=sorted(number_attribute(s, tables.CASELOAD_ATTRIBUTE).values()),
             columns=columns,
             column_choices=choices,
+            extras=[(cls, found) for cls, found in extras if found is not None],
         )
         tree = load_code_tree(s)
         for cid in tree.order:
@@ -152,7 +141,7 @@ def load_dashboard(project: Project, request: DashboardRequest) -> DashboardData
                 kids = tuple(
                     (tree.path[k], tree.has_children(k)) for k in tree.children.get(cid, [])
                 )
-                data.families.append(Family(tree.path[cid], tree.has_children(cid), kids))
+                data.top_codes.append(TopCode(tree.path[cid], tree.has_children(cid), kids))
         if request.coder is not None and request.coder not in coder_names(s):
             data.note = f"{request.coder} has no codings yet"
             return data
@@ -162,43 +151,28 @@ def load_dashboard(project: Project, request: DashboardRequest) -> DashboardData
     return data
 
 
-def family_bars(
-    frequencies: pd.DataFrame, families: list[Family], family: int | None, measure: str
+def top_code_bars(
+    frequencies: pd.DataFrame, top_codes: list[TopCode], top: int | None, measure: str
 ) -> list[tuple[str, float]]:
-    """Bars for the chart: each family with its sub-codes rolled up (``family`` None), or the
-    sub-codes of one family (rolled up too), after the family's own codings when it has any."""
+    """Bars for the chart: each top-level code with its sub-codes rolled up (``top`` None), or
+    the sub-codes of one (rolled up too), after that code's own codings when it has any."""
     value = {
         (str(code), bool(rolled)): float(v)
         for code, rolled, v in zip(
             frequencies["code"], frequencies["rolled_up"], frequencies[measure], strict=True
         )
     }
-    if family is None:
-        return [(f.path, value.get((f.path, f.has_children), 0.0)) for f in families]
-    fam = families[family]
+    if top is None:
+        return [(c.path, value.get((c.path, c.has_children), 0.0)) for c in top_codes]
+    code = top_codes[top]
     bars: list[tuple[str, float]] = []
-    own = value.get((fam.path, False), 0.0)
-    if own or not fam.children:
-        bars.append(("(the family code itself)" if fam.children else fam.path, own))
-    prefix = fam.path + "/"
-    for path, rolled in fam.children:
+    own = value.get((code.path, False), 0.0)
+    if own or not code.children:
+        bars.append(("(the code itself)" if code.children else code.path, own))
+    prefix = code.path + "/"
+    for path, rolled in code.children:
         bars.append((path.removeprefix(prefix), value.get((path, rolled), 0.0)))
     return bars
-
-
-def stat_text(value: Any) -> str:
-    """A statistic as the CLI prints it: up to two decimals, ``-`` when missing."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-class Panel(Vertical):
-    """One dashboard panel; ``z`` maximizes the panel holding the focus."""
-
-    ALLOW_MAXIMIZE = True
 
 
 class DashboardScreen(DataScreen):
@@ -221,17 +195,16 @@ class DashboardScreen(DataScreen):
         self.ctx = ctx
         self.request = DashboardRequest()
         self.data: DashboardData | None = None
-        self.family: int | None = None
+        self.top: int | None = None
+        #: the study features' panel classes (their panels are mounted when a load has data)
+        self.panel_classes = extra_panel_classes()
         self.measure = "codings"
         #: redraws done (tests wait on it)
         self.loads_done = 0
 
     def compose(self) -> ComposeResult:
         yield Label("", id="dash-status")
-        with Grid(id="dash-grid"):
-            with Panel(id="dash-caseload"), Horizontal(id="dash-caseload-body"):
-                yield DataTable(id="dash-summary", cursor_type="none", show_cursor=False)
-                yield HistogramChart(id="dash-histogram")
+        with Grid(id="dash-grid", classes="-plain"):
             with Panel(id="dash-frequency"):
                 yield BarChart(id="dash-bars")
             with Panel(id="dash-matrix"):
@@ -240,13 +213,13 @@ class DashboardScreen(DataScreen):
                 yield DataTable(id="dash-cooc-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
+    @property
+    def KEY_GROUPS(self) -> tuple[KeyGroup, ...]:
+        """The dashboard's keys and those of the extra panels shown."""
+        extra = [p.KEYS for p in self.query(ExtraPanel) if p.KEYS is not None]
+        return (DASHBOARD, *extra)
+
     def on_mount(self) -> None:
-        summary = self.query_one("#dash-summary", DataTable)
-        summary.add_column("statistic", key="statistic")
-        summary.add_column("value", key="value")
-        self.query_one(
-            "#dash-caseload", Panel
-        ).border_title = f"Caseload share ({tables.CASELOAD_ATTRIBUTE})"
         self.query_one("#dash-bars", BarChart).focus()
         self.reload_data()
 
@@ -263,14 +236,14 @@ class DashboardScreen(DataScreen):
     @work(thread=True, exclusive=True, group="dashboard")
     def _load(self, request: DashboardRequest) -> None:
         try:
-            data = load_dashboard(self.ctx.project, request)
+            data = load_dashboard(self.ctx.project, request, self.panel_classes)
         except QualcodeError as exc:
             self.post_message(self.Loaded(None, str(exc)))
             return
         self.post_message(self.Loaded(data))
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    async def _loaded(self, message: Loaded) -> None:
         if message.data is None:
             self._status(message.error or "could not compute the tables", error=True)
             return
@@ -278,9 +251,9 @@ class DashboardScreen(DataScreen):
             return  # an older request finished late
         self.data = message.data
         self.request = replace(self.request, columns=message.data.columns)
-        if self.family is not None and self.family >= len(self.data.families):
-            self.family = None
-        self._show_summary(message.data)
+        if self.top is not None and self.top >= len(self.data.top_codes):
+            self.top = None
+        await self._show_extras(message.data)
         self._show_bars()
         self._show_matrix(message.data)
         self._show_cooccurrence(message.data)
@@ -295,33 +268,45 @@ class DashboardScreen(DataScreen):
         label.update(" · ".join(parts) + (f"   {text}" if text else ""))
         label.set_class(error, "-error")
 
-    def _show_summary(self, data: DashboardData) -> None:
-        table = self.query_one("#dash-summary", DataTable)
-        table.clear()
-        overall = tables.to_records(data.summary)[0]
-        for stat in STAT_COLUMNS:
-            value = Text(stat_text(overall[stat]), justify="right")
-            table.add_row(STAT_LABELS.get(stat, stat), value, key=stat)
-        n = int(overall["n"])
-        self.query_one("#dash-histogram", HistogramChart).show_values(
-            data.shares,
-            xlabel=f"{tables.CASELOAD_ATTRIBUTE} (%), {n} participant(s)",
-            empty="no shares yet: press k to review them",
-        )
+    async def _show_extras(self, data: DashboardData) -> None:
+        """Mount the extra panels this project has (first in the grid), drop the others, and
+        draw them; their keys are bound on the screen while they are shown."""
+        grid = self.query_one("#dash-grid", Grid)
+        shown = {type(p): p for p in self.query(ExtraPanel)}
+        wanted = [cls for cls, _found in data.extras]
+        for cls, panel in shown.items():
+            if cls not in wanted:
+                await panel.remove()
+        for cls, found in data.extras:
+            panel = shown.get(cls) or cls(self.ctx)
+            if not panel.is_attached:
+                await grid.mount(panel, before="#dash-frequency")
+                self._bind_panel_keys(panel)
+            panel.show(found)
+        grid.set_class(not data.extras, "-plain")
+
+    def _bind_panel_keys(self, panel: ExtraPanel) -> None:
+        if panel.KEYS is None:
+            return
+        for key in panel.KEYS.keys:
+            action = f"panel({panel.id!r}, {key.action!r})"
+            for binding in Binding.make_bindings([replace(key, action=action).binding()]):
+                self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+        self.refresh_bindings()
 
     def _show_bars(self) -> None:
         data = self.data
         chart = self.query_one("#dash-bars", BarChart)
         panel = self.query_one("#dash-frequency", Panel)
-        name = ALL_FAMILIES if self.family is None or data is None else None
-        if data is not None and self.family is not None:
-            name = data.families[self.family].path
+        name = ALL_TOP_CODES if self.top is None or data is None else None
+        if data is not None and self.top is not None:
+            name = data.top_codes[self.top].path
         panel.border_title = f"{MEASURES[self.measure].capitalize()}: {name}"
-        panel.border_subtitle = "f: next family  m: measure"
+        panel.border_subtitle = "f: next top-level code  m: measure"
         if data is None or data.frequencies is None:
             chart.show_bars([], empty=data.note if data and data.note else "no codings")
             return
-        bars = family_bars(data.frequencies, data.families, self.family, self.measure)
+        bars = top_code_bars(data.frequencies, data.top_codes, self.top, self.measure)
         chart.show_bars(bars, xlabel=MEASURES[self.measure], empty="nothing coded here yet")
 
     def _show_matrix(self, data: DashboardData) -> None:
@@ -376,10 +361,10 @@ class DashboardScreen(DataScreen):
         self.request = replace(self.request, coder=coder)
         self.refresh_data()
 
-    def action_cycle_family(self, step: int) -> None:
-        count = len(self.data.families) if self.data is not None else 0
+    def action_cycle_top_code(self, step: int) -> None:
+        count = len(self.data.top_codes) if self.data is not None else 0
         order: list[int | None] = [None, *range(count)]
-        self.family = order[(order.index(self.family) + step) % len(order)]
+        self.top = order[(order.index(self.top) + step) % len(order)]
         self._show_bars()
 
     def action_cycle_measure(self) -> None:
@@ -408,8 +393,11 @@ class DashboardScreen(DataScreen):
         elif self.focused is not None:
             self.maximize(self.focused)
 
-    def action_caseload_review(self) -> None:
-        self.app.push_screen(CaseloadReviewScreen(self.ctx))
+    async def action_panel(self, panel_id: str, action: str) -> None:
+        """Run an extra panel's action (its keys are bound here, on the screen)."""
+        for panel in self.query(ExtraPanel):
+            if panel.id == panel_id:
+                await self.app.run_action(action, panel)
 
     def action_back(self) -> None:
         if self.maximized is not None:

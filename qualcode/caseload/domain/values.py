@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from qualcode.caseload.domain.words import FRACTION_BAD_NEXT, FRACTION_BAD_PREV, RATIO_BAD_NEXT
 from qualcode.nlp.numbers import fraction_value
-from qualcode.nlp.share_words import FRACTION_BAD_NEXT, FRACTION_BAD_PREV, RATIO_BAD_NEXT
 
 PCT_TOKENS = frozenset({"%", "percent", "per-cent", "pct", "percents", "cent"})
 HYPHENS = frozenset({"-", "‐", "‑"})

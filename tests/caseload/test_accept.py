@@ -114,6 +114,19 @@ def test_suggest_then_accept(proj: str, capsys: pytest.CaptureFixture[str]) -> N
     assert again[0]["current"] == pytest.approx(33.33) and again[0]["agrees"] is True
 
 
+def test_caseload_summary_is_the_summary_of_its_attribute(
+    proj: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    json_of(capsys, proj, "caseload", "accept", "P1", "--coder", "ann")
+    json_of(capsys, proj, "caseload", "accept", "P3", "--value", "60", "--coder", "ann")
+    data = json_of(capsys, proj, "caseload", "summary")
+    assert data == json_of(capsys, proj, "summary", "csam_share_pct")
+    assert data["attribute"] == "csam_share_pct" and data["groups"] == []
+    overall = data["overall"]
+    assert (overall["n"], overall["missing"]) == (2, 1)
+    assert overall["mean"] == pytest.approx((33.33 + 60) / 2)
+
+
 def test_accept_with_a_corrected_value(proj: str, capsys: pytest.CaptureFixture[str]) -> None:
     json_of(capsys, proj, "caseload", "accept", "P1", "--coder", "ann")
     done = json_of(capsys, proj, "caseload", "accept", "P1", "--value", "30", "--coder", "bob")

@@ -24,8 +24,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex, filter_spans
 
-from qualcode.nlp.numbers import FRACTIONS, NUMBER_START_WORDS, NUMBER_WORDS, parse_number
-from qualcode.nlp.share_words import (
+from qualcode.caseload.domain.words import (
     CASE_NOUNS,
     DISTRACTOR_WORDS,
     GROUP_NOUNS,
@@ -35,6 +34,7 @@ from qualcode.nlp.share_words import (
     SCOPE_WORDS,
     SHARE_WORDS,
 )
+from qualcode.nlp.numbers import FRACTIONS, NUMBER_START_WORDS, NUMBER_WORDS, parse_number
 
 CUES_KEY = "qc_cues"
 SHARE_LABEL = "SHARE"

@@ -1,4 +1,8 @@
-"""``qualcode caseload extract|suggest|accept``: participants' stated caseload shares."""
+"""``qualcode caseload extract|suggest|accept|summary``: participants' stated caseload shares.
+
+Registered through :mod:`qualcode.features` (the ``faces.command`` hook). The group exists in
+every project: ``extract`` needs no project, and ``accept`` gives a project its caseload data.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from qualcode.analysis.caseload_accept import CASELOAD_ATTRIBUTE, accept_share, suggest_shares
-from qualcode.analysis.caseload_files import extract_files
+from qualcode.caseload.domain.accept import accept_share, suggest_shares
+from qualcode.caseload.domain.files import extract_files
+from qualcode.caseload.domain.measure import CASELOAD_ATTRIBUTE, CASELOAD_LABEL
+from qualcode.commands.analysis import print_summary
 from qualcode.commands.common import (
     JsonOpt,
     coder_from,
@@ -19,7 +25,7 @@ from qualcode.commands.common import (
 )
 
 caseload_app = typer.Typer(
-    help="The share of each participant's caseload that is CSAM, found in the transcripts.",
+    help=f"The {CASELOAD_LABEL} each participant states, found in the transcripts.",
     no_args_is_help=True,
 )
 
@@ -89,7 +95,7 @@ def accept(
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Set the participant's csam_share_pct and code the evidence as the current coder."""
+    """Set the participant's caseload share and code the evidence as the current coder."""
     coder = coder_from(ctx)
     assert coder is not None
     result = accept_share(project_from(ctx), participant, coder=coder, value=value)
@@ -105,3 +111,13 @@ def accept(
     else:
         msg += "; no statement found in the transcripts, so nothing was coded"
     console.print(msg)
+
+
+@caseload_app.command("summary")
+def summary(
+    ctx: typer.Context,
+    by: Annotated[str | None, typer.Option("--by", help="Group by this attribute.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The caseload share's statistics, as 'qualcode summary' gives them for its attribute."""
+    print_summary(ctx, CASELOAD_ATTRIBUTE, by, json_out)

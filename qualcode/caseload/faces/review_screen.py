@@ -1,7 +1,7 @@
 """Caseload review: the caseload shares found in the transcripts are suggestions. Each
 participant is listed with the suggested share, its evidence sentence and the current
 ``csam_share_pct``; the researcher accepts one (enter or ``a``) or corrects it (``e``, or just
-type the number). Both call :func:`qualcode.analysis.caseload_accept.accept_share`, the function
+type the number). Both call :func:`qualcode.caseload.domain.accept.accept_share`, the function
 behind ``qualcode caseload accept``: it sets the attribute and codes the evidence with
 "Caseload share statement" as the current coder.
 """
@@ -9,11 +9,10 @@ behind ``qualcode caseload accept``: it sets the attribute and codes the evidenc
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
-from sqlalchemy import select
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -21,17 +20,10 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
-from qualcode.analysis.caseload_accept import (
-    CASELOAD_ATTRIBUTE,
-    CASELOAD_CODE,
-    Accepted,
-    Suggestion,
-    accept_share,
-    suggest_shares,
-)
+from qualcode.caseload.domain.accept import Accepted, accept_share
+from qualcode.caseload.domain.measure import CASELOAD_ATTRIBUTE
+from qualcode.caseload.domain.review import ReviewRow, review_rows
 from qualcode.errors import QualcodeError
-from qualcode.store.db import Project
-from qualcode.store.models import Code, Coding, Document
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument
@@ -88,55 +80,6 @@ COLUMNS = (
 EVIDENCE_WIDTH = 60
 
 
-@dataclass(frozen=True)
-class ReviewRow:
-    """A suggestion, where its document is, and whether its evidence is coded already."""
-
-    suggestion: Suggestion
-    document_id: int | None
-    coded: bool
-
-    @property
-    def label(self) -> str:
-        return self.suggestion.participant
-
-    @property
-    def status(self) -> str:
-        s = self.suggestion
-        if s.estimate is None:
-            return "no statement found"
-        if self.coded:
-            return "accepted" if s.agrees else "corrected"
-        if s.current is None:
-            return "to review"
-        return "same value, not coded" if s.agrees else "differs"
-
-
-def load_rows(project: Project) -> tuple[list[ReviewRow], bool]:
-    """The review rows, and whether the code "Caseload share statement" exists yet."""
-    suggestions = suggest_shares(project)
-    with project.session() as s:
-        doc_ids = {name: did for name, did in s.execute(select(Document.name, Document.id))}
-        code_id = s.scalar(
-            select(Code.id).where(Code.name == CASELOAD_CODE, Code.parent_id.is_(None))
-        )
-        coded: set[tuple[int, int, int]] = set()
-        if code_id is not None:
-            rows = s.execute(
-                select(Coding.document_id, Coding.start, Coding.end).where(
-                    Coding.code_id == code_id
-                )
-            ).tuples()
-            coded = set(rows.all())
-    out = []
-    for sug in suggestions:
-        doc_id = doc_ids.get(sug.document) if sug.document else None
-        est = sug.estimate
-        is_coded = est is not None and (doc_id, est.start, est.end) in coded
-        out.append(ReviewRow(sug, doc_id, is_coded))
-    return out, code_id is not None
-
-
 def number(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
@@ -166,7 +109,7 @@ class ShareTable(DataTable[str | Text]):
 class CaseloadReviewScreen(DataScreen):
     """Built as ``CaseloadReviewScreen(ctx)``."""
 
-    CSS_PATH = "caseload_review.tcss"
+    CSS_PATH = "review_screen.tcss"
     TITLE = "Caseload review"
     BINDINGS: ClassVar[list[BindingType]] = [*CASELOAD_REVIEW.bindings()]
 
@@ -233,7 +176,7 @@ class CaseloadReviewScreen(DataScreen):
     @work(thread=True, exclusive=True, group="caseload-review")
     def _load(self) -> None:
         try:
-            rows, code_exists = load_rows(self.ctx.project)
+            rows, code_exists = review_rows(self.ctx.project)
         except QualcodeError as exc:
             self.post_message(self.Loaded([], True, str(exc)))
             return

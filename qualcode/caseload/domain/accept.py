@@ -14,18 +14,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qualcode.caseload.domain.extract import ShareEstimate, extract_shares
+from qualcode.caseload.domain.measure import (
+    CASELOAD_ATTRIBUTE,
+    CASELOAD_CODE,
+    CASELOAD_CODE_DESCRIPTION,
+)
 from qualcode.coding import ensure_coding
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.nlp.caseload import ShareEstimate, extract_shares
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
 from qualcode.store.models import Attribute, AttributeValue, Code, Document, Participant
-
-CASELOAD_ATTRIBUTE = "csam_share_pct"
-CASELOAD_CODE = "Caseload share statement"
-CASELOAD_CODE_DESCRIPTION = (
-    "The participant's own statement of what share of their personal caseload is CSAM cases."
-)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.nlp.caseload import extract_share, extract_shares, share_candidates
+from qualcode.caseload.domain.extract import extract_share, extract_shares, share_candidates
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

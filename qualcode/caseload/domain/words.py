@@ -1,7 +1,7 @@
 """Vocabulary of the caseload-share rules: which words signal a caseload, a share, a distractor.
 
-Edit these lists to tune the extractor; the patterns in :mod:`qualcode.nlp.share_rules` and the
-scoring in :mod:`qualcode.nlp.caseload` use them.
+Edit these lists to tune the extractor; the patterns in :mod:`qualcode.caseload.domain.rules`
+and the scoring in :mod:`qualcode.caseload.domain.extract` use them.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ None. How it decides:
 1. The transcript is cut into speaker turns; interviewer turns that ask for the share of the
    participant's caseload ("what portion of your caseload...", "how much of what you handle")
    are marked, with short follow-ups that press for the number ("Ballpark?").
-2. In participant turns, the rule pipeline (:mod:`qualcode.nlp.share_rules`) finds share
+2. In participant turns, the rule pipeline (:mod:`qualcode.caseload.domain.rules`) finds share
    expressions: "60 percent", "between 60 and 65 percent", "three quarters", "two out of every
    five", "one in five"... In the turn right after a caseload question a bare number ("Forty.")
    also counts.
@@ -27,16 +27,16 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from qualcode.nlp.share_context import (
+from qualcode.caseload.domain.context import (
     clause_ids,
     cues,
     in_span,
     is_share_followup,
     is_share_question,
 )
-from qualcode.nlp.share_rules import SHARE_LABEL, share_pipeline
-from qualcode.nlp.share_values import ShareValue, value_of
-from qualcode.nlp.share_words import BARE_BAD_PREV, FILLERS
+from qualcode.caseload.domain.rules import SHARE_LABEL, share_pipeline
+from qualcode.caseload.domain.values import ShareValue, value_of
+from qualcode.caseload.domain.words import BARE_BAD_PREV, FILLERS
 from qualcode.nlp.turns import Turn, speaker_turns
 
 WEIGHTS: dict[str, float] = {

@@ -1,7 +1,7 @@
 """Context for share statements: clauses, cues near a candidate, and caseload questions.
 
 The cue spans come from the ``qc_cues`` component of
-:func:`qualcode.nlp.share_rules.share_pipeline`.
+:func:`qualcode.caseload.domain.rules.share_pipeline`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from spacy.tokens import Doc, Span
 
-from qualcode.nlp.share_rules import CUES_KEY
+from qualcode.caseload.domain.rules import CUES_KEY
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "--", "(", ")", "…", "...", "?", "!"})
 CLAUSE_WORDS = frozenset(

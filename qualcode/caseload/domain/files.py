@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from qualcode.caseload.domain.extract import extract_shares
 from qualcode.errors import QualcodeError
 from qualcode.ingest import read_transcript
-from qualcode.nlp.caseload import extract_shares
 
 
 def read_text(path: Path) -> str:

@@ -1,0 +1,1 @@
+"""The stated caseload share, without any face: rules, suggestions, acceptance, summary, sheets."""

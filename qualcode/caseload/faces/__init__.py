@@ -1,0 +1,1 @@
+"""The stated caseload share's faces: the ``caseload`` commands, the review screen, the panel."""
