@@ -6,14 +6,17 @@ JSON, run on ``spacy.blank("en")``), or a speaker alone (every turn of that spea
 given with a search keeps only the hits inside that speaker's turns.
 
 Each hit is widened to every unit it touches (``sentence``, ``turn`` or ``paragraph`` segment;
-``hit`` keeps the matched text itself). Units hit several times are listed once. Nothing is
-written until :func:`apply_autocode`, which adds the whole batch as ONE undoable change.
+``hit`` keeps the matched text itself). Units hit several times are listed once. A unit that
+already lies inside the coder's codings with the code (one coding, or several that together
+cover it) is marked already coded and is never coded again. Nothing is written until
+:func:`apply_autocode`, which adds the whole batch as ONE undoable change.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualcode.analysis.spans import merge_spans
 from qualcode.analysis.units import document_units, units_touched
 from qualcode.coding.codes import code_paths, get_code
 from qualcode.coding.codings import find_document
@@ -219,7 +223,8 @@ def preview_autocode(
     code: str | int | None = None,
     coder: str | None = None,
 ) -> AutocodePreview:
-    """Find, widen and dedupe; mark units the coder has already coded with the code."""
+    """Find, widen and dedupe; mark the units that lie inside the coder's codings with the
+    code (already coded)."""
     query.check()
     unit = unit.strip().lower()
     if unit not in UNITS:
@@ -251,7 +256,7 @@ def preview_autocode(
         )
     finder = _finder(query)
     units = document_units(s, unit, doc_ids) if unit != "hit" else {}
-    coded = _coded(s, code_obj.id, coder, doc_ids) if code_obj is not None and coder else set()
+    coded = _coded(s, code_obj.id, coder, doc_ids) if code_obj is not None and coder else {}
     for doc_id, name, text, label in docs:
         hits = finder(text) if finder is not None else []
         if turns is not None:
@@ -282,7 +287,7 @@ def preview_autocode(
                     text=text[a:b],
                     hits=tuple(sorted(set(hs))),
                     hit_texts=tuple(text[x:y] for x, y in sorted(set(hs))),
-                    already_coded=(doc_id, a, b) in coded,
+                    already_coded=_covered(coded.get(doc_id, []), (a, b)),
                 )
             )
     return preview
@@ -303,7 +308,9 @@ def apply_autocode(
         if code_obj is None:
             raise NotFound(f"no code with id {code_id}")
         path = code_paths(s)[code_id]
-    spans = [(i.document_id, code_id, i.start, i.end) for i in preview.items]
+    same = code_id == preview.code_id and history.coder == preview.coder
+    items = preview.new_items if same else preview.items
+    spans = [(i.document_id, code_id, i.start, i.end) for i in items]
     if not spans:
         return []
     ids = history.add_many(spans, label=f"auto-code {path} ({len(spans)} units)")
@@ -384,10 +391,20 @@ def _inside(hit: Span, turns: list[Span]) -> bool:
     return any(a <= hit[0] and hit[1] <= b for a, b in turns)
 
 
-def _coded(s: Session, code_id: int, coder: str, doc_ids: set[int]) -> set[tuple[int, int, int]]:
+def _coded(s: Session, code_id: int, coder: str, doc_ids: set[int]) -> dict[int, list[Span]]:
+    """Document id -> the union of the coder's spans with the code (sorted, disjoint)."""
     rows = s.execute(
         select(Coding.document_id, Coding.start, Coding.end)
         .join(Coder, Coding.coder_id == Coder.id)
         .where(Coding.code_id == code_id, Coder.name == coder, Coding.document_id.in_(doc_ids))
     )
-    return set(rows)
+    spans: dict[int, list[Span]] = {}
+    for doc_id, start, end in rows:
+        spans.setdefault(doc_id, []).append((start, end))
+    return {doc_id: merge_spans(found) for doc_id, found in spans.items()}
+
+
+def _covered(merged: list[Span], span: Span) -> bool:
+    """Does ``span`` lie inside one of the sorted, disjoint ``merged`` spans?"""
+    i = bisect_right(merged, (span[0], float("inf"))) - 1
+    return i >= 0 and merged[i][0] <= span[0] and span[1] <= merged[i][1]
