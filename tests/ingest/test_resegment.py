@@ -80,7 +80,8 @@ def stored(project: Project, doc_id: int, kind: str) -> list[tuple[str, str | No
         return [(text[a:b], spk) for a, b, spk in rows]
 
 
-def test_old_segments_are_recut_once_texts_and_codings_unchanged(project: Project) -> None:
+def test_old_segments_are_recut_once_texts_and_codings_unchanged(any_project: Project) -> None:
+    project = any_project
     ids = old_project(project)
     with project.session() as s:
         codings_before = s.execute(select(Coding.id, Coding.start, Coding.end)).all()
