@@ -43,13 +43,13 @@ def bring_segments_up_to_date(project: Project, *, actor: str = "qualcode-upgrad
     """Re-cut every document's segments if the project's rules are older than this qualcode's.
 
     Returns the number of documents re-cut (0 when the project was up to date). A project
-    without documents is not written to (its first import records the version); a project
-    newer than this qualcode is left alone.
+    without stored segments (no documents yet, or documents added by a script, which are cut on
+    the fly) is not written to; a project newer than this qualcode is left alone.
     """
     with project.session() as s:
         if segmenter_version(s) >= SEGMENTER_VERSION:
             return 0
-        if s.scalar(select(Document.id).limit(1)) is None:
+        if s.scalar(select(Segment.id).where(Segment.kind != "cue").limit(1)) is None:
             return 0
     with project.write() as s:
         if not project.is_sqlite:
