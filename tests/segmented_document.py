@@ -8,6 +8,7 @@ import re
 
 from sqlalchemy.orm import Session
 
+from qualcode.ingest.importer import record_segmenter_version
 from qualcode.store.models import Document, Participant, Segment
 
 TURN = re.compile(r"(?P<label>\w+): (?P<body>[^\n]+)")
@@ -22,7 +23,9 @@ def add_document(
     *,
     paragraphs: bool = True,
 ) -> Document:
-    """A document with its turns, paragraphs (one per turn) and sentences as segments."""
+    """A document with its turns, paragraphs (one per turn) and sentences as segments, recorded
+    as cut by the current rules (so that opening the project does not re-cut them)."""
+    record_segmenter_version(s)
     doc = Document(
         name=name,
         text=text,

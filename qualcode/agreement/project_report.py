@@ -32,12 +32,11 @@ from qualcode.agreement.units import (
     DocumentCodings,
     check_unit_and_threshold,
 )
+from qualcode.analysis.coders import CONSENSUS as CONSENSUS  # re-exported
 from qualcode.analysis.spans import Span
 from qualcode.coding import code_paths, find_code
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store import Coder, Coding, Document, Project, Segment
-
-CONSENSUS = "consensus"  # the coder that settled disagreements are written as
 
 
 def resolve_coders(s: Session, names: Sequence[str] | None) -> dict[str, int]:

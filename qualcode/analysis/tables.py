@@ -17,6 +17,10 @@ Definitions (also in each function's docstring):
   coders and documents. Different coders coding the same words each count them.
 * *% of participants*: participants where the code occurs / participants in the group (all
   participants in the project when not grouped) x 100.
+* *Whose codings*: one coder's when ``coder`` is given; otherwise the rule of
+  :mod:`qualcode.analysis.coders` (the consensus coder's codings when there are any, else every
+  coder's added up), so the consensus coder's codings are never added to the coders' own.
+  Frequencies by coder show every coder apart, consensus included.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from qualcode.analysis.coders import counted_coders
 from qualcode.analysis.data import (
     NO_PARTICIPANT,
     NO_VALUE,
@@ -99,7 +104,7 @@ def frequency_table(s: Session, by: str | None = None, coder: str | None = None)
     appears, zeros included; grouped: the rows with at least one coding, with a ``group``
     column first. Columns: see :data:`FREQUENCY_COLUMNS` and the module docstring.
     """
-    codings = load_codings(s, coder)
+    codings = counted_codings(s, coder, separately=by == "coder")
     tree = load_code_tree(s)
     participants = load_participants(s)
     texts = document_texts(s, set(codings["document_id"]))
@@ -123,6 +128,16 @@ def frequency_table(s: Session, by: str | None = None, coder: str | None = None)
                 rows.append({"group": group, "code": tree.path[cid], "rolled_up": rolled, **row})
     columns = FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
     return pd.DataFrame(rows, columns=["group", *FREQUENCY_COLUMNS])[columns]
+
+
+def counted_codings(s: Session, coder: str | None, *, separately: bool = False) -> pd.DataFrame:
+    """The codings the tables count: ``coder``'s, or by the rule of
+    :mod:`qualcode.analysis.coders`; with ``separately`` (grouped by coder) every coder's."""
+    counted = counted_coders(s, coder, separately=separately)
+    codings = load_codings(s, coder)
+    if coder is None:
+        codings = codings[codings["coder"].isin(counted.coders)].reset_index(drop=True)
+    return codings
 
 
 def _frequency_row(sub: pd.DataFrame, texts: dict[int, str], denominator: int) -> dict[str, Any]:
@@ -179,7 +194,7 @@ def matrix_table(
     plus ``(no value)`` when some participant has none). Codings in documents without a
     participant are left out.
     """
-    codings = load_codings(s, coder)
+    codings = counted_codings(s, coder)
     codings = codings[codings["participant_id"].notna()]
     tree = load_code_tree(s)
     participants = load_participants(s)
@@ -216,7 +231,7 @@ def cooccurrence_table(s: Session, unit: str = "overlap", coder: str | None = No
     ``code_b``; rows sorted by count (descending), then by path.
     """
     unit = check_unit(unit)
-    codings = load_codings(s, coder)
+    codings = counted_codings(s, coder)
     tree = load_code_tree(s)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     docs: dict[tuple[str, str], set[int]] = defaultdict(set)

@@ -7,17 +7,57 @@ segments of that kind (e.g. added by a script) is cut on the fly with the import
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.spans import Span
 from qualcode.errors import QualcodeError
-from qualcode.nlp.sentences import sentence_spans
-from qualcode.nlp.turn_finder import find_paragraphs, find_turns
+from qualcode.ingest.documents import find_document
+from qualcode.ingest.readers import RawTranscript
+from qualcode.ingest.segment import SegmentRow, with_sentences
 from qualcode.store.models import Document, Segment
 
 UNIT_KINDS = ("overlap", "sentence", "turn", "paragraph", "document")
+SEGMENT_UNITS = ("sentence", "turn", "paragraph")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of a document: its span, its text and the speaker of the turn it is in."""
+
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "text": self.text, "speaker": self.speaker}
+
+
+def list_units(s: Session, document: str | int, unit: str) -> list[Unit]:
+    """A document's sentences, turns or paragraphs in order, as stored (cut on the fly when the
+    document has none stored). A document without turns has no turn units."""
+    unit = unit.strip().lower()
+    if unit not in SEGMENT_UNITS:
+        raise QualcodeError(f"unknown unit {unit!r}; use one of {', '.join(SEGMENT_UNITS)}")
+    doc = find_document(s, document)
+    stored = s.execute(
+        select(Segment.start, Segment.end, Segment.speaker)
+        .where(Segment.document_id == doc.id, Segment.kind == unit)
+        .order_by(Segment.start, Segment.end)
+    ).all()
+    spans = [(a, b, spk) for a, b, spk in stored]
+    if not spans and s.scalar(select(Segment.id).where(Segment.document_id == doc.id)) is None:
+        spans = [(r.start, r.end, r.speaker) for r in _cut_all(doc.text) if r.kind == unit]
+    return [Unit(a, b, doc.text[a:b], spk) for a, b, spk in spans]
+
+
+def _cut_all(text: str) -> list[SegmentRow]:
+    """Every segment of a text, cut as the importer cuts it."""
+    raw = RawTranscript(text=text, format="txt")
+    return next(iter(with_sentences([(raw, 0)])))[0]
 
 
 def check_unit(unit: str) -> str:
@@ -45,24 +85,14 @@ def document_units(s: Session, kind: str, doc_ids: set[int]) -> dict[int, list[S
     for doc_id, start, end in segments:
         stored[doc_id].append((start, end))
     missing = [d for d, spans in stored.items() if not spans]
-    for doc_id in missing:
-        stored[doc_id] = _cut(texts[doc_id], kind)
+    items = ((RawTranscript(text=texts[d], format="txt"), d) for d in missing)
+    for cut, doc_id in with_sentences(items):
+        stored[doc_id] = [(r.start, r.end) for r in cut if r.kind == kind]
+        if kind == "turn" and not stored[doc_id]:
+            stored[doc_id] = [(0, len(texts[doc_id]))]
     for doc_id in stored:
         stored[doc_id].sort()
-    if kind == "sentence" and missing:
-        pairs = [(texts[d], d) for d in missing]
-        for spans, doc_id in sentence_spans(pairs):
-            stored[doc_id] = sorted(spans)
     return stored
-
-
-def _cut(text: str, kind: str) -> list[Span]:
-    if kind == "turn":
-        turns = find_turns(text)
-        return [(t.start, t.end) for t in turns] or [(0, len(text))]
-    if kind == "paragraph":
-        return find_paragraphs(text, find_turns(text))
-    return []  # sentences are cut in one batch by the caller
 
 
 def units_touched(units: list[Span], starts: list[int], span: Span) -> list[int]:

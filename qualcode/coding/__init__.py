@@ -6,11 +6,11 @@ from qualcode.coding.codings import (
     CodingRow,
     add_coding,
     ensure_coding,
-    find_document,
     list_codings,
     remove_coding,
 )
 from qualcode.coding.memos import add_memo, list_memos
+from qualcode.ingest.documents import find_document
 
 __all__ = [
     "CodingRow",

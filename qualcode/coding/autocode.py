@@ -6,14 +6,17 @@ JSON, run on ``spacy.blank("en")``), or a speaker alone (every turn of that spea
 given with a search keeps only the hits inside that speaker's turns.
 
 Each hit is widened to every unit it touches (``sentence``, ``turn`` or ``paragraph`` segment;
-``hit`` keeps the matched text itself). Units hit several times are listed once. Nothing is
-written until :func:`apply_autocode`, which adds the whole batch as ONE undoable change.
+``hit`` keeps the matched text itself). Units hit several times are listed once. A unit that
+already lies inside the coder's codings with the code (one coding, or several that together
+cover it) is marked already coded and is never coded again. Nothing is written until
+:func:`apply_autocode`, which adds the whole batch as ONE undoable change.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,13 +24,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.analysis.spans import Span
+from qualcode.analysis.spans import Span, merge_spans
 from qualcode.analysis.units import document_units, units_touched
 from qualcode.coding.codes import code_paths, get_code
-from qualcode.coding.codings import find_document
 from qualcode.coding.edits import AddCodings, NewCoding
 from qualcode.coding.history import History
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.ingest.documents import find_document
 from qualcode.nlp.turn_finder import find_turns
 from qualcode.store.db import Project
 from qualcode.store.models import Code, Coder, Coding, Document, Participant, Segment
@@ -219,7 +222,8 @@ def preview_autocode(
     code: str | int | None = None,
     coder: str | None = None,
 ) -> AutocodePreview:
-    """Find, widen and dedupe; mark units the coder has already coded with the code."""
+    """Find, widen and dedupe; mark the units that lie inside the coder's codings with the
+    code (already coded)."""
     query.check()
     unit = unit.strip().lower()
     if unit not in UNITS:
@@ -251,7 +255,7 @@ def preview_autocode(
         )
     finder = _finder(query)
     units = document_units(s, unit, doc_ids) if unit != "hit" else {}
-    coded = _coded(s, code_obj.id, coder, doc_ids) if code_obj is not None and coder else set()
+    coded = _coded(s, code_obj.id, coder, doc_ids) if code_obj is not None and coder else {}
     for doc_id, name, text, label in docs:
         hits = finder(text) if finder is not None else []
         if turns is not None:
@@ -282,17 +286,18 @@ def preview_autocode(
                     text=text[a:b],
                     hits=tuple(sorted(set(hs))),
                     hit_texts=tuple(text[x:y] for x, y in sorted(set(hs))),
-                    already_coded=(doc_id, a, b) in coded,
+                    already_coded=_covered(coded.get(doc_id, []), (a, b)),
                 )
             )
     return preview
 
 
 def autocode_edit(
-    project: Project, preview: AutocodePreview, *, code: int | None = None
+    project: Project, preview: AutocodePreview, *, coder: str, code: int | None = None
 ) -> AddCodings:
-    """The edit that codes every unit of the preview: ONE undoable change, each new coding's
-    audit record naming the query. Units already coded stay as they are."""
+    """The edit with which ``coder`` codes the preview's units: ONE undoable change, each new
+    coding's audit record naming the query. Units already coded (inside the coder's codings
+    with the code) are left out."""
     code_id = code if code is not None else preview.code_id
     if code_id is None:
         raise QualcodeError("choose the code to apply")
@@ -300,7 +305,9 @@ def autocode_edit(
         if s.get(Code, code_id) is None:
             raise NotFound(f"no code with id {code_id}")
         path = code_paths(s)[code_id]
-    spans = tuple(NewCoding(i.document_id, code_id, i.start, i.end) for i in preview.items)
+    same = code_id == preview.code_id and coder == preview.coder
+    items = preview.new_items if same else preview.items
+    spans = tuple(NewCoding(i.document_id, code_id, i.start, i.end) for i in items)
     return AddCodings(
         spans,
         label=f"auto-code {path} ({len(spans)} units)",
@@ -312,7 +319,7 @@ def apply_autocode(
     history: History, preview: AutocodePreview, *, code: int | None = None
 ) -> list[int]:
     """Code every new unit of the preview as the history's coder; returns the new codings' ids."""
-    edit = autocode_edit(history.project, preview, code=code)
+    edit = autocode_edit(history.project, preview, code=code, coder=history.coder)
     if not edit.codings:
         return []
     return list(history.apply(edit).added)
@@ -378,10 +385,20 @@ def _inside(hit: Span, turns: list[Span]) -> bool:
     return any(a <= hit[0] and hit[1] <= b for a, b in turns)
 
 
-def _coded(s: Session, code_id: int, coder: str, doc_ids: set[int]) -> set[tuple[int, int, int]]:
+def _coded(s: Session, code_id: int, coder: str, doc_ids: set[int]) -> dict[int, list[Span]]:
+    """Document id -> the union of the coder's spans with the code (sorted, disjoint)."""
     rows = s.execute(
         select(Coding.document_id, Coding.start, Coding.end)
         .join(Coder, Coding.coder_id == Coder.id)
         .where(Coding.code_id == code_id, Coder.name == coder, Coding.document_id.in_(doc_ids))
     )
-    return set(rows)
+    spans: dict[int, list[Span]] = {}
+    for doc_id, start, end in rows:
+        spans.setdefault(doc_id, []).append((start, end))
+    return {doc_id: merge_spans(found) for doc_id, found in spans.items()}
+
+
+def _covered(merged: list[Span], span: Span) -> bool:
+    """Does ``span`` lie inside one of the sorted, disjoint ``merged`` spans?"""
+    i = bisect_right(merged, (span[0], float("inf"))) - 1
+    return i >= 0 and merged[i][0] <= span[0] and span[1] <= merged[i][1]

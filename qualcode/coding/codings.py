@@ -23,26 +23,11 @@ from sqlalchemy.orm import Session
 from qualcode.coding.coders import get_or_create_coder
 from qualcode.coding.codes import code_paths, find_code, get_code
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.ingest.documents import find_document
 from qualcode.store.models import AuditEntry, Coder, Coding, Document, Memo, Participant, utcnow
 
 #: (document, code, coder, start, end): what the store keeps unique about a coding
 CodingIdentity = tuple[int, int, int, int, int]
-
-
-def find_document(s: Session, ref: str | int) -> Document:
-    """A document by name, by name without extension, or by numeric id."""
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        doc = s.get(Document, int(ref))
-        if doc is not None:
-            return doc
-    ref = str(ref)
-    doc = s.scalar(select(Document).where(Document.name == ref))
-    if doc is not None:
-        return doc
-    stem_matches = [d for d in s.scalars(select(Document)).all() if d.name.rsplit(".", 1)[0] == ref]
-    if len(stem_matches) == 1:
-        return stem_matches[0]
-    raise NotFound(f"no document {ref!r}; 'qualcode documents' lists them")
 
 
 def check_span(doc: Document, start: int, end: int) -> None:

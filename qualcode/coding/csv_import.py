@@ -14,9 +14,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from qualcode.coding.codings import ensure_coding, find_document
+from qualcode.coding.codings import ensure_coding
 from qualcode.errors import QualcodeError
 from qualcode.ingest.attributes import read_csv_rows
+from qualcode.ingest.documents import find_document
 from qualcode.store.db import Project
 
 REQUIRED = ("document", "coder", "code")

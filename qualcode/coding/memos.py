@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from qualcode.coding.coders import get_or_create_coder
 from qualcode.coding.codes import code_paths, find_code
-from qualcode.coding.codings import find_document, join_memos, set_coding_memo
+from qualcode.coding.codings import join_memos, set_coding_memo
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.ingest.documents import find_document
 from qualcode.store.audit import audit
 from qualcode.store.models import Code, Coder, Coding, Document, Memo
 

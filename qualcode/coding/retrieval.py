@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from qualcode.analysis.units import document_units, units_touched
 from qualcode.coding.codes import code_paths, get_code
-from qualcode.coding.codings import coding_memos, find_document
+from qualcode.coding.codings import coding_memos
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.ingest.documents import find_document
 from qualcode.store.models import (
     Attribute,
     AttributeValue,

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from qualcode.analysis import tables
+from qualcode.analysis.coders import counted_coders
 from qualcode.analysis.data import find_attribute
 from qualcode.analysis.stats import QUARTILE_METHOD
 from qualcode.analysis.units import UNIT_KINDS
@@ -94,19 +95,39 @@ def frequencies(
     and participants counted once). Words coded: per coder and document, the words in the
     union of that coder's spans (overlapping codings by one coder count a word once), summed.
     % of participants is of all participants in the project (or in the --by group).
+
+    Whose codings: --coder's; else the consensus coder's when there are any; else every
+    coder's added up, followed by each coder's (--by coder: every coder apart).
     """
     by = tables.check_group(by)
+    who = coder or coder_filter(ctx)
+    by_coder = None
     with project_from(ctx).session() as s:
-        frame = tables.frequency_table(s, by=by, coder=coder or coder_filter(ctx))
+        frame = tables.frequency_table(s, by=by, coder=who)
+        counted = counted_coders(s, who, separately=by == "coder")
+        if counted.breakdown and by != "coder":
+            by_coder = tables.frequency_table(s, by="coder")
     if json_out:
-        print_json(tables.to_records(frame))
+        print_json(
+            {
+                **counted.as_json(),
+                "rows": tables.to_records(frame),
+                "by_coder": None if by_coder is None else tables.to_records(by_coder),
+            }
+        )
         return
+    _print_frequencies(frame, title=f"counted: {counted.describe()}")
+    if by_coder is not None:
+        _print_frequencies(by_coder, title="by coder")
+
+
+def _print_frequencies(frame: pd.DataFrame, title: str) -> None:
     shown = frame.copy()
     shown["code"] = [
         c + " (+ children)" if r else c
         for c, r in zip(shown["code"], shown["rolled_up"], strict=True)
     ]
-    _print_frame(shown.drop(columns=["rolled_up"]))
+    _print_frame(shown.drop(columns=["rolled_up"]), title=title)
 
 
 def matrix(
@@ -121,28 +142,46 @@ def matrix(
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Codes by participant or by attribute value: codings, or participants with --presence."""
+    """Codes by participant or by attribute value: codings, or participants with --presence.
+
+    Whose codings: as for ``frequencies``; when several coders' codings are added up, each
+    coder's matrix follows.
+    """
     if rows.strip().lower() != "code":
         raise QualcodeError("--rows can only be 'code' for now")
+    who = coder or coder_filter(ctx)
     with project_from(ctx).session() as s:
-        frame = tables.matrix_table(
-            s, cols=cols.strip(), presence=presence, coder=coder or coder_filter(ctx)
-        )
+        frame = tables.matrix_table(s, cols=cols.strip(), presence=presence, coder=who)
+        counted = counted_coders(s, who)
+        each = {
+            name: tables.matrix_table(s, cols=cols.strip(), presence=presence, coder=name)
+            for name in (counted.coders if counted.breakdown else ())
+        }
     if json_out:
         print_json(
             {
+                **counted.as_json(),
                 "rows": "code",
                 "cols": cols,
                 "measure": "participants" if presence else "codings",
                 "columns": [str(c) for c in frame.columns],
-                "data": [
-                    {"code": str(code), "values": [int(v) for v in values]}
-                    for code, values in zip(frame.index, frame.to_numpy(), strict=True)
-                ],
+                "data": _matrix_rows(frame),
+                "by_coder": {name: _matrix_rows(m) for name, m in each.items()} if each else None,
             }
         )
         return
+    console.print(f"counted: {counted.describe()}")
     _print_matrix(frame)
+    for name, m in each.items():
+        console.print(f"{name}:")
+        _print_matrix(m)
+
+
+def _matrix_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {"code": str(code), "values": [int(v) for v in values]}
+        for code, values in zip(frame.index, frame.to_numpy(), strict=True)
+    ]
 
 
 def _print_matrix(frame: pd.DataFrame) -> None:
@@ -178,10 +217,14 @@ def cooccurrence(
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Pairs of codes whose codings overlap, or that occur in the same unit."""
+    """Pairs of codes whose codings overlap, or that occur in the same unit.
+
+    Whose codings: as for ``frequencies`` (a pair is always one coder's two codings)."""
+    who = coder or coder_filter(ctx)
     with project_from(ctx).session() as s:
-        frame = tables.cooccurrence_table(s, unit=unit, coder=coder or coder_filter(ctx))
+        frame = tables.cooccurrence_table(s, unit=unit, coder=who)
+        counted = counted_coders(s, who)
     if json_out:
-        print_json(tables.to_records(frame))
+        print_json({**counted.as_json(), "pairs": tables.to_records(frame)})
         return
-    _print_frame(frame)
+    _print_frame(frame, title=f"counted: {counted.describe()}")

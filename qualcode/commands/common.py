@@ -38,7 +38,22 @@ def state(ctx: typer.Context) -> GlobalState:
 
 def project_from(ctx: typer.Context, *, create: bool = False) -> Project:
     """Open the project named by --project, QUALCODE_PROJECT or ./qualcode.db."""
-    return open_project(state(ctx).project, create=create)
+    return open_for_work(state(ctx).project, create=create)
+
+
+def open_for_work(location: str | None, *, create: bool = False) -> Project:
+    """Open a project to work on: its schema upgraded, and its segments re-cut when they were
+    cut by older rules (a note on stderr says so)."""
+    from qualcode.ingest.resegment import bring_segments_up_to_date
+
+    project = open_project(location, create=create)
+    recut = bring_segments_up_to_date(project)
+    if recut:
+        err_console.print(
+            f"the sentence and turn rules have changed: re-cut the segments of {recut} "
+            "document(s); texts and codings are unchanged"
+        )
+    return project
 
 
 def coder_from(ctx: typer.Context, *, required: bool = True) -> str | None:

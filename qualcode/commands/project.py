@@ -12,11 +12,12 @@ from qualcode.commands.common import (
     JsonOpt,
     console,
     err_console,
+    open_for_work,
     print_json,
     project_from,
     state,
 )
-from qualcode.store.db import Project, open_project
+from qualcode.store.db import Project
 from qualcode.store.settings import PROJECT_NAME, set_setting
 
 
@@ -47,7 +48,7 @@ def demo(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     from qualcode.demo import DEFAULT_DEMO_PROJECT, build_demo
 
     target = state(ctx).project or str(DEFAULT_DEMO_PROJECT)
-    project = open_project(target, create=True)
+    project = open_for_work(target, create=True)
     with Progress(console=err_console, transient=True, disable=json_out) as bar:
         task = bar.add_task("importing transcripts", total=None)
 

@@ -1,5 +1,5 @@
 """``qualcode import``: transcripts (.txt .md .docx .vtt .srt), files or folders; a lone REFI-QDA
-project (.qdpx) is handed to ``import-qdpx``."""
+project (.qdpx) is handed to ``import-qdpx``. ``qualcode segments``: a document's units."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
+from qualcode.analysis.units import SEGMENT_UNITS, list_units
 from qualcode.commands.common import (
     JsonOpt,
     actor_from,
@@ -23,6 +25,7 @@ from qualcode.ingest import TurnRules, import_files
 
 def register(app: typer.Typer) -> None:
     app.command("import")(import_cmd)
+    app.command("segments")(segments_cmd)
 
 
 def import_cmd(
@@ -102,7 +105,33 @@ def import_cmd(
     console.print(f"imported {len(report.imported)} document(s) into {project.display_name}")
     for source, name in report.renamed:
         console.print(f"  {source}: a document has that name already; imported as {name!r}")
+    for name in report.no_turns:
+        console.print(
+            f"  {name}: no speaker turns found (labels like 'Interviewer:' or 'P07:' at the "
+            "start of a line); name its labels with --turn-label"
+        )
     if report.skipped:
         console.print(f"skipped {len(report.skipped)} file(s):")
         for source, reason in report.skipped:
             console.print(f"  {source}: {reason}")
+
+
+def segments_cmd(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Argument(help="A document: its name, name stem or id.")],
+    unit: Annotated[
+        str, typer.Option("--unit", "-u", help=f"One of: {', '.join(SEGMENT_UNITS)}.")
+    ] = "sentence",
+    json_out: JsonOpt = False,
+) -> None:
+    """List a document's sentences, turns or paragraphs: start, end, speaker and text."""
+    with project_from(ctx).session() as s:
+        units = list_units(s, document, unit)
+    if json_out:
+        print_json([u.as_json() for u in units])
+        return
+    table = Table("start", "end", "speaker", "text")
+    for u in units:
+        text = " ".join(u.text.split())
+        table.add_row(str(u.start), str(u.end), u.speaker or "", text)
+    console.print(table)

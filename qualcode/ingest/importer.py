@@ -8,7 +8,7 @@ bounded however large the folder.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from qualcode.errors import QualcodeError
 from qualcode.ingest.decode import BadInput
 from qualcode.ingest.readers import FORMATS, RawTranscript, read_transcript
-from qualcode.ingest.segment import SegmentRow, with_sentences
+from qualcode.ingest.segment import SEGMENTER_SETTING, SEGMENTER_VERSION, SegmentRow, with_sentences
 from qualcode.nlp.turn_finder import TurnRules
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
-from qualcode.store.models import Document, Participant
+from qualcode.store.models import Document, Participant, Setting
 
 Progress = Callable[[int, int, str], None]
 
@@ -32,12 +32,15 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)
+    #: Imported documents in which no speaker turn was found.
+    no_turns: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
             "imported": self.imported,
             "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
             "renamed": [{"file": f, "name": n} for f, n in self.renamed],
+            "no_turns": self.no_turns,
         }
 
 
@@ -100,6 +103,7 @@ def _import(
     progress: Progress | None,
 ) -> None:
     known_hashes = dict(s.execute(select(Document.sha256, Document.name)).all())
+    new_ids: list[int] = []
     names = set(known_hashes.values())
     participants = dict(s.execute(select(Participant.label, Participant.id)).all())
 
@@ -140,16 +144,35 @@ def _import(
         )
         s.add(doc)
         s.flush()
+        new_ids.append(doc.id)
         if rows:
-            _insert_segments(s, doc.id, rows)
+            insert_segments(s, doc.id, rows)
+        if not any(r.kind == "turn" for r in rows):
+            report.no_turns.append(name)
         audit(s, actor, "import", "document", doc.id, name=name, source=str(path))
         report.imported.append(name)
         s.expunge(doc)
         if progress is not None:
             progress(len(report.imported) + len(report.skipped), len(files), name)
+    if new_ids:
+        record_segmenter_version_if_new(s, new_ids)
 
 
-def _insert_segments(s: Session, document_id: int, rows: list[SegmentRow]) -> None:
+def record_segmenter_version(s: Session) -> None:
+    """Record that the project's segments are cut by the current rules. An import records it
+    only in a project that had no documents: one whose documents were cut by older rules is
+    re-cut when next opened (:mod:`qualcode.ingest.resegment`), and then records it."""
+    s.merge(Setting(key=SEGMENTER_SETTING, value=str(SEGMENTER_VERSION)))
+
+
+def record_segmenter_version_if_new(s: Session, new_documents: Collection[int]) -> None:
+    """Record the current rules if the project holds no documents but ``new_documents``."""
+    others = select(Document.id).where(Document.id.not_in(list(new_documents))).limit(1)
+    if s.scalar(others) is None:
+        record_segmenter_version(s)
+
+
+def insert_segments(s: Session, document_id: int, rows: list[SegmentRow]) -> None:
     """Insert segment rows with the driver's executemany: a document has hundreds of them."""
     conn = s.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"

@@ -13,6 +13,15 @@ from qualcode.nlp.turn_finder import LabelledTurn, TurnRules, find_paragraphs, f
 
 T = TypeVar("T")
 
+#: The rules that cut segments, as a number stored in the project's settings
+#: (:data:`SEGMENTER_SETTING`). Raise it whenever turns, paragraphs or sentences are cut
+#: differently: projects cut by older rules are re-cut when they are next opened
+#: (:mod:`qualcode.ingest.resegment`). 1 (or no setting): qualcode before the setting existed.
+#: 2: bracketed annotations, ¿/¡, abbreviations, CJK sentence ends; Rev-style, accented and
+#: full-width-colon turn labels.
+SEGMENTER_VERSION = 2
+SEGMENTER_SETTING = "segmenter_version"
+
 
 @dataclass(frozen=True)
 class SegmentRow:

@@ -1,4 +1,6 @@
-"""The sentence pipeline: ``spacy.blank("en")`` plus the rule-based sentencizer.
+"""The sentence pipeline: ``spacy.blank("en")`` plus the rule-based sentencizer, whose starts
+are then corrected for transcripts by :func:`qualcode.nlp.sentence_rules.refine_starts`
+(bracketed annotations, ``¿``/``¡``, abbreviations, Chinese and Japanese sentence ends).
 
 No trained model is downloaded or needed. Built once per process by :func:`sentence_nlp`.
 """
@@ -13,6 +15,8 @@ from typing import Any, TypeVar
 import spacy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
+
+from qualcode.nlp.sentence_rules import refine_starts
 
 T = TypeVar("T")
 BATCH_SIZE = 32
@@ -29,7 +33,7 @@ def sentence_nlp() -> Language:
 def sentence_starts(
     items: Iterable[tuple[str, T]], batch_size: int = BATCH_SIZE
 ) -> Iterator[tuple[list[int], T]]:
-    """For each (text, context), the character offsets where sentences start.
+    """For each (text, context), the character offsets where sentences start (sorted).
 
     Streams with ``nlp.pipe`` so that memory stays bounded however many texts come in. The
     offsets are read as arrays from the parsed doc, without building Python token objects.
@@ -44,7 +48,7 @@ def sentence_starts(
         starts = arr[arr[:, 1] == 1, 0].tolist()
         if not starts or starts[0] != int(arr[0, 0]):
             starts.insert(0, int(arr[0, 0]))
-        yield starts, ctx
+        yield refine_starts(doc.text, starts), ctx
 
 
 def cut_sentences(text: str, starts: list[int], start: int, end: int) -> list[tuple[int, int]]:

@@ -1,8 +1,12 @@
 """Speaker turns and paragraphs in a transcript's text.
 
 Turns are found by their labels: ``NAME:``, ``Q:``, ``A:``, ``Interviewer:``, ``P07:`` at the
-start of a line (optionally after a ``[00:01:02]`` timestamp), or a speaker's name alone on its
-own line before the turn (as Otter and Word transcripts do). The labels are configurable.
+start of a line (optionally after a ``[00:01:02]`` timestamp, or with one before the colon as
+Rev writes ``Interviewer (00:00:03):``), or a speaker's name alone on its own line before the
+turn (as Otter and Word transcripts do). Names may start with any capital letter
+(``Ángela Núñez:``); the colon may be the full-width ``：`` of Chinese and Japanese
+transcripts (``采访者：``), where a name of up to eight CJK characters is a label too. The labels
+are configurable.
 """
 
 from __future__ import annotations
@@ -16,10 +20,31 @@ from dataclasses import dataclass, field
 KNOWN_LABELS = (
     r"Q|A|I|R|Interviewer|Interviewee|Moderator|Facilitator|Respondent|Participant"
     r"|P\s?\d{1,3}|Participant\s?\d{1,3}|Speaker\s?\d{1,3}|Interviewer\s?\d{1,3}"
+    r"|采访者|访谈者|受访者|被访者|主持人|问|答|インタビュアー|質問者|回答者|聞き手|話し手"
 )
-#: A person's name: one to four capitalised words (``Dr. Ann Lee``, ``JANE DOE``).
-NAME = r"(?:[A-Z][\w'’.\-]*)(?:\s+[A-Z][\w'’.\-]*){0,3}"
+
+
+def _capitals() -> str:
+    """A character class body holding every capital (and title-case) letter of the BMP."""
+    runs: list[tuple[int, int]] = []
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if ch.isupper() or ch.istitle():
+            if runs and runs[-1][1] == cp - 1:
+                runs[-1] = (runs[-1][0], cp)
+            else:
+                runs.append((cp, cp))
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs)
+
+
+CAPITAL = f"[{_capitals()}]"
+#: A person's name: one to four capitalised words (``Dr. Ann Lee``, ``JANE DOE``, ``Ángela``).
+NAME = rf"(?:{CAPITAL}[\w'’.\-]*)(?:\s+{CAPITAL}[\w'’.\-]*){{0,3}}"
+#: A name in Chinese or Japanese script, before a colon on the turn's own line only.
+CJK_NAME = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,8}"
 TIMESTAMP = r"(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\)?\]?)"
+#: The colon after a label: ASCII (then a space) or full width (a space optional).
+COLON = r"(?::[ \t]+|：[ \t]*)"
 
 
 @dataclass
@@ -50,9 +75,14 @@ class LabelledTurn:
 
 def _compile(rules: TurnRules) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     label = rules.label_pattern()
-    inline = re.compile(rf"[ \t]*(?:{TIMESTAMP}[ \t]*)?(?P<label>{label})[ \t]*:[ \t]+(?=\S)")
+    inline_label = f"{label}|(?:{CJK_NAME})" if rules.allow_names else label
+    inline = re.compile(
+        rf"[ \t]*(?:{TIMESTAMP}[ \t]*)?(?P<label>{inline_label})[ \t]*(?:{TIMESTAMP}[ \t]*)?"
+        rf"{COLON}(?=\S)"
+    )
     alone = re.compile(
-        rf"[ \t]*(?:{TIMESTAMP}[ \t]*)?(?P<label>{label})[ \t]*:?[ \t]*(?:{TIMESTAMP})?[ \t]*"
+        rf"[ \t]*(?:{TIMESTAMP}[ \t]*)?(?P<label>{label})[ \t]*(?:{TIMESTAMP}[ \t]*)?[:：]?"
+        rf"[ \t]*(?:{TIMESTAMP})?[ \t]*"
     )
     known = re.compile(rf"^(?:{KNOWN_LABELS}|{'|'.join(rules.extra) or '(?!)'})$")
     return inline, alone, known

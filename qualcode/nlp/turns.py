@@ -17,6 +17,7 @@ Role = Literal["interviewer", "participant"]
 
 INTERVIEWER_LABELS = frozenset(
     {"interviewer", "int", "i", "q", "question", "moderator", "researcher", "facilitator"}
+    | {"采访者", "访谈者", "主持人", "问", "インタビュアー", "質問者", "聞き手"}
 )
 
 

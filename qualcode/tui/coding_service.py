@@ -35,6 +35,7 @@ from qualcode.coding.live_codings import CodingsSeen, Delta, StoreUnavailable
 from qualcode.errors import QualcodeError, first_line
 from qualcode.store.db import Project
 
+WORKER_GROUP = "coding-service"
 #: how often an idle service looks for other coders' changes to the documents on screen
 POLL_SECONDS = 2.0
 
@@ -103,7 +104,8 @@ class CodingService:
         self._lock = threading.Lock()
         self._seen = CodingsSeen(project)
         self._worker: Worker[None] | None = None
-        #: edits carried out (committed or failed), for tests and the status line
+        #: requests (edits, reads, watches) queued, and those answered
+        self.queued = 0
         self.done = 0
 
     # -- the main thread's side --------------------------------------------------------------------
@@ -117,6 +119,7 @@ class CodingService:
     ) -> None:
         """Queue an edit (None: only read back), and say whom to answer about which document."""
         self._start(reply_to)
+        self.queued += 1
         self._queue.put(_Request(edit, reply_to, document_id, reread))
 
     def watch(self, reply_to: MessagePump, document_id: int) -> None:
@@ -124,6 +127,7 @@ class CodingService:
         self._start(reply_to)
         with self._lock:
             self._watchers[id(reply_to)] = (reply_to, document_id)
+        self.queued += 1
         self._queue.put(_Watch(reply_to, document_id))
 
     def unwatch(self, reply_to: MessagePump) -> None:
@@ -133,10 +137,16 @@ class CodingService:
     def stop(self) -> None:
         self._queue.put(None)
 
+    @property
+    def busy(self) -> bool:
+        """Some request is not answered yet (its message may still be on its way)."""
+        return self.done < self.queued
+
     def _start(self, pump: MessagePump) -> None:
+        """The worker starts with the first request (the app that asks runs it)."""
         if self._worker is None:
             self._worker = pump.app.run_worker(
-                self._run, name="coding-service", group="coding-service", thread=True
+                self._run, name=WORKER_GROUP, group=WORKER_GROUP, thread=True
             )
 
     # -- the worker thread -----------------------------------------------------------------------
@@ -150,10 +160,13 @@ class CodingService:
                 continue
             if item is None:
                 return
-            if isinstance(item, _Watch):
-                self._seed(item)
-            else:
-                self._serve(item)
+            try:
+                if isinstance(item, _Watch):
+                    self._seed(item)
+                else:
+                    self._serve(item)
+            finally:
+                self.done += 1
 
     def _serve(self, item: _Request) -> None:
         try:
@@ -175,8 +188,6 @@ class CodingService:
                 self._seen.forget(item.document_id)
             item.reply_to.post_message(EditFailed(first_line(exc)))
             return
-        finally:
-            self.done += 1
         item.reply_to.post_message(
             CodingsRead(item.document_id, delta, outcome, codes=codes, coders=coders)
         )

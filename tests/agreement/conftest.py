@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from qualcode.ingest.importer import record_segmenter_version
 from qualcode.store import Code, Coder, Coding, Document, Project, Segment, open_project
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
@@ -71,6 +72,7 @@ def make_project(tmp_path: Path) -> Iterator[MakeProject]:
         project = open_project(tmp_path / f"p{len(made)}.db", create=True)
         made.append(project)
         with project.write() as s:
+            record_segmenter_version(s)  # hand-cut segments: opening must not re-cut them
             doc_ids: dict[str, int] = {}
             for name, (text, segments) in documents.items():
                 digest = hashlib.sha256(f"{name}\0{text}".encode()).hexdigest()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from qualcode.ingest.importer import record_segmenter_version
 from qualcode.store import (
     Attribute,
     AttributeValue,
@@ -122,6 +123,7 @@ def built(tmp_path: Path) -> Iterator[Built]:
     project = open_project(tmp_path / "analysis.db", create=True)
     out = Built(project, _codings())
     with project.write() as s:
+        record_segmenter_version(s)  # hand-cut segments: opening must not re-cut them
         people = {label: Participant(label=label) for label in ("P1", "P2", "P3", "P4")}
         s.add_all(people.values())
         attrs = {

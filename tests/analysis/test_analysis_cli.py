@@ -63,21 +63,22 @@ def test_summary_of_an_unknown_or_text_attribute_is_one_line(
 def test_frequencies_json_and_coder_filter(
     built: Built, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rows = run_json(capsys, built, "frequencies")
+    rows = run_json(capsys, built, "frequencies")["rows"]
     own = {r["code"]: r["codings"] for r in rows if not r["rolled_up"]}
     assert own["Triage"] == sum(1 for c in built.codings if c[1] == "Triage")
     bob = run_json(capsys, built, "frequencies", "--coder", "bob")
-    own_bob = {r["code"]: r["codings"] for r in bob if not r["rolled_up"]}
+    assert bob["coders"] == ["bob"] and bob["by_coder"] is None
+    own_bob = {r["code"]: r["codings"] for r in bob["rows"] if not r["rolled_up"]}
     assert own_bob["Triage"] == sum(1 for c in built.codings if c[1:3] == ("Triage", "bob"))
     grouped = run_json(capsys, built, "frequencies", "--by", "coder")
-    assert {r["group"] for r in grouped} == {"ann", "bob"}
+    assert {r["group"] for r in grouped["rows"]} == {"ann", "bob"}
 
 
 def test_environment_coder_does_not_filter(
     built: Built, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("QUALCODE_CODER", "bob")
-    rows = run_json(capsys, built, "frequencies")
+    rows = run_json(capsys, built, "frequencies")["rows"]
     total = sum(r["codings"] for r in rows if not r["rolled_up"])
     assert total == len(built.codings)
 
@@ -94,7 +95,9 @@ def test_matrix_json(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cooccurrence_json(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = run_json(capsys, built, "cooccurrence", "--unit", "document")
+    data = run_json(capsys, built, "cooccurrence", "--unit", "document")
+    assert data["coders"] == ["ann", "bob"]
+    rows = data["pairs"]
     assert rows and set(rows[0]) == {"code_a", "code_b", "count", "documents"}
     assert all(r["code_a"] < r["code_b"] for r in rows)
 

@@ -12,7 +12,7 @@ from qualcode.coding.history import History
 from qualcode.errors import QualcodeError
 from qualcode.store.models import AuditEntry, Coding
 
-from .conftest import TEXT_1, TEXT_2, Small, cli, span_of
+from .conftest import TEXT_1, TEXT_2, Small, add_codings, cli, span_of
 
 
 def preview(small: Small, unit: str = "sentence", **query: str) -> list[tuple[str, str]]:
@@ -198,3 +198,47 @@ def test_cli_dry_run_then_apply(small: Small, capsys: pytest.CaptureFixture[str]
     )
     code, _, err = cli(capsys, "autocode", "-c", "Lab backlog", "-r", "(", "-n", "--project", db)
     assert code == 2 and "bad regular expression" in err
+
+
+def test_units_inside_the_coders_codings_are_not_coded_again(small: Small) -> None:
+    """ "plea" hits 5 sentences. By hand: ana's coding of P01's "P01: A plea bargain saves
+    time. We plead out" holds "A plea bargain saves time."; ana's two touching codings in P02,
+    from "Any" to "Maybe one" and from there to the end, hold "Any plea deals?" (the first) and
+    "Maybe one plea deal a year." (only the two together). ben's coding of "Plea deals are
+    common." and ana's with another code do not count. So 3 units are already coded, 2 are not
+    yet coded, and applying adds exactly those 2."""
+    add_codings(
+        small,
+        [
+            ("P01.txt", "Plea bargaining", "ana", "P01: A plea bargain saves time. We plead out"),
+            ("P01.txt", "Plea bargaining", "ben", "Plea deals are common."),
+            ("P01.txt", "Lab backlog", "ana", "Plea deals are common."),
+        ],
+    )
+    cut = span_of(TEXT_2, "Maybe one")[1]
+    with small.project.write() as s:
+        for start, end in ((TEXT_2.index("Any plea"), cut), (cut, len(TEXT_2))):
+            s.add(
+                Coding(
+                    document_id=small.docs["P02.txt"],
+                    code_id=small.codes["Plea bargaining"],
+                    coder_id=small.coders["ana"],
+                    start=start,
+                    end=end,
+                )
+            )
+    query = AutocodeQuery(search="plea")
+    with small.project.session() as s:
+        pv = preview_autocode(s, query, code="Plea bargaining", coder="ana")
+    assert [(i.text, i.already_coded) for i in pv.items] == [
+        ("Plea deals are common.", False),
+        ("And plea bargains?", False),
+        ("A plea bargain saves time.", True),
+        ("Any plea deals?", True),
+        ("Maybe one plea deal a year.", True),
+    ]
+    assert pv.as_json()["new"] == 2
+    ids = apply_autocode(History(small.project, "ana"), pv)
+    with small.project.session() as s:
+        added = s.execute(select(Coding.start, Coding.end).where(Coding.id.in_(ids))).all()
+    assert sorted(TEXT_1[a:b] for a, b in added) == ["And plea bargains?", "Plea deals are common."]

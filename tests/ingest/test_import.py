@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,44 @@ def test_bad_attribute_files_change_nothing(
     with pytest.raises(QualcodeError, match=message):
         import_attributes(project, csv, actor="t")
     assert counts(project)["participants"] == 0
+
+
+def test_the_import_names_documents_without_turns(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qualcode.cli import main
+
+    write(tmp_path, "plain.txt", "Just one speaker talking.\n\nNo labels anywhere.\n")
+    write(tmp_path, "labelled.txt", "Q: Hi?\n\nA: Hello.\n")
+    write(tmp_path, "zh.txt", "记录员：开始。\n\n王小明：你好。\n")
+    args = ["import", str(tmp_path / "plain.txt"), str(tmp_path / "labelled.txt")]
+    try:
+        main([*args, "--project", str(project.path)])
+    except SystemExit as exc:
+        assert not exc.code
+    out = capsys.readouterr().out
+    assert "plain.txt: no speaker turns found" in out
+    assert "labelled.txt: no speaker" not in out
+    # --turn-label with a full-width colon, names off: 记录员 is a turn, 王小明 is not
+    try:
+        main(
+            [
+                "import",
+                str(tmp_path / "zh.txt"),
+                "--no-names",
+                "--turn-label",
+                "记录员",
+                "--json",
+                "--project",
+                str(project.path),
+            ]
+        )
+    except SystemExit as exc:
+        assert not exc.code
+    assert json.loads(capsys.readouterr().out)["no_turns"] == []
+    with project.session() as s:
+        doc_id = s.scalar(select(Document.id).where(Document.name == "zh.txt"))
+        turns = s.execute(
+            select(Segment.speaker).where(Segment.document_id == doc_id, Segment.kind == "turn")
+        )
+        assert [t for (t,) in turns] == ["记录员"]

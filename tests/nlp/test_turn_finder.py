@@ -77,3 +77,42 @@ def test_segments_have_offsets_inside_their_turns() -> None:
     for r in rows:
         if r.kind == "sentence" and r.speaker:
             assert any(t.start <= r.start and r.end <= t.end for t in turns)
+
+
+def test_rev_style_labels_with_a_timestamp_before_the_colon() -> None:
+    inline = "Interviewer (00:00:03): So, the lab?\n\nDana Reyes (00:00:09): Eleven months.\n"
+    assert speakers(inline) == [("Interviewer", "So, the lab?"), ("Dana Reyes", "Eleven months.")]
+    own_line = (
+        "Interviewer (00:00:03):\nSo, the lab?\n\nDana Reyes (00:00:09):\nEleven months.\n\n"
+        "Interviewer (00:01:12):\nWhy?\n\nDana Reyes (00:01:15):\nStaffing.\n"
+    )
+    assert speakers(own_line) == [
+        ("Interviewer", "So, the lab?"),
+        ("Dana Reyes", "Eleven months."),
+        ("Interviewer", "Why?"),
+        ("Dana Reyes", "Staffing."),
+    ]
+
+
+def test_names_with_an_accented_capital() -> None:
+    text = "Ángela Núñez: Sí.\n\nÉmile Zola: Oui.\n\nÖzil: Ja.\n\nángela: not a label\n"
+    assert speakers(text) == [
+        ("Ángela Núñez", "Sí."),
+        ("Émile Zola", "Oui."),
+        ("Özil", "Ja.\n\nángela: not a label"),
+    ]
+
+
+def test_full_width_colons() -> None:
+    text = "采访者：您好。\n\n王小明：你好。我很好。\n\nインタビュアー：はい。\n"
+    assert speakers(text) == [
+        ("采访者", "您好。"),
+        ("王小明", "你好。我很好。"),
+        ("インタビュアー", "はい。"),
+    ]
+    # --turn-label takes the full-width colon too (here with names switched off)
+    custom = "記録係：始めます。\n王小明：你好。\n"
+    assert speakers(custom, TurnRules(extra=["記録係"], allow_names=False)) == [
+        ("記録係", "始めます。\n王小明：你好。")
+    ]
+    assert speakers(custom, TurnRules(allow_names=False)) == []

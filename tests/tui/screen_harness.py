@@ -27,6 +27,7 @@ from qualcode.store.models import (
     Document,
     Participant,
 )
+from qualcode.tui.coding_service import WORKER_GROUP
 from qualcode.tui.context import AppContext
 from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument
 
@@ -47,6 +48,8 @@ TEXTS = {
     ),
 }
 SIZE = (130, 40)
+#: how long a wait may take before the test is declared hung (not a timing requirement)
+GUARD_SECONDS = 120.0
 
 
 @dataclass
@@ -162,13 +165,25 @@ def run(
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and the messages they posted be handled."""
+    """Let workers finish (the coding service: answer what it was asked) and the messages
+    they posted be handled."""
+    app = pilot.app
+    ctx = getattr(app, "ctx", None)
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        others = [w for w in app.workers if w.group != WORKER_GROUP]
+        if others:  # (an empty list would mean every worker, the service's too)
+            await app.workers.wait_for_complete(others)
+        if ctx is not None:
+            service = ctx.coding
+            await until(pilot, lambda: not service.busy)
         await pilot.pause()
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:
+async def until(
+    pilot: Pilot[None], condition: Callable[[], bool], timeout: float = GUARD_SECONDS
+) -> None:
+    """Let the app run until ``condition()`` holds; the guard only stops a broken test from
+    hanging for ever, far beyond what a busy machine needs."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():

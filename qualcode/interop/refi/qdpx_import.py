@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from qualcode.coding.codes import SEP, code_paths
 from qualcode.coding.codings import CodingSpec, insert_codings
 from qualcode.errors import QualcodeError
-from qualcode.ingest.importer import text_sha256
+from qualcode.ingest.importer import record_segmenter_version_if_new, text_sha256
 from qualcode.ingest.readers import RawTranscript
 from qualcode.ingest.segment import with_sentences
 from qualcode.interop.refi.cases_import import import_cases
@@ -251,6 +251,7 @@ def _segment(s: Session, docs: list[Document], rules: TurnRules | None) -> None:
     for rows, doc_id in with_sentences(items, rules):
         if rows:
             s.execute(insert(Segment), [r.as_dict(doc_id) for r in rows])
+    record_segmenter_version_if_new(s, [d.id for d in docs])
 
 
 def _unique_name(name: str, taken: set[str]) -> str:

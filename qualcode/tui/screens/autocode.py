@@ -397,7 +397,7 @@ class AutocodeScreen(Screen[None]):
     def _apply(self, preview: AutocodePreview) -> None:
         """Build the edit (it reads the code) here; the coding service carries it out."""
         try:
-            edit = autocode_edit(self.ctx.project, preview)
+            edit = autocode_edit(self.ctx.project, preview, coder=self.ctx.coder)
         except QualcodeError as exc:
             self.post_message(EditFailed(str(exc)))
             return
