@@ -8,6 +8,7 @@ values (units rated by fewer than two coders are ignored), n_c its marginals and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -99,12 +100,19 @@ def alpha_parts(ratings: Ratings, level: str = "nominal") -> AlphaParts:
 
 
 def krippendorff_alpha(
-    data: Any, level: str = "nominal", *, unit_weights: UnitWeights = None
+    data: Any,
+    level: str = "nominal",
+    *,
+    categories: Sequence[Any] | None = None,
+    unit_weights: UnitWeights = None,
 ) -> float:
     """Krippendorff's alpha for any number of coders, with missing ratings.
 
-    ``level``: "nominal", "ordinal" (ranks of the sorted categories), "interval" or "ratio"
-    (numeric ratings). Units coded by fewer than two coders are ignored. Raises NotComputable
-    when fewer than two units are pairable or all pairable values are one category (0/0).
+    ``level``: "nominal", "ordinal" (ranks of the categories), "interval" or "ratio" (numeric
+    ratings). ``categories`` gives the scale in its order, e.g. ["very low", "low", "high",
+    "very high"]; without it the categories that occur are sorted (numbers numerically,
+    words alphabetically, which is rarely the order of a worded scale). Units coded by fewer
+    than two coders are ignored. Raises NotComputable when fewer than two units are pairable
+    or all pairable values are one category (0/0).
     """
-    return alpha_parts(as_ratings(data, unit_weights), level).value
+    return alpha_parts(as_ratings(data, unit_weights, categories=categories), level).value
