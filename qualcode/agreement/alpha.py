@@ -25,7 +25,7 @@ LEVELS: tuple[str, ...] = get_args(Level)
 
 @dataclass(frozen=True)
 class AlphaParts:
-    """Everything alpha is made of, kept for the bootstrap."""
+    """Everything alpha is made of."""
 
     value: float
     coincidences: FloatArray
@@ -46,12 +46,7 @@ def distances(level: str, categories: tuple[Any, ...], marginals: FloatArray) ->
     if level == "nominal":
         return 1.0 - np.eye(k)
     if level == "ordinal":
-        cum = np.cumsum(marginals)
-        idx = np.arange(k)
-        lo = np.minimum(idx[:, None], idx[None, :])
-        hi = np.maximum(idx[:, None], idx[None, :])
-        between = cum[hi] - cum[lo] + marginals[lo]
-        return np.asarray((between - (marginals[:, None] + marginals[None, :]) / 2.0) ** 2)
+        return ordinal_distances(marginals)
     if not is_numeric(categories):
         raise QualcodeError(f"the {level} level needs numeric ratings")
     values = np.asarray(categories, dtype=np.float64)
@@ -63,6 +58,18 @@ def distances(level: str, categories: tuple[Any, ...], marginals: FloatArray) ->
     total = values[:, None] + values[None, :]
     safe = np.where(total == 0, 1.0, total)
     return np.asarray(np.where(total == 0, 0.0, (diff / safe) ** 2))
+
+
+def ordinal_distances(marginals: FloatArray) -> FloatArray:
+    """Ordinal delta2 from marginals of shape (..., k) (a batch of samples at once)."""
+    k = marginals.shape[-1]
+    cum = np.cumsum(marginals, axis=-1)
+    idx = np.arange(k)
+    lo = np.minimum(idx[:, None], idx[None, :])
+    hi = np.maximum(idx[:, None], idx[None, :])
+    between = cum[..., hi] - cum[..., lo] + marginals[..., lo]
+    ends = marginals[..., :, None] + marginals[..., None, :]
+    return np.asarray((between - ends / 2.0) ** 2, dtype=np.float64)
 
 
 def check_level(level: str) -> None:

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from qualcode.agreement.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
 from qualcode.agreement.disagreements import count_by_kind, list_disagreements
 from qualcode.agreement.project_report import agreement_report
 from qualcode.agreement.units import UNIT_KINDS
@@ -52,8 +53,8 @@ def agreement(
     ] = None,
     samples: Annotated[
         int, typer.Option("--samples", help="Bootstrap samples for alpha's interval.")
-    ] = 5000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    ] = DEFAULT_SAMPLES,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = DEFAULT_SEED,
     json_out: JsonOpt = False,
 ) -> None:
     """Agreement per code and overall: percent agreement, kappa and alpha with intervals."""
