@@ -278,6 +278,11 @@ def _pairwise(n_coders: int) -> bool:
 def unit_counts(codes: CodeArray, n_categories: int) -> FloatArray:
     """units x categories: how many coders chose each category (for a chunk of units)."""
     n_units = codes.shape[1]
+    if n_categories <= 8:  # a few comparisons beat one scatter over every rating
+        out = np.empty((n_units, n_categories), dtype=np.float64)
+        for c in range(n_categories):
+            out[:, c] = (codes == c).sum(axis=0)
+        return out
     valid = codes >= 0
     unit = np.broadcast_to(np.arange(n_units, dtype=np.intp), codes.shape)[valid]
     flat = np.bincount(unit * n_categories + codes[valid], minlength=n_units * n_categories).astype(

@@ -70,6 +70,7 @@ def build_report(
         return build_variable(data, code, unit, coders=coders, threshold=threshold, measure=measure)
 
     per_code = {code: variable(code, data.coders) for code in data.codes}
+    pooled_codes = len(data.codes) > 1  # rows over several codes of the same units
     code_rows = [
         {
             "code": code,
@@ -85,7 +86,11 @@ def build_report(
     for doc, part in zip(data.documents, parts, strict=True):
         coders = [c for c in data.coders if c in doc.coders]
         by_document.append(
-            {"document": doc.name, "coders": coders, **summarize(part, opts, unit, pooled=True)}
+            {
+                "document": doc.name,
+                "coders": coders,
+                **summarize(part, opts, unit, pooled=pooled_codes),
+            }
         )
 
     def pair_variable(code: str, pair: tuple[str, ...]) -> Variable:
@@ -97,7 +102,9 @@ def build_report(
     by_pair = []
     for pair in combinations(data.coders, 2):
         pair_var = Variable.concat(pair, [pair_variable(code, pair) for code in data.codes])
-        by_pair.append({"coders": list(pair), **summarize(pair_var, opts, unit, pooled=True)})
+        by_pair.append(
+            {"coders": list(pair), **summarize(pair_var, opts, unit, pooled=pooled_codes)}
+        )
     return {
         "unit": unit,
         "coders": list(data.coders),
@@ -122,12 +129,12 @@ def build_report(
             "method": None if unit == "overlap" else METHOD.format(what="units or clusters"),
             "resampled": None
             if unit == "overlap"
-            else {"codes": resampled_as(unit, False), "pooled": resampled_as(unit, True)},
+            else {"codes": resampled_as(unit, False), "pooled": resampled_as(unit, pooled_codes)},
             "min_resampled": MIN_RESAMPLED,
         },
         "codes": code_rows,
         "overall": {
-            **summarize(pooled, opts, unit, pooled=True),
+            **summarize(pooled, opts, unit, pooled=pooled_codes),
             "usage": {
                 c: sum(u for row in code_rows for k, u in row["usage"].items() if k == c)
                 for c in data.coders

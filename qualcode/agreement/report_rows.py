@@ -132,8 +132,7 @@ def resampling_groups(variable: Variable, unit: str, pooled: bool) -> NDArray[np
         return variable.document
     if pooled and unit in SEGMENT_KINDS:
         key = variable.document.astype(np.int64) * (int(variable.position.max(initial=0)) + 1)
-        inverse = np.unique(key + variable.position, return_inverse=True)[1]
-        return np.asarray(inverse.ravel(), dtype=np.intp)
+        return np.asarray(key + variable.position, dtype=np.intp)
     return None
 
 
@@ -184,26 +183,34 @@ def kappa_fields(
 
 def alpha_fields(
     ratings: Ratings,
+    resampled: Ratings,
     groups: NDArray[np.intp] | None,
     what: str,
     options: ReportOptions,
     reasons: dict[str, str],
 ) -> dict[str, Any]:
-    """Alpha with its bootstrap interval and q, or nulls and the reasons."""
+    """Alpha (of ``ratings``) with its bootstrap interval and q, or nulls and the reasons.
+
+    ``resampled``: the same data with every unit of every cluster ``groups`` names (the
+    collapsed ``ratings`` have merged units of different clusters).
+    """
     out: dict[str, Any] = {
         "krippendorff_alpha": None,
         "alpha_low": None,
         "alpha_high": None,
         "alpha_q": None,
     }
-    value = attempt("krippendorff_alpha", lambda: alpha_parts(ratings, "nominal").value, reasons)
-    if value is None:
+    try:
+        parts = alpha_parts(ratings, "nominal")
+    except NotComputable as exc:
+        reasons["krippendorff_alpha"] = str(exc)
         return out
-    out["krippendorff_alpha"] = value
+    out["krippendorff_alpha"] = parts.value
     try:
         interval = bootstrap_alpha(
-            ratings,
+            resampled,
             "nominal",
+            parts=parts,
             n_boot=options.n_boot,
             seed=options.seed,
             ci=options.ci,
@@ -262,17 +269,14 @@ def overlap_row(variable: Variable) -> dict[str, Any]:
 def summarize(
     variable: Variable, options: ReportOptions, unit: str, *, pooled: bool = False
 ) -> dict[str, Any]:
-    """The statistics row of one binary variable; ``pooled`` when it holds several codes."""
+    """The statistics row of one binary variable; ``pooled`` when it holds several codes
+    (a single code pooled is that code's variable)."""
     variable = variable.pairable()
     if unit == "overlap":
         return overlap_row(variable)
     what = resampled_as(unit, pooled)
     groups = resampling_groups(variable, unit, pooled)
-    if groups is not None and len(np.unique(groups)) == len(groups):
-        # one unit per cluster (a single code pooled): the units are the clusters
-        groups, what = None, resampled_as(unit, False)
-    merged, groups = variable.collapsed(groups)
-    ratings = merged.ratings()
+    ratings = variable.collapsed().ratings()
     reasons: dict[str, str] = {}
     kappa_key = kappa_name(ratings.n_coders)
     row: dict[str, Any] = {
@@ -281,7 +285,14 @@ def summarize(
             "percent_agreement", lambda: percent_agreement(ratings), reasons
         ),
         **kappa_fields(ratings, kappa_key, options.ci, reasons, None if groups is None else what),
-        **alpha_fields(ratings, groups, what, options, reasons),
+        **alpha_fields(
+            ratings,
+            ratings if groups is None else variable.ratings(),
+            groups,
+            what,
+            options,
+            reasons,
+        ),
     }
     row["verdict"] = verdict(row["krippendorff_alpha"])
     row["not_computable"] = reasons

@@ -96,38 +96,28 @@ class Variable:
 
     def pairable(self) -> Variable:
         """Only the units rated by two coders or more (the others enter no statistic)."""
-        return self.where((self.values != MISSING).sum(axis=0) >= 2)
+        keep = (self.values != MISSING).sum(axis=0) >= 2
+        return self if bool(keep.all()) else self.where(keep)
 
-    def collapsed(
-        self, groups: NDArray[np.intp] | None = None
-    ) -> tuple[Variable, NDArray[np.intp] | None]:
-        """The same data with identical units merged into one unit whose weight is their sum,
-        and (with ``groups``, one label per unit) the group of each merged unit.
+    def collapsed(self) -> Variable:
+        """The same data with identical units merged into one unit whose weight is their sum.
 
         Every statistic here weighs units (as the character unit's pieces are weighed), so
         none changes, but the work stops growing with the units: a present/absent code of
-        ``m`` coders has at most 3^m distinct units (per group). Units are only merged within
-        a group, so a bootstrap can still resample whole groups. ``document`` and
-        ``position`` are -1 afterwards.
+        ``m`` coders has at most 3^m distinct units. ``document`` and ``position`` are -1
+        afterwards (a bootstrap that resamples documents or segments takes the variable
+        before it is collapsed).
         """
         n_coders, n_units = self.values.shape
         if n_units == 0 or n_coders > 12:
-            return self, groups
+            return self
         powers = 3 ** np.arange(n_coders, dtype=np.int64)
         keys = powers @ (self.values.astype(np.int64) + 1)  # MISSING, ABSENT, PRESENT -> 0, 1, 2
-        if groups is not None:
-            keys = keys + groups.astype(np.int64) * int(3**n_coders)
-        present, inverse = np.unique(keys, return_inverse=True)
-        weights = np.bincount(inverse.ravel(), weights=self.weights, minlength=len(present))
-        pattern = present % int(3**n_coders)
-        values = (pattern[None, :] // powers[:, None]) % 3 - 1
+        present = np.flatnonzero(np.bincount(keys, minlength=1))
+        weights = np.bincount(keys, weights=self.weights)[present]
+        values = (present[None, :] // powers[:, None]) % 3 - 1
         none = np.full(len(present), -1, dtype=np.intp)
-        merged = Variable(
-            self.coders, values.astype(np.int8), weights.astype(np.float64), none, none
-        )
-        if groups is None:
-            return merged, None
-        return merged, (present // int(3**n_coders)).astype(np.intp)
+        return Variable(self.coders, values.astype(np.int8), weights.astype(np.float64), none, none)
 
     def by_document(self, count: int) -> list[Variable]:
         """The variable split by document index ``0 .. count-1`` (one pass, not one per
