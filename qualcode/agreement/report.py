@@ -76,7 +76,7 @@ def build_report(
             "code": code,
             **summarize(var, opts, unit),
             "usage": usage(data, code, data.coders),
-            "coded_units": {c: number(n) for c, n in coded_units(var).items()},
+            "coded_units": {c: number(n) for c, n in coded_units(var.pairable()).items()},
         }
         for code, var in per_code.items()
     ]

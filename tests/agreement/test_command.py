@@ -170,3 +170,24 @@ def test_disagreements_command(path: str, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0 and "different spans" in out
     code, _, err = run(capsys, "disagreements", "--project", path, "--code", P, "--coders", "a")
     assert code == 2 and "exactly two coders" in err
+
+
+def test_character_unit_with_three_coders_and_a_document_one_coded(
+    make_project: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 12: this crashed with "need at least one array to concatenate" (the pair alice &
+    # bob has no coder in D3, which only carol coded).
+    codings = [*CODINGS, ("D3", "Caseload", "carol", 0, 30)]
+    project: Project = make_project({n: (TEXT, SEGMENTS) for n in ("D1", "D2", "D3")}, codings)
+    path = str(project.path)
+    code, out, err = run(capsys, "agreement", "--project", path, "--unit", "character")
+    assert code == 0, err
+    assert "Coded by one coder only, not compared: D3" in out
+    code, out, _ = run(
+        capsys, "agreement", "--project", path, "--unit", "character", "--json", "--samples", "200"
+    )
+    report = json.loads(out)
+    pairs = {tuple(r["coders"]): r for r in report["by_pair"]}
+    # pooled over the two codes: 2 x (D1 and D2, 60 characters each)
+    assert pairs["alice", "bob"]["units"] == 240
+    assert pairs["alice", "carol"]["units"] == 120  # D2 only: carol did not code D1

@@ -75,6 +75,9 @@ def test_documents_only_one_coder_coded_change_no_statistic() -> None:
                 "krippendorff_alpha", "alpha_low", "alpha_high"):  # fmt: skip
         assert more["codes"][0][key] == base["codes"][0][key], key
         assert more["overall"][key] == base["overall"][key], key
+    assert more["codes"][0]["coded_units"] == base["codes"][0]["coded_units"]
+    # usage counts every coding, compared or not: alice's 3 more in each of S0..S4
+    assert more["codes"][0]["usage"]["alice"] == base["codes"][0]["usage"]["alice"] + 15
     # The function itself follows Gwet: units rated once enter the chance term, so the
     # single-coder sentences would have moved Fleiss' kappa. The report drops them first.
     rows = [[1, 1, 0, 0], [1, 0, 0, 0], [1, 1, 1, 0]]
