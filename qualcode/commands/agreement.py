@@ -133,6 +133,8 @@ def print_report(report: dict[str, Any]) -> None:
     used = " · ".join(f"{c} {n}" for c, n in overall["usage"].items())
     table.add_section()
     table.add_row(Text("overall", style="bold"), *stat_cells(overall, kappa), used)
+    if report["unit"] == "overlap":
+        table.caption = "Agree = matched codings / all codings; no κ or α at this unit (see n/a)"
     console.print(table)
     if len(report["coders"]) > 2:
         pairs = stats_table("By coder pair", "Coders", "cohen_kappa", ci)
@@ -149,9 +151,8 @@ def print_report(report: dict[str, Any]) -> None:
         console.print(
             f"[dim]Coded by one coder only, not compared: {escape(names)}[/]", markup=True
         )
-    reasons = {
-        reason for row in [*report["codes"], overall] for reason in row["not_computable"].values()
-    }
+    rows = [*report["codes"], overall, *report["by_pair"]]
+    reasons = {reason for row in rows for reason in row["not_computable"].values()}
     for reason in sorted(reasons):
         console.print(f"[dim]n/a: {escape(reason)}[/]", markup=True)
 

@@ -135,6 +135,10 @@ def test_table_output(
     assert "0.010 – 1.000" in out
     assert "unreliable" in out  # Plea bargaining: alpha = .574
     assert "By document" in out
+    code, out, _ = run(capsys, "agreement", "--project", path, "--unit", "overlap")
+    assert code == 0
+    assert "Agree = matched codings / all codings" in out
+    assert "n/a: not computed at the overlap unit" in out
 
 
 def test_user_errors_exit_2(path: str, capsys: pytest.CaptureFixture[str]) -> None:
