@@ -8,6 +8,7 @@ values (units rated by fewer than two coders are ignored), n_c its marginals and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -24,7 +25,7 @@ LEVELS: tuple[str, ...] = get_args(Level)
 
 @dataclass(frozen=True)
 class AlphaParts:
-    """Everything alpha is made of, kept for the bootstrap."""
+    """Everything alpha is made of."""
 
     value: float
     coincidences: FloatArray
@@ -45,12 +46,7 @@ def distances(level: str, categories: tuple[Any, ...], marginals: FloatArray) ->
     if level == "nominal":
         return 1.0 - np.eye(k)
     if level == "ordinal":
-        cum = np.cumsum(marginals)
-        idx = np.arange(k)
-        lo = np.minimum(idx[:, None], idx[None, :])
-        hi = np.maximum(idx[:, None], idx[None, :])
-        between = cum[hi] - cum[lo] + marginals[lo]
-        return np.asarray((between - (marginals[:, None] + marginals[None, :]) / 2.0) ** 2)
+        return ordinal_distances(marginals)
     if not is_numeric(categories):
         raise QualcodeError(f"the {level} level needs numeric ratings")
     values = np.asarray(categories, dtype=np.float64)
@@ -62,6 +58,18 @@ def distances(level: str, categories: tuple[Any, ...], marginals: FloatArray) ->
     total = values[:, None] + values[None, :]
     safe = np.where(total == 0, 1.0, total)
     return np.asarray(np.where(total == 0, 0.0, (diff / safe) ** 2))
+
+
+def ordinal_distances(marginals: FloatArray) -> FloatArray:
+    """Ordinal delta2 from marginals of shape (..., k) (a batch of samples at once)."""
+    k = marginals.shape[-1]
+    cum = np.cumsum(marginals, axis=-1)
+    idx = np.arange(k)
+    lo = np.minimum(idx[:, None], idx[None, :])
+    hi = np.maximum(idx[:, None], idx[None, :])
+    between = cum[..., hi] - cum[..., lo] + marginals[..., lo]
+    ends = marginals[..., :, None] + marginals[..., None, :]
+    return np.asarray((between - ends / 2.0) ** 2, dtype=np.float64)
 
 
 def check_level(level: str) -> None:
@@ -99,12 +107,19 @@ def alpha_parts(ratings: Ratings, level: str = "nominal") -> AlphaParts:
 
 
 def krippendorff_alpha(
-    data: Any, level: str = "nominal", *, unit_weights: UnitWeights = None
+    data: Any,
+    level: str = "nominal",
+    *,
+    categories: Sequence[Any] | None = None,
+    unit_weights: UnitWeights = None,
 ) -> float:
     """Krippendorff's alpha for any number of coders, with missing ratings.
 
-    ``level``: "nominal", "ordinal" (ranks of the sorted categories), "interval" or "ratio"
-    (numeric ratings). Units coded by fewer than two coders are ignored. Raises NotComputable
-    when fewer than two units are pairable or all pairable values are one category (0/0).
+    ``level``: "nominal", "ordinal" (ranks of the categories), "interval" or "ratio" (numeric
+    ratings). ``categories`` gives the scale in its order, e.g. ["very low", "low", "high",
+    "very high"]; without it the categories that occur are sorted (numbers numerically,
+    words alphabetically, which is rarely the order of a worded scale). Units coded by fewer
+    than two coders are ignored. Raises NotComputable when fewer than two units are pairable
+    or all pairable values are one category (0/0).
     """
-    return alpha_parts(as_ratings(data, unit_weights), level).value
+    return alpha_parts(as_ratings(data, unit_weights, categories=categories), level).value

@@ -15,6 +15,7 @@ a bootstrap interval instead (see bootstrap.py).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -100,10 +101,15 @@ def cohen_kappa_se_from_table(
 
 
 def cohen_kappa_se(
-    data: Any, weights: KappaWeights = None, *, ci: float = 0.95, unit_weights: UnitWeights = None
+    data: Any,
+    weights: KappaWeights = None,
+    *,
+    ci: float = 0.95,
+    categories: Sequence[Any] | None = None,
+    unit_weights: UnitWeights = None,
 ) -> Estimate:
     """Cohen's kappa of two coders with its standard error (see cohen_kappa_se_from_table)."""
-    table, _ = contingency_table(data, unit_weights=unit_weights)
+    table, _ = contingency_table(data, unit_weights=unit_weights, categories=categories)
     return cohen_kappa_se_from_table(table, weights, ci=ci)
 
 

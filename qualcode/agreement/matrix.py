@@ -1,10 +1,14 @@
 """Reliability data: validation, integer coding, Krippendorff's coincidences, per-unit tallies.
 
-A reliability matrix is a list of coder rows over the same units; ``None`` (or a float NaN)
-marks a missing rating. It is turned once into a :class:`Ratings`: an int32 array of category
-indices (``-1`` = missing), the ordered categories, and one weight per unit. A weight is a
-multiplicity: a unit of weight 3 counts as three identical units (character-level agreement
-uses this to count each stretch of identically coded characters once).
+A reliability matrix is a list of coder rows over the same units. A missing rating is ``None``,
+a float NaN (``float("nan")``, ``numpy.nan``), ``pandas.NA``, ``pandas.NaT`` or a NumPy NaT.
+Infinite numbers and ``Decimal("NaN")`` are refused with an error: neither is a category nor
+an agreed way of saying "missing".
+
+A matrix is turned once into a :class:`Ratings`: an int32 array of category indices (``-1`` =
+missing), the ordered categories, and one weight per unit. A weight is a multiplicity: a unit
+of weight 3 counts as three identical units (character-level agreement uses this to count each
+stretch of identically coded characters once).
 
 Memory stays at O(units) for one coder pair at a time plus categories x categories: nothing
 here builds a units x categories x categories array.
@@ -15,10 +19,12 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from numbers import Real
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from qualcode.agreement.errors import NotComputable
@@ -85,12 +91,16 @@ def as_ratings(
     unit_weights: Sequence[float] | FloatArray | None = None,
     *,
     min_coders: int = 2,
+    categories: Sequence[Any] | None = None,
 ) -> Ratings:
     """Validate and code a reliability matrix (coder rows over units).
 
     Accepts a list of rows, a 2-D numeric numpy array with NaN for missing ratings, or a
-    :class:`Ratings`. Raises NotComputable for empty data or too few coders and
-    QualcodeError for malformed input (ragged rows, unhashable ratings, bad weights).
+    :class:`Ratings`. ``categories`` gives the whole scale in its order (an ordinal scale of
+    worded labels, or scale points nobody used); every rating must be one of them. Without it
+    the categories are the values that occur, in sorted order. Raises NotComputable for empty
+    data or too few coders and QualcodeError for malformed input (ragged rows, unhashable,
+    infinite or unknown ratings, bad weights).
     """
     if isinstance(data, Ratings):
         ratings = data
@@ -100,15 +110,52 @@ def as_ratings(
             )
     else:
         if isinstance(data, np.ndarray) and data.ndim == 2 and data.dtype.kind in "biuf":
-            codes, categories = _codes_from_numeric(data)
+            codes, found = _codes_from_numeric(data)
         else:
-            codes, categories = _codes_from_rows(data)
-        ratings = Ratings(codes, categories, _weights(unit_weights, codes.shape[1]))
+            codes, found = _codes_from_rows(data)
+        ratings = Ratings(codes, found, _weights(unit_weights, codes.shape[1]))
+    if categories is not None:
+        ratings = on_scale(ratings, categories)
     if ratings.n_coders < min_coders:
         raise NotComputable(
             f"agreement needs at least {min_coders} coders; the data have {ratings.n_coders}"
         )
     return ratings
+
+
+def check_scale(categories: Sequence[Any]) -> tuple[Any, ...]:
+    """A declared scale: hashable, distinct, none of them a missing-value marker."""
+    if isinstance(categories, str | bytes) or not isinstance(categories, Iterable):
+        raise QualcodeError("categories must be a list of the scale's values, in order")
+    scale = tuple(categories)
+    seen: set[Any] = set()
+    for value in scale:
+        try:
+            if value in seen:
+                raise QualcodeError(f"category {value!r} is listed twice")
+        except TypeError:
+            raise QualcodeError(f"category {value!r} cannot be a category") from None
+        if is_missing(value):
+            raise QualcodeError(f"a missing-value marker ({value!r}) cannot be a category")
+        check_rating(value)
+        seen.add(value)
+    if not scale:
+        raise QualcodeError("categories must list at least one value")
+    return scale
+
+
+def on_scale(ratings: Ratings, categories: Sequence[Any]) -> Ratings:
+    """The same ratings with their codes indexing the declared scale ``categories``."""
+    scale = check_scale(categories)
+    position = {value: i for i, value in enumerate(scale)}
+    remap = np.empty(ratings.n_categories + 1, dtype=np.int32)
+    remap[-1] = MISSING
+    for i, value in enumerate(ratings.categories):
+        if value not in position:
+            shown = ", ".join(repr(c) for c in scale)
+            raise QualcodeError(f"rating {value!r} is not one of the categories ({shown})")
+        remap[i] = position[value]
+    return Ratings(remap[ratings.codes], scale, ratings.weights)
 
 
 def _weights(weights: Sequence[float] | FloatArray | None, n_units: int) -> FloatArray:
@@ -175,9 +222,11 @@ def _codes_from_rows(data: Any) -> tuple[CodeArray, tuple[Any, ...]]:
     index: dict[Hashable, int] = {}
     flat: list[int] = []
     append = flat.append
+    na, nat = pd.NA, pd.NaT
     for row in rows:
         for value in row:
-            if value is None:
+            # identity first: pandas.NA must never be compared (its truth value raises)
+            if value is None or value is na or value is nat:
                 append(MISSING)
                 continue
             try:
@@ -185,9 +234,10 @@ def _codes_from_rows(data: Any) -> tuple[CodeArray, tuple[Any, ...]]:
             except TypeError:
                 raise QualcodeError(f"rating {value!r} cannot be a category") from None
             if code is None:
-                if _is_nan(value):
+                if is_missing(value):
                     append(MISSING)
                     continue
+                check_rating(value)
                 code = index[value] = len(index)
             append(code)
     ordered = order_categories(index)
@@ -199,8 +249,26 @@ def _codes_from_rows(data: Any) -> tuple[CodeArray, tuple[Any, ...]]:
     return codes.astype(np.int32, copy=False), tuple(ordered)
 
 
-def _is_nan(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """None, a float NaN, pandas.NA, pandas.NaT or a NumPy NaT (not Decimal("NaN"))."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(value))
     return isinstance(value, Real) and not isinstance(value, int) and math.isnan(float(value))
+
+
+def check_rating(value: Any) -> None:
+    """Refuse ratings that look numeric but are no category: infinities and Decimal NaN."""
+    if isinstance(value, Decimal):
+        if value.is_nan():
+            raise QualcodeError(
+                f"rating {value!r} is not a number; mark a missing rating with None"
+            )
+        if value.is_infinite():
+            raise QualcodeError(f"rating {value!r} is infinite; ratings must be finite")
+    elif isinstance(value, Real) and not isinstance(value, int) and math.isinf(float(value)):
+        raise QualcodeError(f"rating {value!r} is infinite; ratings must be finite")
 
 
 def _pairwise(n_coders: int) -> bool:
@@ -210,6 +278,11 @@ def _pairwise(n_coders: int) -> bool:
 def unit_counts(codes: CodeArray, n_categories: int) -> FloatArray:
     """units x categories: how many coders chose each category (for a chunk of units)."""
     n_units = codes.shape[1]
+    if n_categories <= 8:  # a few comparisons beat one scatter over every rating
+        out = np.empty((n_units, n_categories), dtype=np.float64)
+        for c in range(n_categories):
+            out[:, c] = (codes == c).sum(axis=0)
+        return out
     valid = codes >= 0
     unit = np.broadcast_to(np.arange(n_units, dtype=np.intp), codes.shape)[valid]
     flat = np.bincount(unit * n_categories + codes[valid], minlength=n_units * n_categories).astype(

@@ -43,27 +43,33 @@ def agreement_weights(n_categories: int, weights: KappaWeights) -> FloatArray:
 
 
 def contingency_table(
-    data: Any, *, unit_weights: UnitWeights = None, name: str = "Cohen's kappa"
+    data: Any,
+    *,
+    unit_weights: UnitWeights = None,
+    name: str = "Cohen's kappa",
+    categories: Sequence[Any] | None = None,
 ) -> tuple[FloatArray, tuple[Any, ...]]:
     """Coder 1 x coder 2 counts over the units both rated, and the categories in rank order.
 
-    Only categories that occur in those units are kept: weighted kappa scores categories by
-    rank (numeric order for numbers, sorted order otherwise), like scikit-learn.
+    Without ``categories`` only the categories that occur in those units are kept, in sorted
+    order (numeric order for numbers), like scikit-learn. ``categories`` gives the whole
+    scale in its order, unused points included (scikit-learn's ``labels``): weighted kappa
+    scores a category by its position on that scale.
     """
-    ratings = as_ratings(data, unit_weights)
+    ratings = as_ratings(data, unit_weights, categories=categories)
     if ratings.n_coders != 2:
         raise NotComputable(
             f"{name} compares exactly two coders, not {ratings.n_coders}; "
             "use fleiss_kappa, conger_kappa or krippendorff_alpha"
         )
-    return _paired_table(ratings)
+    return _paired_table(ratings, keep_all=categories is not None)
 
 
-def _paired_table(ratings: Ratings) -> tuple[FloatArray, tuple[Any, ...]]:
+def _paired_table(ratings: Ratings, *, keep_all: bool) -> tuple[FloatArray, tuple[Any, ...]]:
     first, second = ratings.codes[0], ratings.codes[1]
     both = (first >= 0) & (second >= 0)
     a, b = first[both], second[both]
-    used = np.union1d(a, b)
+    used = np.arange(ratings.n_categories) if keep_all else np.union1d(a, b)
     rank = np.full(max(ratings.n_categories, 1), -1, dtype=np.intp)
     rank[used] = np.arange(len(used))
     k = len(used)
@@ -109,10 +115,18 @@ def cohen_kappa_from_table(table: Any, weights: KappaWeights = None) -> float:
 
 
 def cohen_kappa(
-    data: Any, weights: KappaWeights = None, *, unit_weights: UnitWeights = None
+    data: Any,
+    weights: KappaWeights = None,
+    *,
+    categories: Sequence[Any] | None = None,
+    unit_weights: UnitWeights = None,
 ) -> float:
-    """Cohen's kappa for two coders over the units both rated (see cohen_kappa_from_table)."""
-    table, _ = contingency_table(data, unit_weights=unit_weights)
+    """Cohen's kappa for two coders over the units both rated (see cohen_kappa_from_table).
+
+    ``categories``: the scale in its order, unused points included; the weights of a weighted
+    kappa then follow the positions on that scale (see contingency_table).
+    """
+    table, _ = contingency_table(data, unit_weights=unit_weights, categories=categories)
     return cohen_kappa_from_table(table, weights)
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qualcode.agreement.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
 from qualcode.agreement.report import ReportOptions, build_report
 from qualcode.agreement.spans import OverlapMeasure
 from qualcode.agreement.units import (
@@ -152,8 +153,8 @@ def agreement_report(
     threshold: float = 0.9,
     codes: Sequence[str] | None = None,
     measure: OverlapMeasure = "union",
-    n_boot: int = 5000,
-    seed: int | None = 0,
+    n_boot: int = DEFAULT_SAMPLES,
+    seed: int | None = DEFAULT_SEED,
 ) -> dict[str, Any]:
     """The agreement report of a project (JSON-ready); see report.build_report."""
     check_unit_and_threshold(unit, threshold)

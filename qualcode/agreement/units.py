@@ -79,20 +79,34 @@ class Variable:
     values: NDArray[np.int8]
     weights: NDArray[np.float64]
     document: NDArray[np.intp]  # index into CodingData.documents, per unit
+    position: NDArray[np.intp]  # the unit's index within its document (a segment's rank)
 
     def ratings(self) -> Ratings:
         return as_ratings(Ratings(self.values.astype(np.int32), (ABSENT, PRESENT), self.weights))
 
     def where(self, keep: NDArray[np.bool_] | NDArray[np.intp]) -> Variable:
         """The units a mask or an index array picks."""
-        return Variable(self.coders, self.values[:, keep], self.weights[keep], self.document[keep])
+        return Variable(
+            self.coders,
+            self.values[:, keep],
+            self.weights[keep],
+            self.document[keep],
+            self.position[keep],
+        )
+
+    def pairable(self) -> Variable:
+        """Only the units rated by two coders or more (the others enter no statistic)."""
+        keep = (self.values != MISSING).sum(axis=0) >= 2
+        return self if bool(keep.all()) else self.where(keep)
 
     def collapsed(self) -> Variable:
         """The same data with identical units merged into one unit whose weight is their sum.
 
         Every statistic here weighs units (as the character unit's pieces are weighed), so
         none changes, but the work stops growing with the units: a present/absent code of
-        ``m`` coders has at most 3^m distinct units. ``document`` is -1 afterwards.
+        ``m`` coders has at most 3^m distinct units. ``document`` and ``position`` are -1
+        afterwards (a bootstrap that resamples documents or segments takes the variable
+        before it is collapsed).
         """
         n_coders, n_units = self.values.shape
         if n_units == 0 or n_coders > 12:
@@ -102,12 +116,8 @@ class Variable:
         present = np.flatnonzero(np.bincount(keys, minlength=1))
         weights = np.bincount(keys, weights=self.weights)[present]
         values = (present[None, :] // powers[:, None]) % 3 - 1
-        return Variable(
-            self.coders,
-            values.astype(np.int8),
-            weights.astype(np.float64),
-            np.full(len(present), -1, dtype=np.intp),
-        )
+        none = np.full(len(present), -1, dtype=np.intp)
+        return Variable(self.coders, values.astype(np.int8), weights.astype(np.float64), none, none)
 
     def by_document(self, count: int) -> list[Variable]:
         """The variable split by document index ``0 .. count-1`` (one pass, not one per
@@ -116,17 +126,22 @@ class Variable:
         bounds = np.searchsorted(self.document[order], np.arange(count + 1))
         return [self.where(order[bounds[i] : bounds[i + 1]]) for i in range(count)]
 
+    def with_coders(self, coders: tuple[str, ...]) -> Variable:
+        """The rows of some of the coders."""
+        rows = [self.coders.index(c) for c in coders]
+        return Variable(coders, self.values[rows], self.weights, self.document, self.position)
+
     @staticmethod
     def concat(coders: tuple[str, ...], parts: Sequence[Variable]) -> Variable:
         if not parts:
-            return Variable(
-                coders, np.zeros((len(coders), 0), np.int8), np.zeros(0), np.zeros(0, np.intp)
-            )
+            none = np.zeros(0, np.intp)
+            return Variable(coders, np.zeros((len(coders), 0), np.int8), np.zeros(0), none, none)
         return Variable(
             coders,
             np.concatenate([p.values for p in parts], axis=1),
             np.concatenate([p.weights for p in parts]),
             np.concatenate([p.document for p in parts]),
+            np.concatenate([p.position for p in parts]),
         )
 
 
@@ -152,7 +167,9 @@ def build_variable(
     parts = []
     for index, doc in enumerate(data.documents):
         values, weights = _document_values(doc, code, unit, who, threshold, measure)
-        parts.append(Variable(who, values, weights, np.full(len(weights), index, dtype=np.intp)))
+        count = len(weights)
+        document = np.full(count, index, dtype=np.intp)
+        parts.append(Variable(who, values, weights, document, np.arange(count, dtype=np.intp)))
     return Variable.concat(who, parts)
 
 
@@ -173,6 +190,8 @@ def _document_values(
             values[i] = overlaps_any(merge(spans[i]), units)
         return values, np.ones(len(units))
     if unit == "character":
+        if not active:  # none of these coders coded the document (a pair of three coders)
+            return np.zeros((len(coders), 0), dtype=np.int8), np.zeros(0)
         patterns, weights = coverage_patterns(doc.length, [merge(spans[i]) for i in active])
         values = np.full((len(coders), patterns.shape[1]), MISSING, dtype=np.int8)
         values[active] = patterns

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from qualcode.agreement.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
 from qualcode.agreement.disagreements import count_by_kind, list_disagreements
 from qualcode.agreement.project_report import agreement_report
 from qualcode.agreement.units import UNIT_KINDS
@@ -52,8 +53,8 @@ def agreement(
     ] = None,
     samples: Annotated[
         int, typer.Option("--samples", help="Bootstrap samples for alpha's interval.")
-    ] = 5000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    ] = DEFAULT_SAMPLES,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = DEFAULT_SEED,
     json_out: JsonOpt = False,
 ) -> None:
     """Agreement per code and overall: percent agreement, kappa and alpha with intervals."""
@@ -132,6 +133,8 @@ def print_report(report: dict[str, Any]) -> None:
     used = " · ".join(f"{c} {n}" for c, n in overall["usage"].items())
     table.add_section()
     table.add_row(Text("overall", style="bold"), *stat_cells(overall, kappa), used)
+    if report["unit"] == "overlap":
+        table.caption = "Agree = matched codings / all codings; no κ or α at this unit (see n/a)"
     console.print(table)
     if len(report["coders"]) > 2:
         pairs = stats_table("By coder pair", "Coders", "cohen_kappa", ci)
@@ -148,9 +151,8 @@ def print_report(report: dict[str, Any]) -> None:
         console.print(
             f"[dim]Coded by one coder only, not compared: {escape(names)}[/]", markup=True
         )
-    reasons = {
-        reason for row in [*report["codes"], overall] for reason in row["not_computable"].values()
-    }
+    rows = [*report["codes"], overall, *report["by_pair"]]
+    reasons = {reason for row in rows for reason in row["not_computable"].values()}
     for reason in sorted(reasons):
         console.print(f"[dim]n/a: {escape(reason)}[/]", markup=True)
 

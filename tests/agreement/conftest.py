@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +16,10 @@ from sqlalchemy.orm import Session
 from qualcode.ingest.importer import record_segmenter_version
 from qualcode.store import Code, Coder, Coding, Document, Project, Segment, open_project
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+# ../shared next to the checkout, or QUALCODE_SHARED (a worktree lives one level deeper)
+SHARED = Path(
+    os.environ.get("QUALCODE_SHARED", Path(__file__).resolve().parents[2] / ".." / "shared")
+)
 VECTORS = SHARED / "reference" / "agreement_vectors.json"
 
 

@@ -78,7 +78,9 @@ def test_json_report(path: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert plea["kappa_se"] == pytest.approx(se)
     assert plea["kappa_low"] == pytest.approx(5 / 9 - 1.959964 * se)
     assert plea["kappa_high"] == 1.0
-    assert report["overall"]["kappa_se"] > 0
+    # pooled over codes: the codes of one sentence are not independent units
+    assert report["overall"]["kappa_se"] is None
+    assert "independent" in report["overall"]["not_computable"]["kappa_se"]
     assert all("kappa_se" in r and "kappa_low" in r for r in report["by_document"])
     assert {"alpha_low", "alpha_high", "verdict", "overall", "by_document", "by_pair"} <= (
         set(plea) | set(report)
@@ -133,6 +135,10 @@ def test_table_output(
     assert "0.010 – 1.000" in out
     assert "unreliable" in out  # Plea bargaining: alpha = .574
     assert "By document" in out
+    code, out, _ = run(capsys, "agreement", "--project", path, "--unit", "overlap")
+    assert code == 0
+    assert "Agree = matched codings / all codings" in out
+    assert "n/a: not computed at the overlap unit" in out
 
 
 def test_user_errors_exit_2(path: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -168,3 +174,24 @@ def test_disagreements_command(path: str, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0 and "different spans" in out
     code, _, err = run(capsys, "disagreements", "--project", path, "--code", P, "--coders", "a")
     assert code == 2 and "exactly two coders" in err
+
+
+def test_character_unit_with_three_coders_and_a_document_one_coded(
+    make_project: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 12: this crashed with "need at least one array to concatenate" (the pair alice &
+    # bob has no coder in D3, which only carol coded).
+    codings = [*CODINGS, ("D3", "Caseload", "carol", 0, 30)]
+    project: Project = make_project({n: (TEXT, SEGMENTS) for n in ("D1", "D2", "D3")}, codings)
+    path = str(project.path)
+    code, out, err = run(capsys, "agreement", "--project", path, "--unit", "character")
+    assert code == 0, err
+    assert "Coded by one coder only, not compared: D3" in out
+    code, out, _ = run(
+        capsys, "agreement", "--project", path, "--unit", "character", "--json", "--samples", "200"
+    )
+    report = json.loads(out)
+    pairs = {tuple(r["coders"]): r for r in report["by_pair"]}
+    # pooled over the two codes: 2 x (D1 and D2, 60 characters each)
+    assert pairs["alice", "bob"]["units"] == 240
+    assert pairs["alice", "carol"]["units"] == 120  # D2 only: carol did not code D1

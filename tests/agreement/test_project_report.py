@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from qualcode.agreement.disagreements import list_disagreements
+from qualcode.agreement.intervals import cohen_kappa_se_from_table
 from qualcode.agreement.project_report import agreement_report, load_coding_data
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
@@ -148,7 +149,15 @@ def test_character_units(two: Project) -> None:
     # var = (212581/2304000 - (61/160 - 65/81 * 99/160)^2) / (180 * (16/81)^2)
     # = 14739021/1310720000, se = .1060: .3813 -/+ .2078, not clipped.
     se = math.sqrt(14739021 / 1310720000)
-    check_interval(row(report, P), 0.38125, se, 0.38125 - Z95 * se, 0.38125 + Z95 * se)
+    assert cohen_kappa_se_from_table([[9, 11], [11, 149]]).se == pytest.approx(se)
+    # ... but neighbouring characters are not independent units, so the report gives no
+    # standard error, and alpha's interval would resample whole documents: three here.
+    p = row(report, P)
+    assert (p["kappa_se"], p["kappa_low"], p["kappa_high"]) == (None, None, None)
+    assert "independent" in p["not_computable"]["kappa_se"]
+    assert (p["alpha_low"], p["alpha_high"], p["alpha_q"]) == (None, None, None)
+    assert "only 3 documents" in p["not_computable"]["alpha_interval"]
+    assert report["bootstrap"]["resampled"]["codes"] == "documents"
 
 
 def test_document_units_overall_and_breakdowns(two: Project) -> None:
@@ -166,7 +175,14 @@ def test_document_units_overall_and_breakdowns(two: Project) -> None:
     # (9/20)^2 * 2/9 * 1^2 = 9/200; (11/20 - 41/81 * 9/20)^2 = 841/8100;
     # var = (52/225 + 9/200 - 841/8100) / (9 * (40/81)^2) = 25119/320000, se = .2802.
     se = math.sqrt(25119 / 320000)
-    check_interval(report["overall"], 0.55, se, 0.55 - Z95 * se, 1.0)
+    table = [[3, 1], [1, 4]]
+    assert cohen_kappa_se_from_table(table).se == pytest.approx(se)
+    # ... but the three codes of one document are not independent units: the pooled rows give
+    # no standard error, and alpha's interval resamples documents (3 here, too few).
+    overall = report["overall"]
+    assert (overall["kappa_se"], overall["kappa_low"], overall["kappa_high"]) == (None,) * 3
+    assert "resamples whole documents" in overall["not_computable"]["kappa_se"]
+    assert "only 3 documents" in overall["not_computable"]["alpha_interval"]
     # Codings: alice Plea 2 + Caseload 4 + Other 1; bob Plea 3 + Caseload 3 + Other 2.
     assert report["overall"]["usage"] == {"alice": 7, "bob": 8}
     d1 = next(r for r in report["by_document"] if r["document"] == "D1")
@@ -177,9 +193,9 @@ def test_document_units_overall_and_breakdowns(two: Project) -> None:
     [pair] = report["by_pair"]
     assert pair["coders"] == ["alice", "bob"]
     check(pair, 9, 7 / 9, 0.55, 46 / 80)
-    check_interval(pair, 0.55, se, 0.55 - Z95 * se, 1.0)
-    # D1 alone agrees perfectly: the large-sample variance is 0, so the interval is [1, 1].
-    assert (d1["kappa_se"], d1["kappa_low"], d1["kappa_high"]) == pytest.approx((0, 1, 1))
+    assert pair["kappa_se"] is None and pair["alpha_low"] is None
+    # D1 alone agrees perfectly (its large-sample variance is 0): no interval either.
+    assert (d1["kappa_se"], d1["kappa_low"], d1["kappa_high"]) == (None, None, None)
     # D4 was coded by alice alone: no kappa, no standard error, and the reason.
     assert d4["kappa_se"] is None and "kappa_se" in d4["not_computable"]
 
@@ -189,17 +205,25 @@ def test_overlap_units(two: Project) -> None:
     # Caseload: every coding is a unit. D1: alice [0,20) matches bob [1,20) (19/20 = .95),
     # alice [30,40) vs bob [30,35) is 5/10 = .5 -> no; bob [50,55) unmatched; D2: alice
     # [0,10), bob (who coded D2) has none. Units (alice, bob): (1,1) (1,0) (1,1) (0,1) (0,1)
-    # (1,0): pa 2/6; Cohen: both coders 4/6 yes -> pe = 5/9, (1/3 - 5/9) / (4/9) = -.5;
-    # alpha: n = 12, n1 = 8, n0 = 4, o01 = 4: 1 - 11 * 4 / 32 = -.375.
-    check(row(report, C), 6, 2 / 6, -0.5, -0.375)
-    # Plea bargaining: nothing matches at 90% (.333 and .4): 5 units, no agreement.
-    # Cohen: pe = 2/5*3/5 + 3/5*2/5 = .48 -> -.48/.52; alpha: 1 - 9 * 5 / 25 = -.8.
-    check(row(report, P), 5, 0.0, -0.48 / 0.52, -0.8)
+    # (1,0): 2 of 6 codings matched (MAXQDA's segment agreement).
+    c = row(report, C)
+    assert (c["units"], c["matched"]) == (6, 2)
+    assert c["percent_agreement"] == pytest.approx(2 / 6)
+    # Nothing chance-corrected: "coded by neither" cannot occur when every unit is a coding.
+    assert (c["cohen_kappa"], c["krippendorff_alpha"], c["verdict"]) == (None, None, None)
+    assert (c["kappa_low"], c["alpha_low"], c["alpha_q"]) == (None, None, None)
+    assert "neither" in c["not_computable"]["krippendorff_alpha"]
+    assert "MAXQDA" in c["not_computable"]["cohen_kappa"]
+    # Plea bargaining: nothing matches at 90% (.333 and .4): 5 codings, none matched.
+    p = row(report, P)
+    assert (p["units"], p["matched"], p["percent_agreement"]) == (5, 0, 0.0)
     assert report["threshold"] == 0.9 and report["overlap_measure"] == "union"
+    assert report["bootstrap"]["method"] is None
+    assert report["overall"]["percent_agreement"] == pytest.approx(2 / 11)
+    assert report["overall"]["krippendorff_alpha"] is None
     loose = agreement_report(two, unit="overlap", threshold=0.5, codes=[C], n_boot=500)
-    # At 50% alice [30,40) and bob [30,35) match both ways: (1,1) x 4, (0,1), (1,0):
-    # pa 4/6; pe = (5/6)^2 + (1/6)^2 = 26/36 -> (24 - 26) / 10 = -.2; alpha 1 - 11*2/20.
-    check(row(loose, C), 6, 4 / 6, -0.2, -0.1)
+    # At 50% alice [30,40) and bob [30,35) match both ways: (1,1) x 4, (0,1), (1,0): 4 of 6.
+    assert row(loose, C)["percent_agreement"] == pytest.approx(4 / 6)
 
 
 def test_three_coders_use_fleiss_and_report_pairs(make_project: Any) -> None:
