@@ -169,12 +169,12 @@ async def settle(pilot: Pilot[None]) -> None:
     they posted be handled."""
     app = pilot.app
     ctx = getattr(app, "ctx", None)
+    service = ctx.coding if ctx is not None else None
     for _ in range(4):
         others = [w for w in app.workers if w.group != WORKER_GROUP]
         if others:  # (an empty list would mean every worker, the service's too)
             await app.workers.wait_for_complete(others)
-        if ctx is not None:
-            service = ctx.coding
+        if service is not None:
             await until(pilot, lambda: not service.busy)
         await pilot.pause()
 
