@@ -12,7 +12,8 @@ from qualcode.coding.history import History
 from qualcode.errors import QualcodeError
 from qualcode.store.models import AuditEntry, Coding
 
-from .conftest import TEXT_1, TEXT_2, Small, add_codings, cli, span_of
+from ..run_cli import cli
+from .conftest import TEXT_1, TEXT_2, Small, add_codings, span_of
 
 
 def preview(small: Small, unit: str = "sentence", **query: str) -> list[tuple[str, str]]:

@@ -17,7 +17,8 @@ from qualcode.coding.codes import code_paths
 from qualcode.coding.codings import coding_memos
 from qualcode.store.models import Code, Coder, Coding, Document
 
-from .conftest import TEXT_1, TEXT_2, Small, cli
+from ..run_cli import cli
+from .conftest import TEXT_1, TEXT_2, Small
 
 PLEA = "Triage/Plea bargaining"
 LAB = "Lab backlog"

@@ -20,7 +20,8 @@ from qualcode.coding.retrieval import (
 )
 from qualcode.errors import QualcodeError
 
-from .conftest import TEXT_1, TEXT_2, Small, add_codings, cli, span_of
+from ..run_cli import cli
+from .conftest import TEXT_1, TEXT_2, Small, add_codings, span_of
 
 
 @pytest.fixture
