@@ -349,6 +349,8 @@ SHEETS = {
     "Code by participant": "codings of each code (own codings) per participant",
     "Co-occurrence": "pairs of codes whose codings by one coder overlap",
     "Coded segments": "every coding with its participant's attributes, text, context and memo",
+    "Memos": "every memo (on the project, a document, a passage, a code or a coding) with what "
+    "it is on, who wrote it and when",
     "Agreement": "intercoder agreement per code and overall (as 'qualcode agreement' reports it)",
     "Codebook": "each code's description, inclusion and exclusion criteria and example",
 }
@@ -438,7 +440,7 @@ def overview_table(
         ("Agreement", agreement),
     ]
     sheets = dict(SHEETS)
-    for extra in extras:  # after "Coded segments", where export_tables puts their tables
+    for extra in reversed(extras):  # after "Coded segments", where export_tables puts them
         sheets = _insert_after(sheets, "Coded segments", extra.descriptions)
     rows += [
         (f"Sheet: {name}", text)
@@ -477,6 +479,8 @@ def export_tables(
     """Every table in sheet order (``notes`` gets ``agreement``: how it was computed or why it
     was left out). Write each table's rows before asking for the next one: the coded segments
     stream from the open session."""
+    from qualcode.interop.memo_sheet import memos_table  # it builds on this module's types
+
     with project.session() as s:
         sel = resolve(s, filters)
         agreement, note = agreement_table(project, s, sel)
@@ -492,6 +496,7 @@ def export_tables(
         yield segments_table(s, sel)
         for extra in extras:
             yield from extra.tables
+        yield memos_table(s, sel)
         if agreement is not None:
             yield agreement
         yield codebook_table(s)

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from qualcode.cli import main
 from qualcode.store import Project
+
+from ..run_cli import cli as run
 
 TEXT = "".join(f"Sentence{i}." for i in range(6))
 SEGMENTS = {"sentence": [(i * 10, i * 10 + 10) for i in range(6)]}
@@ -33,16 +34,6 @@ def path(make_project: Any) -> str:
     project: Project = make_project({n: (TEXT, SEGMENTS) for n in ("D1", "D2")}, CODINGS)
     assert project.path is not None
     return str(project.path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_json_report(path: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,20 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from qualcode.cli import main
+from ..run_cli import cli as run
 
 if TYPE_CHECKING:
     from conftest import Built
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_json(capsys: pytest.CaptureFixture[str], built: Built, *args: str) -> Any:

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from qualcode.cli import main
 from qualcode.store import (
     Attribute,
     AttributeValue,
@@ -23,6 +22,8 @@ from qualcode.store import (
     Project,
 )
 
+from ..run_cli import cli as run
+
 P1_TEXT = (
     "[Interview P1 | test]\n\n"
     "Interviewer: Tell me about the lab.\n\n"
@@ -30,17 +31,9 @@ P1_TEXT = (
     "Interviewer: And how much of your own docket is CSAM work?\n\n"
     "P1: Roughly a third of my docket. The rest is burglary.\n"
 )
+
+
 P2_TEXT = "Interviewer: How are you?\n\nP2: Tired. We lost two ADAs last spring.\n"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

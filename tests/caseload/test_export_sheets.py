@@ -29,7 +29,7 @@ from qualcode.store import (
 TEXT = "P1: Forty families on my list. Home visits take the week."
 PLAIN_SHEETS = [
     "Overview", "Code frequencies", "Frequency chart", "Code by participant", "Co-occurrence",
-    "Coded segments", "Codebook",
+    "Coded segments", "Memos", "Codebook",
 ]  # fmt: skip
 CASELOAD_SHEETS = ["Caseload shares", "Caseload summary", "Caseload histogram"]
 

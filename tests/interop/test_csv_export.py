@@ -40,7 +40,7 @@ CODINGS = [  # (document, code, coder, phrase, memo)
 FILES = [
     "overview.csv", "code_frequencies.csv", "frequency_chart.csv", "code_by_participant.csv",
     "cooccurrence.csv", "coded_segments.csv", "caseload_shares.csv", "caseload_summary.csv",
-    "caseload_histogram.csv", "codebook.csv",
+    "caseload_histogram.csv", "memos.csv", "codebook.csv",
 ]  # fmt: skip
 
 

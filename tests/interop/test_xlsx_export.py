@@ -19,7 +19,7 @@ import pytest
 
 from qualcode.cli import main
 from qualcode.codebook import Codebook, CodeSpec, apply_codebook
-from qualcode.coding import add_coding
+from qualcode.coding import add_coding, add_memo
 from qualcode.errors import QualcodeError
 from qualcode.interop import xlsx_sheets
 from qualcode.interop.tables_for_export import ExportFilters
@@ -67,6 +67,7 @@ SHEETS = [
     "Caseload shares",
     "Caseload summary",
     "Caseload histogram",
+    "Memos",
     "Agreement",
     "Codebook",
 ]
@@ -123,6 +124,11 @@ def build_sample(path: Path) -> Project:
                 s, document=name, code=code, coder=coder, start=start, end=start + len(phrase),
                 memo=memo,
             )  # fmt: skip
+        add_memo(s, body="=1+1 is not a formula here", coder="ana", title="Plan")
+        add_memo(s, body="Read twice.", coder="ben", target="document", ref="d1.txt")
+        add_memo(s, body="Broad.", coder="ana", target="code", ref="Caseload")
+        add_memo(s, body="The first cases.", coder="ana", target="annotation", ref="d3.txt",
+                 start=0, end=5)  # fmt: skip
     return project
 
 
@@ -330,3 +336,25 @@ def test_libreoffice_converts_the_workbook(workbook: Path, tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / "all.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_every_memo_has_a_row_on_the_memos_sheet(workbook: Path) -> None:
+    """Memos on the project, a document, a passage, a code and codings: one row each, from
+    their one home, whatever face wrote them; text cells are safe from formula injection."""
+    wb = openpyxl.load_workbook(workbook)
+    sheet = wb["Memos"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(2)]
+    by_on: dict[str, list[str]] = {}
+    for r in rows:
+        by_on.setdefault(r["On"], []).append(r["Memo"])
+    coding_memos = sorted("'" + m if m[0] in DANGER else m for *_x, m in CODINGS if m)
+    assert sorted(by_on.pop("coding")) == coding_memos
+    assert by_on == {
+        "project": ["'=1+1 is not a formula here"],
+        "document": ["Read twice."],
+        "code": ["Broad."],
+        "annotation": ["The first cases."],
+    }
+    (passage,) = [r for r in rows if r["On"] == "annotation"]
+    assert (passage["Document"], passage["Start"], passage["End"]) == ("d3.txt", 0, 5)
