@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
+from qualcode.coding.codings import coding_memos as read_coding_memos
 from qualcode.store.models import Memo
 from qualcode.tui.app import create_app
 from qualcode.tui.screens.memo import MemoScreen
 
+from ..run_cli import cli
+
 Drive = Any
 Small = Any
+
+
+def small_path(small: Small) -> str:
+    path = small.project.path
+    assert path is not None
+    return str(path)
 
 
 def memos(small: Small) -> list[Memo]:
@@ -30,7 +41,16 @@ async def write_memo(pilot: Pilot[None], drive: Drive, key: str, body: str) -> N
     await drive.until(pilot, lambda: not isinstance(app.screen, MemoScreen))
 
 
-def test_memo_on_the_coding_at_the_cursor(small: Small, drive: Drive) -> None:
+def coding_memos(small: Small) -> dict[int, str]:
+    with small.project.session() as s:
+        return read_coding_memos(s)
+
+
+def test_memo_on_the_coding_at_the_cursor_survives_undo_and_redo(
+    small: Small, drive: Drive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A memo written in the workbench is the coding's memo for the command line too; undo
+    takes it back, and undoing and redoing the coding itself brings the memo back with it."""
     text = small.text("P01.txt")
     start = text.index("Plea deals")
 
@@ -43,10 +63,52 @@ def test_memo_on_the_coding_at_the_cursor(small: Small, drive: Drive) -> None:
         await write_memo(pilot, drive, "m", "plea deals as triage")
         await drive.until(pilot, lambda: screen.writes_done > before)
         assert screen.codings[screen.focus_coding_id].memo == "plea deals as triage"
+        await drive.keys(pilot, screen, "u")  # the memo
+        assert list(coding_memos(small).values()) == []
+        await drive.keys(pilot, screen, "U")
+        await drive.keys(pilot, screen, "u")  # the memo again
+        await drive.keys(pilot, screen, "u")  # the coding
+        assert small.codings("ana") == []
+        await drive.keys(pilot, screen, "U")  # the coding ...
+        await drive.keys(pilot, screen, "U")  # ... and its memo, exactly as it was
+        (coding,) = small.codings("ana")
+        assert coding_memos(small) == {coding.id: "plea deals as triage"}
 
     drive.run(create_app(small.project, "ana"), scenario)
+    code, out, err = cli(capsys, "codings", "--json", "--by", "ana", "--project", small_path(small))
+    assert code == 0, err
+    assert [c["memo"] for c in json.loads(out)] == ["plea deals as triage"]
+
+
+def test_a_memo_from_the_command_line_opens_in_the_memo_editor(
+    small: Small, drive: Drive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = small.text("P01.txt")
+    start = text.index("Plea deals")
+    end = start + len("Plea deals")
+    args = ["--project", small_path(small), "--coder", "ana"]
+    code, _out, err = cli(
+        capsys, "code", "-d", "P01.txt", "-c", "Triage", "-s", str(start), "-e",
+        str(end), *args,
+    )  # fmt: skip
+    assert code == 0, err
     (coding,) = small.codings("ana")
-    assert coding.memo == "plea deals as triage"
+    code, _out, err = cli(capsys, "memo", "from the CLI", "--on", "coding", "--ref",
+                          str(coding.id), *args)  # fmt: skip
+    assert code == 0, err
+    shown: list[str] = []
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        screen = await drive.open_coding(pilot, small.docs["P01.txt"])
+        screen.view.move_to(start + 2)
+        await pilot.pause()
+        await pilot.press("m")
+        app = pilot.app
+        await drive.until(pilot, lambda: isinstance(app.screen, MemoScreen) and app.screen.loaded)
+        shown.append(app.screen.query_one("#memo-body", TextArea).text)
+
+    drive.run(create_app(small.project, "ana"), scenario)
+    assert shown == ["from the CLI"]
 
 
 def test_memo_on_the_document_and_edit_it_again(small: Small, drive: Drive) -> None:
