@@ -49,32 +49,34 @@ for i in range(100000):
     print(cid, flush=True)
 """
 
-# The merge says where it is from inside its transaction: "inside" once MERGE_SIGNAL codings
-# are flushed, and "committing" just before COMMIT. Stopping "mid", it goes on a little slower
-# after "inside" (the rest of its 3000 codings take a few seconds) and the kill must land before
-# "committing"; stopping at "commit", it waits there with every coding flushed.
+# The merge says where it is from inside its transaction: "inside" once its codings are inserted
+# (one bulk INSERT through the owner of coding rows), and "committing" just before COMMIT.
+# Stopping "mid", it then waits a few seconds before its next statement (the audit records), so
+# the kill lands before "committing"; stopping at "commit", it waits there with every coding
+# written.
 MERGE = """
 import sys, time
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from qualcode.coding.merge import merge_projects
 from qualcode.store import open_project
 project = open_project(sys.argv[1])
-stop_at, signal_at = sys.argv[3], int(sys.argv[4])
-flushes = 0
+stop_at = sys.argv[3]
+inserted = False
 
-@event.listens_for(Session, "after_flush")
-def inside(session, context):
-    global flushes
-    flushes += 1
-    if flushes == signal_at:
+@event.listens_for(Engine, "after_cursor_execute")
+def inside(conn, cursor, statement, parameters, context, executemany):
+    global inserted
+    if statement.lstrip().upper().startswith("INSERT INTO CODINGS"):
+        inserted = True
         print("inside", flush=True)
-    if stop_at == "mid" and flushes > signal_at:
-        time.sleep(0.002)
+        if stop_at == "mid":
+            time.sleep(5)
 
 @event.listens_for(Session, "before_commit")
 def committing(session):
-    if flushes >= signal_at:
+    if inserted:
         print("committing", flush=True)
         if stop_at == "commit":
             time.sleep(60)
@@ -84,7 +86,6 @@ merge_projects(project, sys.argv[2], actor="crash")
 print("done", flush=True)
 """
 MERGE_CODINGS = 3000
-MERGE_SIGNAL = 1000
 
 
 def sound(path: Path) -> None:
@@ -155,7 +156,7 @@ def test_killed_merge_leaves_all_or_nothing(tmp_path: Path, stop_at: str, marker
             for i in range(MERGE_CODINGS)
         )
     other.dispose()
-    child = spawn(MERGE, str(mine), str(theirs), stop_at, str(MERGE_SIGNAL))
+    child = spawn(MERGE, str(mine), str(theirs), stop_at)
     lines = kill_when(child, marker, 0.2)
     # the kill landed inside the merge's transaction: after the signal, before the end
     assert marker in lines, lines[-5:]
