@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Label
 
 from qualcode.store import Coder, Coding
 from qualcode.tui.messages import CodingsChanged
@@ -98,5 +98,36 @@ def test_dashboard_follows_new_codings_and_the_coder_filter(proj: Proj) -> None:
         await pilot.press("v")  # only mine (ana): one plea coding, two lab codings
         await until(pilot, lambda: screen.loads_done > done)
         assert bars.bars == [("Triage", 1.0), ("Lab backlog", 2.0)]
+        status = str(screen.query_one("#dash-status", Label).render())
+        assert "counting ana's codings" in status
+
+    run(proj, DashboardScreen, scenario)
+
+
+def test_dashboard_counts_only_the_consensus_coder_when_there_is_one(proj: Proj) -> None:
+    """Settled codings are not added to the coders' own: the bars count consensus alone, and
+    the status line says so."""
+    with proj.project.write() as s:
+        consensus = Coder(name="consensus")
+        s.add(consensus)
+        s.flush()
+        start, end = proj.span("P01.txt", "The lab is slow.")
+        s.add(
+            Coding(
+                document_id=proj.docs["P01.txt"],
+                code_id=proj.codes["Lab backlog"],
+                coder_id=consensus.id,
+                start=start,
+                end=end,
+            )
+        )
+
+    async def scenario(pilot: Pilot[None], app: Harness) -> None:
+        screen = dashboard(app)
+        await until(pilot, lambda: screen.loads_done >= 1)
+        bars = screen.query_one("#dash-bars", BarChart)
+        assert bars.bars == [("Triage", 0.0), ("Lab backlog", 1.0)]
+        status = str(screen.query_one("#dash-status", Label).render())
+        assert "counting the consensus coder's codings" in status
 
     run(proj, DashboardScreen, scenario)

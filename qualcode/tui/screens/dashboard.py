@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label
 
 from qualcode.analysis import tables
+from qualcode.analysis.coders import counted_coders
 from qualcode.analysis.data import load_code_tree, text_attributes
 from qualcode.analysis.units import UNIT_KINDS
 from qualcode.coding.coders import coder_names
@@ -105,6 +106,8 @@ class DashboardData:
     matrix: pd.DataFrame | None = None
     cooccurrence: pd.DataFrame | None = None
     note: str | None = None
+    #: whose codings the numbers count (the consensus coder's alone when there is one)
+    counted: str = ""
     #: the study features' panels this project has, with their numbers
     extras: list[tuple[type[ExtraPanel], Any]] = field(default_factory=list)
 
@@ -145,6 +148,7 @@ def load_dashboard(
         if request.coder is not None and request.coder not in coder_names(s):
             data.note = f"{request.coder} has no codings yet"
             return data
+        data.counted = counted_coders(s, request.coder).describe()
         data.frequencies = tables.frequency_table(s, coder=request.coder)
         data.matrix = tables.matrix_table(s, cols=columns, coder=request.coder)
         data.cooccurrence = tables.cooccurrence_table(s, unit=request.unit, coder=request.coder)
@@ -199,6 +203,8 @@ class DashboardScreen(DataScreen):
         #: the study features' panel classes (their panels are mounted when a load has data)
         self.panel_classes = extra_panel_classes()
         self.measure = "codings"
+        #: whose codings the numbers count, as the last load said
+        self.counted = ""
         #: redraws done (tests wait on it)
         self.loads_done = 0
 
@@ -257,6 +263,7 @@ class DashboardScreen(DataScreen):
         self._show_bars()
         self._show_matrix(message.data)
         self._show_cooccurrence(message.data)
+        self.counted = message.data.counted
         self._status(message.data.note or "", error=message.data.note is not None)
         self.loads_done += 1
 
@@ -264,6 +271,8 @@ class DashboardScreen(DataScreen):
     def _status(self, text: str, *, error: bool = False) -> None:
         who = "all coders" if self.request.coder is None else f"{self.request.coder} (mine)"
         parts = [f"coder: {who}", f"bars: {self.measure}"]
+        if self.counted:
+            parts.insert(1, f"counting {self.counted}")
         label = self.query_one("#dash-status", Label)
         label.update(" · ".join(parts) + (f"   {text}" if text else ""))
         label.set_class(error, "-error")
