@@ -142,6 +142,13 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Excel workbook, CSV files, REFI-QDA project or codebook",
         "qualcode.tui.screens.export:ExportScreen",
     ),
+    ScreenEntry(
+        "memos",
+        "f10",
+        "Memos",
+        "Every memo, searchable; Enter opens what it is on",
+        "qualcode.tui.screens.memo_list:MemoListScreen",
+    ),
 )
 
 GLOBAL = KeyGroup(
