@@ -18,8 +18,8 @@ from ..run_cli import cli
 
 
 @pytest.fixture
-def proj(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    url = str(tmp_path / "p.db")
+def proj(backend_url: str, capsys: pytest.CaptureFixture[str]) -> str:
+    url = backend_url
     assert cli(capsys, "init", "--project", url)[0] == 0
     return url
 

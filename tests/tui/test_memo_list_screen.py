@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +14,11 @@ from textual.widgets import Input, Select
 
 from qualcode.coding.memos import add_memo, memo_rows
 from qualcode.store.models import Coding
+from qualcode.tui.app import QualcodeApp, create_app
 from qualcode.tui.messages import OpenDocument
+from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.memo_list import MemoListScreen
+from qualcode.tui.screens.project import ProjectScreen
 from qualcode.tui.screens.retrieval import RetrievalScreen
 
 from .screen_harness import Harness, Proj, build_project, run, settle, until
@@ -101,3 +105,37 @@ def test_enter_opens_the_passage_the_coding_or_the_code(proj: Proj) -> None:
         assert coding is not None
         coded = (coding.document_id, coding.start, coding.end)
     assert opened == [(proj.docs["P02.txt"], *proj.span("P02.txt", "The lab is fast here.")), coded]
+
+
+def test_f10_opens_the_memos_and_enter_selects_the_passage_in_the_coding_screen(
+    small: Any, drive: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(tmp_path / "config"))
+    text = small.text("P02.txt")
+    start = text.index("The lab is fast here.")
+    end = start + len("The lab is fast here.")
+    with small.project.write() as s:
+        add_memo(
+            s, body="Fast lab.", coder="ana", target="annotation", ref="P02.txt",
+            start=start, end=end,
+        )  # fmt: skip
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, QualcodeApp)
+        await drive.until(
+            pilot, lambda: isinstance(app.screen, ProjectScreen) and app.screen.loaded
+        )
+        await pilot.press("f10")
+        await drive.until(
+            pilot, lambda: isinstance(app.screen, MemoListScreen) and app.screen.loads_done > 0
+        )
+        assert listed(app) == [("annotation", "Fast lab.")]
+        await pilot.press("enter")
+        await drive.until(pilot, lambda: isinstance(app.screen, CodingScreen) and app.screen.loaded)
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert screen.document_id == small.docs["P02.txt"]
+        assert screen.view.selected_span == (start, end)
+
+    drive.run(create_app(small.project, "ana"), scenario, size=(80, 24))
