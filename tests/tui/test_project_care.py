@@ -80,10 +80,10 @@ def test_rename_delete_and_recut_documents(small: Small, drive: Drive) -> None:
     async def scenario(pilot: Pilot[None]) -> None:
         screen = await project_screen(pilot, drive)
         point_at(screen, "#documents", str(p01))
-        assert await answer(pilot, drive, screen, "r", "Interview 1.txt") == "P01.txt"
+        assert await answer(pilot, drive, screen, "r", "Interview [1].txt") == "P01.txt"
         with small.project.session() as s:
-            assert s.get(Document, p01).name == "Interview 1.txt"  # type: ignore[union-attr]
-        assert screen.documents[p01].name == "Interview 1.txt"
+            assert s.get(Document, p01).name == "Interview [1].txt"  # type: ignore[union-attr]
+        assert screen.documents[p01].name == "Interview [1].txt"
 
         # P01 has two codings (bob's): anything but yes keeps it
         point_at(screen, "#documents", str(p01))

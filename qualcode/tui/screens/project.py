@@ -293,7 +293,7 @@ class ProjectScreen(DataScreen):
                 label, words = words[0], words[1:]
             pairs = parse_assignments(words)
         except (ValueError, QualcodeError) as exc:
-            self.notify(first_line(exc), severity="error")
+            self.notify(first_line(exc), severity="error", markup=False)
             return
         who = label
 
@@ -314,13 +314,13 @@ class ProjectScreen(DataScreen):
             with self.ctx.project.write() as s:
                 said = change(s)
         except (QualcodeError, StoreError) as exc:
-            self.app.call_from_thread(self.notify, first_line(exc), severity="error")
+            self.app.call_from_thread(self.notify, first_line(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self._changed, said, document_id)
 
     def _changed(self, said: str, document_id: int | None) -> None:
         self.changes_done += 1
-        self.notify(said)
+        self.notify(said, markup=False)
         self._load()
         ids = frozenset({document_id}) if document_id is not None else frozenset[int]()
         self.post_message(CodingsChanged(ids))

@@ -419,13 +419,13 @@ class RetrievalScreen(DataScreen):
         try:
             result = save_retrieved(rows, path)
         except (QualcodeError, OSError) as exc:
-            self.app.call_from_thread(self.notify, first_line(exc), severity="error")
+            self.app.call_from_thread(self.notify, first_line(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self._saved, result.path, len(rows))
 
     def _saved(self, path: Path, n: int) -> None:
         self.saved_to = path
-        self.notify(f"saved {n} segment(s) to {path}")
+        self.notify(f"saved {n} segment(s) to {path}", markup=False)
 
     def action_toggle_descendants(self) -> None:
         box = self.query_one("#retrieval-descendants", Checkbox)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -33,9 +34,10 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
-            yield Label(self.title_text, id="prompt-title")
+            # as Text: names and paths may hold brackets, which a str would read as markup
+            yield Label(Text(self.title_text), id="prompt-title")
             if self.hint:
-                yield Label(self.hint, id="prompt-hint")
+                yield Label(Text(self.hint), id="prompt-hint")
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
             yield Label("Enter answers · Esc cancels", id="prompt-keys")
 
