@@ -176,8 +176,11 @@ def delete_cmd(
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Delete a document, its segments and memos. One with codings needs --with-codings; each
-    coding removed is written to the audit log, as is the deletion."""
+    """Delete a document with its segments and memos (its codings need --with-codings).
+
+    Each coding removed is written to the audit log, as is the deletion; the transcript can
+    then be imported again.
+    """
     with project_from(ctx).write() as s:
         gone = delete_document(s, document, actor=actor_from(ctx), with_codings=with_codings)
     if json_out:
@@ -197,8 +200,10 @@ def resegment_cmd(
     no_names: NoNamesOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Cut a document's speaker turns (and its paragraphs and sentences) again, say with the
-    labels the import missed. Its text and codings are not touched."""
+    """Cut a document's speaker turns, paragraphs and sentences again (text, codings kept).
+
+    Give the labels the import missed with --turn-label.
+    """
     rules = TurnRules(extra=list(turn_label or []), allow_names=not no_names)
     with project_from(ctx).write() as s:
         done = resegment_document(s, document, rules, actor=actor_from(ctx))
