@@ -85,6 +85,10 @@ class MemoRow:
     coding_id: int | None = None
     start: int | None = None
     end: int | None = None
+    #: the document the memo is on, or its coding's document
+    document_id: int | None = None
+    #: the code the memo is on, or its coding's code
+    code_id: int | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -126,6 +130,7 @@ def memo_rows(s: Session, target: str | None = None) -> list[MemoRow]:
         if target is not None and kind != target:
             continue
         document = code = None
+        doc_id, code_id = m.document_id, m.code_id
         start, end = m.start, m.end
         if m.document_id is not None:
             document = docs.get(m.document_id)
@@ -157,8 +162,32 @@ def memo_rows(s: Session, target: str | None = None) -> list[MemoRow]:
                 coding_id=m.coding_id,
                 start=start,
                 end=end,
+                document_id=doc_id,
+                code_id=code_id,
             )
         )
+    return out
+
+
+def filter_memos(
+    rows: list[MemoRow],
+    *,
+    text: str = "",
+    coder: str | None = None,
+    target: str | None = None,
+) -> list[MemoRow]:
+    """The memos whose title, text or target holds every word of ``text`` (any case), by
+    ``coder`` (None: anyone's) and on one kind of ``target`` (None: any)."""
+    words = text.casefold().split()
+    out = []
+    for row in rows:
+        if coder is not None and row.coder != coder:
+            continue
+        if target is not None and row.target != target:
+            continue
+        haystack = f"{row.title}\n{row.body}\n{row.about}".casefold()
+        if all(w in haystack for w in words):
+            out.append(row)
     return out
 
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.text import Text
 
 from qualcode.coding.retrieval import DEFAULT_CONTEXT, retrieve, summarise
-from qualcode.commands.common import JsonOpt, coder_filter, console, print_json, project_from
+from qualcode.commands.common import (
+    JsonOpt,
+    coder_filter,
+    console,
+    err_console,
+    print_json,
+    project_from,
+)
+from qualcode.interop.retrieval_export import save_retrieved
 
 
 def register(app: typer.Typer) -> None:
@@ -57,6 +66,10 @@ def retrieve_cmd(
             "--context", help="Context shown: sentence, turn, paragraph, or N characters."
         ),
     ] = str(DEFAULT_CONTEXT),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Also save the segments to FILE.csv or FILE.xlsx."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Every segment coded with CODE (or --group) across the corpus, with its context."""
@@ -74,6 +87,9 @@ def retrieve_cmd(
             context=context,
         )
     summary = summarise(rows)
+    if out is not None:
+        saved = save_retrieved(rows, out)
+        err_console.print(f"saved {len(rows)} segment(s) to {saved.path}", markup=False)
     if json_out:
         print_json({"summary": summary.as_json(), "segments": [r.as_json() for r in rows]})
         return

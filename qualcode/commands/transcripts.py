@@ -1,5 +1,6 @@
 """``qualcode import``: transcripts (.txt .md .docx .vtt .srt), files or folders; a lone REFI-QDA
-project (.qdpx) is handed to ``import-qdpx``. ``qualcode segments``: a document's units."""
+project (.qdpx) is handed to ``import-qdpx``. ``qualcode segments``: a document's units.
+``qualcode document rename|delete|resegment``: caring for an imported document."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from qualcode.analysis.units import SEGMENT_UNITS, list_units
+from qualcode.coding.document_removal import delete_document
 from qualcode.commands.common import (
     JsonOpt,
     actor_from,
@@ -21,11 +23,30 @@ from qualcode.commands.common import (
 )
 from qualcode.errors import QualcodeError
 from qualcode.ingest import TurnRules, import_files
+from qualcode.ingest.documents import rename_document, resegment_document
+
+document_app = typer.Typer(
+    help="Rename, delete or re-cut an imported document.", no_args_is_help=True
+)
+
+DocumentArg = Annotated[str, typer.Argument(help="A document: its name, name stem or id.")]
+TurnLabelOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--turn-label",
+        help="A regular expression for extra speaker labels (repeatable), e.g. 'DET\\. \\w+'.",
+    ),
+]
+NoNamesOpt = Annotated[
+    bool,
+    typer.Option("--no-names", help="Only known labels (Q, A, Interviewer, P07...) start turns."),
+]
 
 
 def register(app: typer.Typer) -> None:
     app.command("import")(import_cmd)
     app.command("segments")(segments_cmd)
+    app.add_typer(document_app, name="document")
 
 
 def import_cmd(
@@ -36,19 +57,8 @@ def import_cmd(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Skip files that cannot be imported, and list them.")
     ] = False,
-    turn_label: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--turn-label",
-            help="A regular expression for extra speaker labels (repeatable), e.g. 'DET\\. \\w+'.",
-        ),
-    ] = None,
-    no_names: Annotated[
-        bool,
-        typer.Option(
-            "--no-names", help="Only known labels (Q, A, Interviewer, P07...) start turns."
-        ),
-    ] = False,
+    turn_label: TurnLabelOpt = None,
+    no_names: NoNamesOpt = False,
     unflatten: Annotated[
         bool,
         typer.Option(
@@ -135,3 +145,69 @@ def segments_cmd(
         text = " ".join(u.text.split())
         table.add_row(str(u.start), str(u.end), u.speaker or "", text)
     console.print(table)
+
+
+@document_app.command("rename")
+def rename_cmd(
+    ctx: typer.Context,
+    document: DocumentArg,
+    new_name: Annotated[str, typer.Argument(help="The new name (unique in the project).")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Give a document another name. Its text, codings and memos stay."""
+    with project_from(ctx).write() as s:
+        doc = rename_document(s, document, new_name, actor=actor_from(ctx))
+        done = {"id": doc.id, "name": doc.name}
+    if json_out:
+        print_json(done)
+        return
+    console.print(f"renamed document {done['id']} to {done['name']}")
+
+
+@document_app.command("delete")
+def delete_cmd(
+    ctx: typer.Context,
+    document: DocumentArg,
+    with_codings: Annotated[
+        bool,
+        typer.Option(
+            "--with-codings", help="Delete it even though it has codings (they go with it)."
+        ),
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Delete a document with its segments and memos (its codings need --with-codings).
+
+    Each coding removed is written to the audit log, as is the deletion; the transcript can
+    then be imported again.
+    """
+    with project_from(ctx).write() as s:
+        gone = delete_document(s, document, actor=actor_from(ctx), with_codings=with_codings)
+    if json_out:
+        print_json(gone.as_json())
+        return
+    console.print(
+        f"deleted {gone.name} with {gone.codings} coding(s) and {gone.memos} memo(s); "
+        "it can be imported again"
+    )
+
+
+@document_app.command("resegment")
+def resegment_cmd(
+    ctx: typer.Context,
+    document: DocumentArg,
+    turn_label: TurnLabelOpt = None,
+    no_names: NoNamesOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Cut a document's speaker turns, paragraphs and sentences again (text, codings kept).
+
+    Give the labels the import missed with --turn-label.
+    """
+    rules = TurnRules(extra=list(turn_label or []), allow_names=not no_names)
+    with project_from(ctx).write() as s:
+        done = resegment_document(s, document, rules, actor=actor_from(ctx))
+    if json_out:
+        print_json(done.as_json())
+        return
+    console.print(f"{done.document}: {done.turns} speaker turn(s) (were {done.turns_before})")

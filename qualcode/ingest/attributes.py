@@ -74,7 +74,17 @@ def _parse(value: str, kind: str) -> float | dt.date | str:
     return value
 
 
-def _infer(values: list[str]) -> str:
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _infer(values: list[str], name: str = "", source: str = "") -> str:
+    """A column's kind from its values: number, then date, then text. A column of numbers with
+    some words among them ("6", "three") is refused with the words named, not read as text."""
     for kind in ("number", "date"):
         try:
             for v in values:
@@ -83,6 +93,15 @@ def _infer(values: list[str]) -> str:
             continue
         if values:
             return kind
+    numbers = [v for v in values if _is_number(v)]
+    words = [v for v in values if not _is_number(v)]
+    if numbers and len(numbers) >= len(words):
+        shown = ", ".join(repr(w) for w in sorted(set(words))[:5])
+        where = f"{source}: " if source else ""
+        raise QualcodeError(
+            f"{where}{name!r} mixes numbers ({len(numbers)}) and words ({shown}): write the "
+            f"words as numbers, or head the column '{name}:text' to keep it as text"
+        )
     return "text"
 
 
@@ -115,7 +134,7 @@ def _apply(s: Session, rows: list[dict[str, str]], source: str, actor: str) -> A
         name, kind = _header(col)
         values = [r[col].strip() for r in rows if (r[col] or "").strip()]
         existing = s.scalar(select(Attribute).where(Attribute.name == name))
-        kind = kind or (existing.kind if existing else _infer(values))
+        kind = kind or (existing.kind if existing else _infer(values, name, source))
         if existing is not None and existing.kind != kind:
             raise QualcodeError(f"{source}: attribute {name!r} is {existing.kind}, not {kind}")
         for v in values:
@@ -149,7 +168,8 @@ def _apply(s: Session, rows: list[dict[str, str]], source: str, actor: str) -> A
             report.created.append(label)
         for col, attr in attributes.items():
             _set_value(s, participant, attr, (row[col] or "").strip())
-        _link_documents(s, participant, (row[doc_col] or "") if doc_col else None, source, report)
+        cell = (row[doc_col] or "") if doc_col else None
+        _link_documents(s, participant, cell, source, report.linked)
         report.participants += 1
     audit(s, actor, "import", "attributes", None, source=source, participants=report.participants)
     s.flush()
@@ -177,8 +197,14 @@ def _set_value(s: Session, participant: Participant, attr: Attribute, raw: str) 
 
 
 def _link_documents(
-    s: Session, participant: Participant, cell: str | None, source: str, report: AttributesReport
+    s: Session,
+    participant: Participant,
+    cell: str | None,
+    source: str,
+    linked: list[tuple[str, str]],
 ) -> None:
+    """Link the documents a cell names (separated by ``;``), or without a cell those whose name
+    without extension is the participant's label."""
     if cell is not None and cell.strip():
         for name in (n.strip() for n in cell.split(";") if n.strip()):
             doc = s.scalar(select(Document).where(Document.name == name))
@@ -188,9 +214,94 @@ def _link_documents(
                     "which is not in the project (import the transcripts first)"
                 )
             doc.participant_id = participant.id
-            report.linked.append((participant.label, name))
+            linked.append((participant.label, name))
         return
     for doc in s.scalars(select(Document)).all():
         if doc.name.rsplit(".", 1)[0] == participant.label:
             doc.participant_id = participant.id
-            report.linked.append((participant.label, doc.name))
+            linked.append((participant.label, doc.name))
+
+
+# -- one participant's attributes, set by hand --------------------------------------------------
+@dataclass
+class AttributesSet:
+    participant: str
+    created: bool = False
+    #: attribute -> its value as written ('' when removed)
+    values: dict[str, str] = field(default_factory=dict)
+    new_attributes: dict[str, str] = field(default_factory=dict)
+    #: documents linked to a new participant (their name without extension is its label)
+    linked: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "participant": self.participant,
+            "created": self.created,
+            "linked": self.linked,
+            "values": self.values,
+            "new_attributes": self.new_attributes,
+        }
+
+
+def parse_assignments(texts: list[str]) -> list[tuple[str, str | None, str]]:
+    """``key=value`` (or ``key:number=value``) pairs as (name, kind or None, value)."""
+    out = []
+    for text in texts:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            raise QualcodeError(f"{text!r}: write an attribute as key=value (key= removes it)")
+        name, kind = _header(key)
+        out.append((name, kind, value.strip()))
+    return out
+
+
+def set_attributes(
+    s: Session,
+    participant: str,
+    assignments: list[tuple[str, str | None, str]],
+    *,
+    actor: str,
+    create: bool = True,
+) -> AttributesSet:
+    """Set (or, with an empty value, remove) attributes of one participant, created if new
+    (unless ``create`` is False) and linked, as an import links it, to the documents named
+    after it. A new attribute's kind is the one given or the value's own
+    (number, date, text); an existing attribute keeps its kind and the value must fit it."""
+    label = participant.strip()
+    if not label:
+        raise QualcodeError("say which participant")
+    if not assignments:
+        raise QualcodeError("give at least one key=value")
+    report = AttributesSet(label)
+    person = s.scalar(select(Participant).where(Participant.label == label))
+    if person is None:
+        if not create:
+            raise QualcodeError(f"no participant {label!r}")
+        person = Participant(label=label)
+        s.add(person)
+        s.flush()
+        report.created = True
+        linked: list[tuple[str, str]] = []
+        _link_documents(s, person, None, "", linked)
+        report.linked = [name for _, name in linked]
+    for name, kind, value in assignments:
+        attr = s.scalar(select(Attribute).where(Attribute.name == name))
+        if attr is not None and kind is not None and kind != attr.kind:
+            raise QualcodeError(f"attribute {name!r} is {attr.kind}, not {kind}")
+        if attr is None:
+            if not value:
+                continue
+            attr = Attribute(name=name, kind=kind or _infer([value], name))
+            s.add(attr)
+            s.flush()
+            report.new_attributes[name] = attr.kind
+        if value:
+            try:
+                _parse(value, attr.kind)
+            except ValueError:
+                raise QualcodeError(f"{name!r} is a {attr.kind}; {value!r} is not") from None
+        _set_value(s, person, attr, value)
+        report.values[name] = value
+    s.flush()
+    audit(s, actor, "set", "attributes", person.id, participant=label, values=report.values)
+    return report

@@ -75,13 +75,28 @@ def resegment_documents(s: Session) -> int:
     doc_ids = list(s.scalars(select(Document.id).order_by(Document.id)))
     s.execute(delete(Segment).where(Segment.kind != "cue"))
     for doc_id in doc_ids:
-        doc_text = s.scalar(select(Document.text).where(Document.id == doc_id)) or ""
         rules = TurnRules(extra=[_literal(n) for n in sorted(speakers.get(doc_id, ()))])
-        raw = RawTranscript(text=doc_text, format="txt")
-        for segments, _ in with_sentences([(raw, doc_id)], rules):
-            if segments:
-                insert_segments(s, doc_id, segments)
+        _cut(s, doc_id, rules)
     return len(doc_ids)
+
+
+def recut_document(s: Session, document_id: int, rules: TurnRules) -> int:
+    """Cut one document's turns, paragraphs and sentences again with ``rules`` (its text,
+    codings and caption cues stay as they are); the number of turns found."""
+    s.execute(delete(Segment).where(Segment.document_id == document_id, Segment.kind != "cue"))
+    return _cut(s, document_id, rules)
+
+
+def _cut(s: Session, doc_id: int, rules: TurnRules) -> int:
+    """Insert a document's turns, paragraphs and sentences (none are stored); the turns."""
+    doc_text = s.scalar(select(Document.text).where(Document.id == doc_id)) or ""
+    raw = RawTranscript(text=doc_text, format="txt")
+    turns = 0
+    for segments, _ in with_sentences([(raw, doc_id)], rules):
+        if segments:
+            insert_segments(s, doc_id, segments)
+        turns += sum(1 for r in segments if r.kind == "turn")
+    return turns
 
 
 def _literal(speaker: str) -> str:

@@ -142,6 +142,13 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Excel workbook, CSV files, REFI-QDA project or codebook",
         "qualcode.tui.screens.export:ExportScreen",
     ),
+    ScreenEntry(
+        "memos",
+        "f10",
+        "Memos",
+        "Every memo, searchable; Enter opens what it is on",
+        "qualcode.tui.screens.memo_list:MemoListScreen",
+    ),
 )
 
 GLOBAL = KeyGroup(
@@ -160,6 +167,41 @@ PROJECT = KeyGroup(
     "Project screen",
     (
         Key("project.open", "enter", "open_document", "Open document", show=True),
+        Key(
+            "project.rename",
+            "r",
+            "rename_document",
+            "Rename document",
+            help="Rename the highlighted document",
+        ),
+        Key(
+            "project.delete",
+            "d,delete",
+            "delete_document",
+            "Delete document",
+            help="Delete the highlighted document (asks first; says how many codings go with it)",
+        ),
+        Key(
+            "project.resegment",
+            "t",
+            "resegment_document",
+            "Re-cut turns",
+            help="Cut the highlighted document's speaker turns again, with a turn-label pattern",
+        ),
+        Key(
+            "project.attributes",
+            "e",
+            "edit_attributes",
+            "Edit attributes",
+            help="Edit the highlighted participant's attributes (key=value ...)",
+        ),
+        Key(
+            "project.participant",
+            "n",
+            "new_participant",
+            "New participant",
+            help="Add a participant with attributes (LABEL key=value ...)",
+        ),
         Key("project.focus-codebook", "ctrl+b", "focus_codebook", "Go to the codebook"),
         Key("project.focus-documents", "ctrl+d", "focus_documents", "Go to the documents"),
         Key("project.quit", "q", "app.quit", "Quit", show=True),

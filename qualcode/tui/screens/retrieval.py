@@ -4,8 +4,10 @@ coding screen (posts :class:`OpenDocument`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shlex
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from rich.style import Style
@@ -27,12 +29,15 @@ from qualcode.coding.retrieval import (
     retrieve,
     summarise,
 )
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, first_line
+from qualcode.interop.export_all import slug
+from qualcode.interop.retrieval_export import save_retrieved
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import OpenDocument
 from qualcode.tui.screens.code_picker import CodePicker
 from qualcode.tui.screens.data_screen import DataScreen
+from qualcode.tui.screens.text_prompt import TextPrompt
 from qualcode.tui.widgets.key_footer import KeyFooter
 
 RETRIEVAL = KeyGroup(
@@ -52,6 +57,14 @@ RETRIEVAL = KeyGroup(
         Key("retrieval.document", "f", "focus_field('#retrieval-document')", "Document"),
         Key("retrieval.context", "t", "cycle_context", "Context size", show=True),
         Key("retrieval.run", "r", "run", "Run again"),
+        Key(
+            "retrieval.save",
+            "s,ctrl+s",
+            "save",
+            "Save results",
+            key_display="s",
+            help="Save the results to a CSV file or an Excel workbook (.csv / .xlsx)",
+        ),
         Key("retrieval.escape", "escape", "escape", "Back to the list / close"),
         Key("retrieval.back", "q", "back", "Back", show=True),
     ),
@@ -155,6 +168,10 @@ class RetrievalScreen(DataScreen):
         self.code_id = code_id
         self.entries: dict[int, CodeEntry] = {}
         self.rows: list[Retrieved] = []
+        #: every row of the last results (``rows`` holds the first MAX_SHOWN); saving writes all
+        self.all_rows: list[Retrieved] = []
+        #: the file the results were last saved to (tests wait on it)
+        self.saved_to: Path | None = None
         self.last_request: RetrievalRequest | None = None
 
     # -- layout -------------------------------------------------------------------------------
@@ -278,7 +295,7 @@ class RetrievalScreen(DataScreen):
             return
         self.last_request = req
         if req.code_id is None and req.group is None:
-            self.rows = []
+            self.rows = self.all_rows = []
             self.query_one("#retrieval-results", OptionList).clear_options()
             self._status("Choose a code (c) or a code group (g).")
             return
@@ -309,6 +326,7 @@ class RetrievalScreen(DataScreen):
         if message.error is not None:
             self._status(message.error, error=True)
             return
+        self.all_rows = message.rows
         self.rows = message.rows[:MAX_SHOWN]
         results.set_options(
             Option(result_label(r, self._colour(r.code_id)), id=str(i))
@@ -372,6 +390,42 @@ class RetrievalScreen(DataScreen):
         self.app.push_screen(
             CodePicker(list(self.entries.values()), title="Retrieve which code?"), chosen
         )
+
+    def action_save(self) -> None:
+        """Ask for a file (.csv or .xlsx) and save every result there."""
+        if not self.all_rows:
+            self.notify("nothing to save: retrieve some segments first", severity="warning")
+            return
+        entry = self.entries.get(self.code_id) if self.code_id is not None else None
+        what = entry.path if entry is not None else (self.last_request and self.last_request.group)
+        name = f"retrieved-{slug(what or 'segments', 'segments')}-{dt.date.today().isoformat()}"
+        rows = list(self.all_rows)
+
+        def chosen(path: str | None) -> None:
+            if path and path.strip():
+                self._save(rows, path.strip())
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Save {len(rows)} segment(s)",
+                "A .csv file or an .xlsx workbook; the name's ending says which.",
+                f"{name}.xlsx",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, group="retrieval-save")
+    def _save(self, rows: list[Retrieved], path: str) -> None:
+        try:
+            result = save_retrieved(rows, path)
+        except (QualcodeError, OSError) as exc:
+            self.app.call_from_thread(self.notify, first_line(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._saved, result.path, len(rows))
+
+    def _saved(self, path: Path, n: int) -> None:
+        self.saved_to = path
+        self.notify(f"saved {n} segment(s) to {path}", markup=False)
 
     def action_toggle_descendants(self) -> None:
         box = self.query_one("#retrieval-descendants", Checkbox)
