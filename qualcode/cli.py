@@ -115,9 +115,6 @@ def main(argv: list[str] | None = None) -> None:
     except QualcodeError as exc:
         common.err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise SystemExit(2) from None
-    except KeyboardInterrupt:
-        common.err_console.print("interrupted; nothing was half-written")
-        raise SystemExit(130) from None
     except SystemExit:
         raise
     except Exception as exc:  # internal error: short message, traceback only on request

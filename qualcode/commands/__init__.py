@@ -93,6 +93,16 @@ COMMANDS: tuple[Entry, ...] = (
 )
 
 
+#: what Ctrl+C leaves behind, said on stderr: these commands write in one transaction
+INTERRUPTED = {
+    "import": "nothing was imported",
+    "import-qdpx": "nothing was imported",
+    "import-codings": "nothing was imported",
+    "merge": "nothing was merged",
+}
+INTERRUPTED_DEFAULT = "nothing was half-written"
+
+
 def entry(name: str) -> Entry | None:
     return next((e for e in COMMANDS if e.name == name), None)
 

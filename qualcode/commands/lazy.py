@@ -21,6 +21,8 @@ from typer.core import TyperGroup
 from qualcode.commands import (
     COMMANDS,
     FEATURE_PANEL,
+    INTERRUPTED,
+    INTERRUPTED_DEFAULT,
     command_modules,
     entry,
     feature_command_modules,
@@ -120,6 +122,17 @@ class LazyGroup(TyperGroup):
             command.rich_help_panel = known.panel if known is not None else panel
             plain_help(command, ctx)
             self.commands[name] = command
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; on Ctrl+C say what it left behind (exit 130)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            from qualcode.commands.common import err_console
+
+            left = INTERRUPTED.get(ctx.invoked_subcommand or "", INTERRUPTED_DEFAULT)
+            err_console.print(f"interrupted: {left}", soft_wrap=True)
+            raise typer.Exit(130) from None
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self.load_all(ctx)

@@ -74,3 +74,30 @@ def test_a_command_help_shows_no_bool_and_no_backticks(
         assert code == 0, args
         assert "--help" in out
         assert "<bool>" not in out and "``" not in out, args
+
+
+def test_ctrl_c_during_an_import_says_nothing_was_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qualcode.ingest.importer as importer
+
+    project = str(tmp_path / "p.db")
+    for n in (1, 2, 3):
+        (tmp_path / f"P0{n}.txt").write_text(f"Interviewer: Why?\n\nP0{n}: Lab.\n", "utf-8")
+    assert cli(capsys, "init", "--project", project)[0] == 0
+    real = importer.read_transcript
+    calls: list[Path] = []
+
+    def interrupted_on_the_third(path: Path) -> object:
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(path)
+
+    monkeypatch.setattr(importer, "read_transcript", interrupted_on_the_third)
+    code, out, err = cli(capsys, "import", str(tmp_path), "--project", project)
+    assert code == 130
+    assert err.strip() == "interrupted: nothing was imported"
+    monkeypatch.undo()
+    code, out, _ = cli(capsys, "documents", "--json", "--project", project)
+    assert code == 0 and json.loads(out) == []
