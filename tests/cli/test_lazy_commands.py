@@ -101,3 +101,15 @@ def test_ctrl_c_during_an_import_says_nothing_was_imported(
     monkeypatch.undo()
     code, out, _ = cli(capsys, "documents", "--json", "--project", project)
     assert code == 0 and json.loads(out) == []
+
+
+def test_the_workbench_starts_without_spacy_or_pandas() -> None:
+    """`qualcode` opens the TUI: its app module loads no NLP or table library (they load when
+    a screen that needs them opens, e.g. the dashboard)."""
+    code = (
+        "import sys, json, qualcode.tui.app\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        f"{set(HEAVY) - {'textual'}!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
