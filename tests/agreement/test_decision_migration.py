@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from qualcode.agreement.adjudicate import load_review
 from qualcode.agreement.consensus import settle
+from qualcode.coding.merge import merge_projects
 from qualcode.store import Memo, Project, open_project
 from qualcode.store.migrate import alembic_config, current_revision, head_revision
 
@@ -77,3 +78,21 @@ def test_a_0003_project_with_decision_lines_is_upgraded(make_project: Any) -> No
     finally:
         upgraded.dispose()
     assert len(list(path.parent.glob(f"{path.name}.backup-0003-*"))) == 1
+
+
+def test_a_merged_decision_names_this_projects_document_and_code(make_project: Any) -> None:
+    docs = {n: (TEXT, SEGMENTS) for n in ("D1", "D2", "D3")}
+    theirs: Project = make_project(docs, CODINGS)
+    review = load_review(theirs, P, "alice", "bob", unit="character")
+    settle(theirs, review, 1, "b", decided_by="sue")
+    # the same documents and codings, stored in another order: other ids
+    mine: Project = make_project(dict(reversed(docs.items())), list(reversed(CODINGS)))
+    merge_projects(mine, str(theirs.path), actor="sue")
+    (item, *_) = load_review(mine, P, "alice", "bob", unit="character").items
+    assert item.decision is not None and item.decision.choice == "b"
+    with mine.session() as s:
+        (decision,) = s.scalars(select(Memo.decision).where(Memo.decision.is_not(None)))
+    with theirs.session() as s:
+        (original,) = s.scalars(select(Memo.decision).where(Memo.decision.is_not(None)))
+    assert decision is not None and original is not None
+    assert decision["document_id"] != original["document_id"]
