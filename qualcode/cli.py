@@ -12,10 +12,12 @@ from typing import Annotated, Any
 import typer
 
 from qualcode.commands import common
+from qualcode.commands.lazy import LazyGroup
 
 app = typer.Typer(
     name="qualcode",
     help="Qualitative coding of interview transcripts: import, code, retrieve, measure agreement.",
+    cls=LazyGroup,
     no_args_is_help=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
@@ -23,6 +25,14 @@ app = typer.Typer(
 )
 
 GLOBAL_OPTIONS = ("--project", "--coder")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        common.console.print(f"qualcode {version('qualcode')}")
+        raise typer.Exit()
 
 
 @app.callback(invoke_without_command=True)
@@ -39,6 +49,12 @@ def main_callback(
         str | None,
         typer.Option("--coder", help="Who is coding. \\[env: QUALCODE_CODER]"),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Global options go anywhere on the command line, before or after the subcommand."""
     st = common.state(ctx)
@@ -54,14 +70,10 @@ _command: Any = None
 
 
 def _command_line() -> Any:
-    """The command group, built once per process: every module registered, typer's parsing
-    of the signatures done (tests call ``main`` many times in one process)."""
+    """The command group, built once per process (tests call ``main`` many times in one
+    process); its commands are built from their modules when first run (see LazyGroup)."""
     global _command
     if _command is None:
-        from qualcode.commands import command_modules
-
-        for module in command_modules():
-            module.register(app)
         _command = typer.main.get_command(app)
     return _command
 
@@ -103,9 +115,6 @@ def main(argv: list[str] | None = None) -> None:
     except QualcodeError as exc:
         common.err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise SystemExit(2) from None
-    except KeyboardInterrupt:
-        common.err_console.print("interrupted; nothing was half-written")
-        raise SystemExit(130) from None
     except SystemExit:
         raise
     except Exception as exc:  # internal error: short message, traceback only on request

@@ -12,6 +12,7 @@ hook module                 asked by                what it offers
 ``faces.dashboard_panel``   the TUI dashboard       ``PANEL``: a panel class that loads its
                                                     numbers (None without the feature's data)
 ``faces.command``           the command line        ``register(app)``: the feature's commands
+                                                    (listed under "Analysis" in the help)
 ==========================  ======================  ==============================================
 
 The modules are imported by name when first asked for, so a face or domain package depends on

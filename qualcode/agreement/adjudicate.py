@@ -8,13 +8,12 @@ lists), ``overlap`` for spans that overlap by ``threshold``, and ``sentence``/``
 report, only documents that both coders coded are compared.
 
 A disagreement is settled (see consensus.py) when a memo records the decision on exactly that
-passage: the memo's last line is ``qualcode-adjudication:`` and the decision as JSON. If a coder
-later changes their codings there, the passage is a new one and is open again.
+passage: the memo's ``decision`` holds it as data (its body says it in words). If a coder later
+changes their codings there, the passage is a new one and is open again.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +38,6 @@ from qualcode.errors import QualcodeError
 from qualcode.store import Coder, Coding, Document, Memo, Project
 
 MATCHING_UNITS = ("sentence", "turn", "paragraph", "character", "overlap")
-MARKER = "qualcode-adjudication:"
 CONTEXT_CHARS = 240
 Passages = list[tuple[str, int, int, tuple[Span, ...], tuple[Span, ...]]]
 
@@ -272,12 +270,12 @@ def passage_key(doc_id: int, code_id: int, spans: dict[str, tuple[Span, ...]]) -
 
 
 def decision_records(s: Session) -> list[tuple[int, dict[str, Any]]]:
-    """Every decision memo: (memo id, its JSON record)."""
+    """Every decision memo: (memo id, its decision, spans as tuples)."""
     out = []
-    for memo_id, body in s.execute(select(Memo.id, Memo.body).where(Memo.body.contains(MARKER))):
-        line = next((x for x in reversed(body.splitlines()) if x.startswith(MARKER)), "")
+    stmt = select(Memo.id, Memo.decision).where(Memo.decision.is_not(None)).order_by(Memo.id)
+    for memo_id, decision in s.execute(stmt):
         try:
-            record = json.loads(line[len(MARKER) :])
+            record = dict(decision)
             record["spans"] = {
                 c: tuple((int(a), int(b)) for a, b in v) for c, v in record["spans"].items()
             }

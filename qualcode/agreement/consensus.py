@@ -13,7 +13,6 @@ the coders agree to consensus in bulk.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from qualcode.agreement.adjudicate import (
     CONSENSUS,
-    MARKER,
     Item,
     Passage,
     Review,
@@ -53,6 +51,7 @@ class MemoDraft:
     code_id: int | None = None
     coding: CodingSpec | None = None
     created_at: Any = None
+    decision: dict[str, Any] | None = None  # Memo.decision
 
 
 @dataclass(frozen=True)
@@ -104,6 +103,7 @@ def _apply(
                 memo.code_id,
                 on,
                 memo.created_at,
+                memo.decision,
             )
         )
         audit(s, actor, "remove", "memo", memo.id, body=memo.body)
@@ -124,6 +124,7 @@ def _apply(
             document_id=draft.document_id,
             code_id=draft.code_id,
             coding_id=on_id,
+            decision=draft.decision,
         )
         if draft.created_at is not None:
             memo.created_at = draft.created_at
@@ -191,7 +192,10 @@ def _span_text(spans: Sequence[Span]) -> str:
     return ", ".join(f"{s}-{e}" for s, e in spans) or "nothing"
 
 
-def _memo(review: Review, item: Item, choice: str, decided_by: str, at: str) -> tuple[str, str]:
+def _memo(
+    review: Review, item: Item, choice: str, decided_by: str, at: str
+) -> tuple[str, str, dict[str, Any]]:
+    """The decision memo: its title, its body (words) and the decision (data)."""
     p, a, b = item.passage, review.coder_a, review.coder_b
     kept = p.kept(choice)
     verdicts = {
@@ -224,10 +228,9 @@ def _memo(review: Review, item: Item, choice: str, decided_by: str, at: str) -> 
             f"{b} coded: {_span_text(p.spans_b)}.",
             f"Consensus codes: {_span_text(kept)}.",
             f'Passage in {p.document}: "{quote[:300]}{"..." if len(quote) > 300 else ""}"',
-            MARKER + json.dumps(record, ensure_ascii=False),
         ]
     )
-    return title[:255], body
+    return title[:255], body, record
 
 
 def settle(
@@ -256,8 +259,8 @@ def settle(
         if len(records) == len(same) == 1 and {(c.start, c.end) for c in codings} == set(kept):
             return Receipt(label)
         add = [CodingSpec(p.document_id, review.code_id, consensus_id, st, en) for st, en in kept]
-        title, body = _memo(review, item, choice, decided_by, at)
-        draft = MemoDraft(title, body, decider_id, coding=add[0] if add else None)
+        title, body, record = _memo(review, item, choice, decided_by, at)
+        draft = MemoDraft(title, body, decider_id, coding=add[0] if add else None, decision=record)
         receipt = _apply(
             s,
             decided_by,

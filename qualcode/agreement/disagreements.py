@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qualcode.agreement.project_report import load_coding_data
+from qualcode.agreement.project_report import load_coding_data, resolve_coders
 from qualcode.agreement.spans import OverlapMeasure, as_spans, overlap_ratio
 from qualcode.agreement.units import DocumentCodings
 from qualcode.analysis.spans import Span
@@ -39,9 +39,11 @@ class Disagreement:
     spans_a: tuple[Span, ...]
     spans_b: tuple[Span, ...]
     text: str
+    code: str = ""  # its path
 
     def as_json(self, coder_a: str, coder_b: str) -> dict[str, Any]:
         return {
+            "code": self.code,
             "document": self.document,
             "kind": self.kind,
             "coder_a": coder_a,
@@ -118,36 +120,52 @@ def document_disagreements(
     )
     text = doc.text or ""
     return [
-        Disagreement(doc.name, kind, start, end, a, b, text[start:end])
+        Disagreement(doc.name, kind, start, end, a, b, text[start:end], code)
         for kind, start, end, a, b in found
     ]
 
 
+def the_two_coders(project: Project) -> tuple[str, str]:
+    """The two coders with codings (``consensus`` aside), when there are exactly two."""
+    with project.session() as s:
+        names = list(resolve_coders(s, None))
+    if len(names) != 2:
+        raise QualcodeError(
+            f"{len(names)} coders have codings ({', '.join(names)}); name two with --coders a,b"
+        )
+    return names[0], names[1]
+
+
 def list_disagreements(
     project: Project,
-    code: str,
-    coder_a: str,
-    coder_b: str,
+    code: str | Sequence[str] | None,
+    coder_a: str | None = None,
+    coder_b: str | None = None,
     *,
     threshold: float = 1.0,
     measure: OverlapMeasure = "union",
 ) -> list[Disagreement]:
-    """Every disagreement of two coders on a code (named by path), by document and position."""
+    """Every disagreement of two coders on a code (by path, name or key), on several, or on
+    every code either coded (``None``): by code, document and position. Without coders, the
+    two coders of the project (see :func:`the_two_coders`)."""
+    if coder_a is None or coder_b is None:
+        coder_a, coder_b = the_two_coders(project)
     if coder_a == coder_b:
         raise QualcodeError("compare two different coders")
     if not 0.0 < threshold <= 1.0:
         raise QualcodeError(f"the overlap threshold must lie in (0, 1], not {threshold}")
+    codes = [code] if isinstance(code, str) else (list(code) if code else None)
     data = load_coding_data(
-        project, coders=[coder_a, coder_b], codes=[code], unit="document", with_text=True
+        project, coders=[coder_a, coder_b], codes=codes, unit="document", with_text=True
     )
-    path = data.codes[0]
     out: list[Disagreement] = []
-    for doc in data.documents:
-        out.extend(
-            document_disagreements(
-                doc, path, coder_a, coder_b, threshold=threshold, measure=measure
+    for path in data.codes:
+        for doc in data.documents:
+            out.extend(
+                document_disagreements(
+                    doc, path, coder_a, coder_b, threshold=threshold, measure=measure
+                )
             )
-        )
     return out
 
 

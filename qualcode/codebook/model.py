@@ -81,11 +81,17 @@ class Codebook:
                 else:
                     keys[key] = path
         if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise CodebookError(problems[0] + more, problems)
+            raise CodebookError(problems_text(problems), problems)
 
     def count(self) -> int:
         return sum(1 for _ in self.walk())
+
+
+def problems_text(problems: list[str]) -> str:
+    """Every problem on one line: the one, or "3 problems: a; b; c"."""
+    if len(problems) == 1:
+        return problems[0]
+    return f"{len(problems)} problems: " + "; ".join(problems)
 
 
 class CodebookError(QualcodeError):

@@ -45,6 +45,7 @@ class MemoSpec:
     body: str
     title: str = ""
     created_at: dt.datetime | None = field(default=None, compare=False)
+    decision: dict[str, Any] | None = field(default=None, compare=False)  # see Memo.decision
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,14 @@ def memo_specs(s: Session, coding_ids: Sequence[int]) -> dict[int, tuple[MemoSpe
     """The memos on each of these codings, oldest first."""
     out: dict[int, list[MemoSpec]] = {}
     stmt = (
-        select(Memo.coding_id, Memo.coder_id, Memo.body, Memo.title, Memo.created_at)
+        select(Memo.coding_id, Memo.coder_id, Memo.body, Memo.title, Memo.created_at, Memo.decision)
         .where(Memo.coding_id.in_(list(coding_ids)))
         .order_by(Memo.created_at, Memo.id)
     )
-    for coding_id, coder_id, body, title, created in s.execute(stmt):
+    for coding_id, coder_id, body, title, created, decision in s.execute(stmt):
         if coding_id is not None:
-            out.setdefault(coding_id, []).append(MemoSpec(coder_id, body, title, created))
+            spec = MemoSpec(coder_id, body, title, created, decision)
+            out.setdefault(coding_id, []).append(spec)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -251,6 +253,7 @@ def insert_codings(
             "coder_id": m.coder_id,
             "title": m.title,
             "body": m.body,
+            "decision": m.decision,
             "created_at": m.created_at or sp.created_at or now,
             "updated_at": m.created_at or sp.created_at or now,
         }

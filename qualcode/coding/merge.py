@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -223,6 +224,7 @@ def _merge_memos(
                 body=m.body,
                 start=m.start,
                 end=m.end,
+                decision=_decision_here(m.decision, doc_map, code_map),
                 created_at=m.created_at,
                 updated_at=m.updated_at,
             )
@@ -230,3 +232,20 @@ def _merge_memos(
         have.add(key)
         report.memos_added += 1
     s.flush()
+
+
+def _decision_here(
+    decision: dict[str, Any] | None, doc_map: dict[int, int | None], code_map: dict[int, int]
+) -> dict[str, Any] | None:
+    """An adjudication decision (Memo.decision) with this project's document and code ids;
+    None when its document is not here."""
+    if not decision:
+        return None
+    try:
+        document_id = doc_map.get(int(decision["document_id"]))
+        code_id = code_map.get(int(decision["code_id"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if document_id is None or code_id is None:
+        return None
+    return {**decision, "document_id": document_id, "code_id": code_id}

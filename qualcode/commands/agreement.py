@@ -10,7 +10,11 @@ from rich.table import Table
 from rich.text import Text
 
 from qualcode.agreement.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
-from qualcode.agreement.disagreements import count_by_kind, list_disagreements
+from qualcode.agreement.disagreements import (
+    count_by_kind,
+    list_disagreements,
+    the_two_coders,
+)
 from qualcode.agreement.project_report import agreement_report
 from qualcode.agreement.units import UNIT_KINDS
 from qualcode.commands.common import JsonOpt, console, print_json, project_from
@@ -159,40 +163,55 @@ def print_report(report: dict[str, Any]) -> None:
 
 def disagreements(
     ctx: typer.Context,
-    code: Annotated[str, typer.Option("--code", "-c", help="The code (path, name or key).")],
-    coders: Annotated[str, typer.Option("--coders", help="The two coders to compare: a,b.")],
+    codes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--code",
+            "-c",
+            help="Codes (path, name or key), comma-separated or repeated. [default: every code "
+            "either coder used]",
+        ),
+    ] = None,
+    coders: Annotated[
+        str | None,
+        typer.Option(
+            "--coders",
+            help="The two coders to compare: a,b. [default: the two coders, when there are two]",
+        ),
+    ] = None,
     threshold: Annotated[
         float, typer.Option("--threshold", help="Overlap that counts as the same span.")
     ] = 1.0,
     json_out: JsonOpt = False,
 ) -> None:
     """Where two coders disagree on a code: A not B, B not A, different spans."""
-    pair = split_list([coders]) or []
-    if len(pair) != 2:
+    pair = split_list([coders] if coders else None)
+    if pair is not None and len(pair) != 2:
         raise QualcodeError("--coders takes exactly two coders: a,b")
-    items = list_disagreements(project_from(ctx), code, pair[0], pair[1], threshold=threshold)
+    project = project_from(ctx)
+    a, b = pair if pair is not None else the_two_coders(project)
+    items = list_disagreements(project, split_list(codes), a, b, threshold=threshold)
     if json_out:
-        print_json([d.as_json(pair[0], pair[1]) for d in items])
+        print_json([d.as_json(a, b) for d in items])
         return
     counts = count_by_kind(items)
+    named = split_list(codes)
+    what = named[0] if named and len(named) == 1 else "all codes" if not named else "codes"
     table = Table(
         title=(
-            f"{code}: {pair[0]} not {pair[1]} {counts['a_not_b']}, "
-            f"{pair[1]} not {pair[0]} {counts['b_not_a']}, "
+            f"{what}: {a} not {b} {counts['a_not_b']}, {b} not {a} {counts['b_not_a']}, "
             f"different spans {counts['different_spans']}"
         ),
         title_justify="left",
     )
-    for column in ("Document", "Kind", pair[0], pair[1], "Text"):
+    show_code = len({d.code for d in items}) > 1
+    for column in ("Code", "Document", "Kind", a, b, "Text")[0 if show_code else 1 :]:
         table.add_column(column)
-    labels = {
-        "a_not_b": f"{pair[0]} only",
-        "b_not_a": f"{pair[1]} only",
-        "different_spans": "different spans",
-    }
+    labels = {"a_not_b": f"{a} only", "b_not_a": f"{b} only", "different_spans": "different spans"}
     for d in items:
         spans_a = " ".join(f"{s}–{e}" for s, e in d.spans_a) or "—"
         spans_b = " ".join(f"{s}–{e}" for s, e in d.spans_b) or "—"
         text = d.text if len(d.text) <= 80 else d.text[:77] + "..."
-        table.add_row(d.document, labels[d.kind], spans_a, spans_b, text.replace("\n", " "))
+        cells = (d.code, d.document, labels[d.kind], spans_a, spans_b, text.replace("\n", " "))
+        table.add_row(*cells[0 if show_code else 1 :])
     console.print(table)

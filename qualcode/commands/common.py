@@ -14,9 +14,21 @@ from rich.console import Console
 from qualcode.errors import QualcodeError
 from qualcode.store.db import Project, open_project
 
-#: stdout: strings print as they are (file, code and document names, transcript text may hold
-#: brackets); styled output is built as ``Text`` or printed with ``markup=True``
-console = Console(highlight=False, markup=False)
+#: lines printed to a pipe or a file are never wrapped (Rich would wrap them at 80 columns) and
+#: tables are as wide as their contents; on a terminal, output fits its width
+UNWRAPPED_WIDTH = 1_000_000
+
+
+def stdout_console() -> Console:
+    """The console for stdout: strings print as they are (file, code and document names,
+    transcript text may hold brackets); styled output is built as ``Text`` or printed with
+    ``markup=True``. Piped or redirected, lines are not wrapped unless COLUMNS is set."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return Console(highlight=False, markup=False)
+    return Console(highlight=False, markup=False, soft_wrap=True, width=UNWRAPPED_WIDTH)
+
+
+console = stdout_console()
 err_console = Console(stderr=True, highlight=False)
 
 

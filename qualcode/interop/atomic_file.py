@@ -49,16 +49,23 @@ def replacing(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def make_folder(folder: Path) -> None:
+    """Make ``folder`` and its missing parents (an export's folder need not exist)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise QualcodeError(f"cannot make folder {folder}: {exc.strerror or exc}") from None
+
+
 def check_target(out: Path, suffix: str) -> Path:
     """``out`` (with ``~`` expanded) if it can be written as a ``suffix`` file, else a
-    one-line error."""
+    one-line error. A missing folder is made, as for CSV and the F9 exports."""
     out = out.expanduser()
     if out.suffix.lower() != suffix:
         raise QualcodeError(f"{out}: the file name must end in {suffix}")
     if out.is_dir():
         raise QualcodeError(f"{out} is a folder; give a file name ending in {suffix}")
-    if not out.parent.is_dir():
-        raise QualcodeError(f"{out.parent}: no such folder")
+    make_folder(out.parent)
     return out
 
 

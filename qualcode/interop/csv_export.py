@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
-from qualcode.interop.atomic_file import ExportResult, temp_beside
+from qualcode.interop.atomic_file import ExportResult, make_folder, temp_beside
 from qualcode.interop.safe_cells import csv_value
 from qualcode.interop.tables_for_export import ExportFilters, Table, export_tables
 from qualcode.store import Project
@@ -36,13 +36,6 @@ def safe_filename(stem: str, suffix: str = ".csv") -> str:
     if clean.lower().split(".")[0] in RESERVED:
         clean = f"{clean}_"
     return clean + suffix
-
-
-def make_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise QualcodeError(f"cannot make folder {folder}: {exc.strerror or exc}") from None
 
 
 def write_csv(table: Table, path: Path, *, bom: bool = False) -> int:

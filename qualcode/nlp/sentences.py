@@ -2,7 +2,8 @@
 are then corrected for transcripts by :func:`qualcode.nlp.sentence_rules.refine_starts`
 (bracketed annotations, ``¿``/``¡``, abbreviations, Chinese and Japanese sentence ends).
 
-No trained model is downloaded or needed. Built once per process by :func:`sentence_nlp`.
+No trained model is downloaded or needed. Built once per process by :func:`sentence_nlp`;
+spaCy is imported then, not with this module (commands that cut no sentences never load it).
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any, TypeVar
-
-import spacy
-from spacy.attrs import IDX, SENT_START
-from spacy.language import Language
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from qualcode.nlp.sentence_rules import refine_starts
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 T = TypeVar("T")
 BATCH_SIZE = 32
@@ -24,6 +24,8 @@ BATCH_SIZE = 32
 
 @lru_cache(maxsize=1)
 def sentence_nlp() -> Language:
+    import spacy
+
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.max_length = 5_000_000
@@ -38,6 +40,8 @@ def sentence_starts(
     Streams with ``nlp.pipe`` so that memory stays bounded however many texts come in. The
     offsets are read as arrays from the parsed doc, without building Python token objects.
     """
+    from spacy.attrs import IDX, SENT_START
+
     nlp = sentence_nlp()
     pairs: Iterable[tuple[Any, T]] = nlp.pipe(items, as_tuples=True, batch_size=batch_size)
     for doc, ctx in pairs:

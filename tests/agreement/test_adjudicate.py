@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from qualcode.agreement.adjudicate import (
     CONSENSUS,
-    MARKER,
     context_bounds,
     find_passages,
     load_review,
@@ -265,8 +264,18 @@ def test_accept_agreements_copies_agreed_passages_once(project: Project) -> None
 
 def test_a_memo_with_a_broken_record_is_ignored(project: Project) -> None:
     with project.write() as s:
-        s.add(Memo(title="x", body=f"notes\n{MARKER}{{not json"))
+        s.add(Memo(title="x", body="notes", decision={"spans": "not a mapping"}))
     assert review(project).settled == 0
+
+
+def test_the_decision_is_data_and_the_memo_reads_as_words(project: Project) -> None:
+    settle(project, review(project), 1, "b", decided_by="sue")
+    (memo,) = memos(project)
+    assert "qualcode-adjudication" not in memo.body and "{" not in memo.body
+    assert memo.body.splitlines()[0] == "Decision: keep bob's version."
+    assert memo.decision is not None
+    assert memo.decision["kept_from"] == ["bob"] and memo.decision["by"] == "sue"
+    assert review(project).items[0].decision is not None
 
 
 # -- the command line --------------------------------------------------------------------------

@@ -186,3 +186,29 @@ def test_character_unit_with_three_coders_and_a_document_one_coded(
     # pooled over the two codes: 2 x (D1 and D2, 60 characters each)
     assert pairs["alice", "bob"]["units"] == 240
     assert pairs["alice", "carol"]["units"] == 120  # D2 only: carol did not code D1
+
+
+def test_disagreements_default_to_the_two_coders_and_every_code(
+    make_project: Any, path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    two = [c for c in CODINGS if c[2] != "carol"]
+    project: Project = make_project({n: (TEXT, SEGMENTS) for n in ("D1", "D2")}, two)
+    code, out, err = run(capsys, "disagreements", "--project", str(project.path), "--json")
+    assert code == 0, err
+    found = [(d["code"], d["document"], d["kind"], d["coder_a"]) for d in json.loads(out)]
+    assert found == [
+        ("Caseload", "D2", "a_not_b", "alice"),
+        ("Caseload", "D2", "b_not_a", "alice"),
+        (P, "D1", "different_spans", "alice"),
+        (P, "D1", "b_not_a", "alice"),
+        (P, "D1", "different_spans", "alice"),
+    ]
+    code, out, _ = run(capsys, "disagreements", "--project", str(project.path))
+    assert code == 0 and out.startswith(
+        "all codes: alice not bob 1, bob not alice 2, different spans 2"
+    )
+    # three coders with codings: which two is the user's choice
+    code, _, err = run(capsys, "disagreements", "--project", path)
+    assert code == 2 and "3 coders have codings (alice, bob, carol)" in err
+    code, out, _ = run(capsys, "disagreements", "--project", path, "--coders", "alice,carol")
+    assert code == 0 and "all codes: alice not carol" in out

@@ -18,6 +18,7 @@ from qualcode.codebook.model import CodebookError
 from qualcode.coding import add_coding, list_codings
 from qualcode.store import Project
 from qualcode.store.models import Code, Document
+from tests.run_cli import cli
 
 STUDY = Path(__file__).resolve().parents[2] / "codebooks" / "prosecutor_barriers.yaml"
 
@@ -115,3 +116,25 @@ def test_merging_into_a_coded_project_loses_no_coding(project: Project) -> None:
     with project.write() as s:
         again = apply_codebook(s, load_codebook(STUDY), actor="t")
     assert again.added == [] and again.updated == []
+
+
+def test_every_problem_of_a_codebook_is_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "codes:\n- name: A\n  colour: red\n- name: B\n  key: q\n- name: C\n  key: '1'\n"
+        "- name: D\n  key: '1'\n"
+    )
+    with pytest.raises(CodebookError) as caught:
+        parse_codebook(text)
+    assert len(caught.value.problems) == 3
+    assert str(caught.value).startswith("3 problems: code 'A': colour 'red' is not #rrggbb; ")
+    assert "used by the coding screen" in str(caught.value)
+    assert "given to both 'C' and 'D'" in str(caught.value)
+    book = tmp_path / "book.yaml"
+    book.write_text(text, encoding="utf-8")
+    project = str(tmp_path / "p.db")
+    assert cli(capsys, "init", "--project", project)[0] == 0
+    code, _, err = cli(capsys, "codebook", "import", str(book), "--project", project)
+    assert code == 2
+    assert err.count("\n") == 1 and "3 problems" in err and "more)" not in err

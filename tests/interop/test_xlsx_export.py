@@ -280,9 +280,17 @@ def test_bad_filters_and_targets(sample: tuple[Project, Path]) -> None:
         export_xlsx(project, folder / "x.xlsx", ExportFilters(codes=("Nope",)))
     with pytest.raises(QualcodeError, match=r"must end in \.xlsx"):
         export_xlsx(project, folder / "x.csv")
-    with pytest.raises(QualcodeError, match="no such folder"):
-        export_xlsx(project, folder / "missing" / "x.xlsx")
     assert not (folder / "x.xlsx").exists()
+    (folder / "a-file").write_text("x", encoding="utf-8")
+    with pytest.raises(QualcodeError, match="cannot make folder"):
+        export_xlsx(project, folder / "a-file" / "sub" / "y.xlsx")
+
+
+def test_a_missing_folder_is_made(sample: tuple[Project, Path]) -> None:
+    project, folder = sample
+    result = export_xlsx(project, folder / "out" / "deeper" / "x.xlsx")
+    assert result.path.is_file()
+    assert openpyxl.load_workbook(result.path, read_only=True).sheetnames[0] == "Overview"
 
 
 def test_a_failed_export_leaves_the_old_file_alone(

@@ -1,0 +1,156 @@
+"""Benchmark: how long a command line takes to start, next to importing SQLAlchemy's ORM.
+
+Not a test. Run from the repository root::
+
+    .venv/bin/python tests/bench/bench_startup.py              # 15 rounds
+    .venv/bin/python tests/bench/bench_startup.py --rounds 5
+
+A small project is built once (three transcripts, a codebook and some codings; nothing is
+downloaded). Then, paired in each round and in alternating order, each of these runs in a
+fresh process:
+
+* ``qualcode --project P documents --json`` (the console script's own Python, ``-m``-free:
+  ``python -c "from qualcode.cli import main; main()" ...``);
+* the baseline ``python -c "import sqlalchemy.orm"``, which any command that reads a project
+  pays.
+
+Each run's wall time (from spawning to exit) and CPU time (user + system of the child) are
+recorded. The figures are the median and range over the rounds, and the median of the
+per-round ratios; the target is a ratio of at most 2.5. Also printed: what the command
+imports that is slow, from ``python -X importtime`` (the ten costliest top-level imports).
+
+Figures are printed and written to exports/bench/startup.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGET = 2.5
+TEXT = (
+    "Interviewer: How many cases do you carry?\n\n"
+    "P0{n}: About forty at a time. The lab takes months [sighs]. Triage decides the rest.\n\n"
+    "Interviewer: And the plea deals?\n\n"
+    "P0{n}: Most end in a plea. Trials are rare.\n"
+)
+
+
+def build_project(folder: Path) -> str:
+    project = str(folder / "bench.db")
+    files = []
+    for n in range(1, 4):
+        path = folder / f"P0{n}.txt"
+        path.write_text(TEXT.format(n=n), encoding="utf-8")
+        files.append(str(path))
+    run_cli(["init", "--project", project])
+    run_cli(["import", *files, "--project", project])
+    run_cli(["codes", "add", "Caseload", "--project", project])
+    for n in range(1, 4):
+        span = ["-s", "13", "-e", "41"]
+        run_cli(
+            ["code", "-d", f"P0{n}", "-c", "Caseload", *span, "--project", project, "--coder", "a"]
+        )
+    return project
+
+
+CLI = [sys.executable, "-c", "from qualcode.cli import main; main()"]
+BASELINE = [sys.executable, "-c", "import sqlalchemy.orm"]
+
+
+def run_cli(args: list[str]) -> None:
+    subprocess.run([*CLI, *args], check=True, capture_output=True)
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the child) for one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "median": round(statistics.median(values), 4),
+        "min": round(min(values), 4),
+        "max": round(max(values), 4),
+    }
+
+
+def slowest_imports(cmd: list[str], top: int = 10) -> list[tuple[str, float]]:
+    """The costliest imports (cumulative ms) that are not inside another listed one."""
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    err = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stderr
+    rows = []
+    for line in err.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = line.split("|")
+        if cumulative.strip().isdigit():
+            depth = (len(name) - len(name.lstrip())) // 2
+            rows.append((depth, name.strip(), int(cumulative) / 1000))
+    shallow = sorted((r for r in rows if r[0] <= 1), key=lambda r: -r[2])
+    return [(name, round(ms, 1)) for _, name, ms in shallow[:top]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        project = build_project(Path(tmp))
+        command = [*CLI, "--project", project, "documents", "--json"]
+        timed(command), timed(BASELINE)  # warm the file cache
+        runs: dict[str, list[tuple[float, float]]] = {"qualcode": [], "baseline": []}
+        for i in range(args.rounds):
+            pair = [("qualcode", command), ("baseline", BASELINE)]
+            for name, cmd in pair if i % 2 == 0 else pair[::-1]:
+                runs[name].append(timed(cmd))
+        imports = slowest_imports(command)
+    result: dict[str, Any] = {
+        "benchmark": "qualcode --project P documents --json vs python -c 'import sqlalchemy.orm'",
+        "rounds": args.rounds,
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "target_ratio": TARGET,
+    }
+    for i, kind in enumerate(("wall", "cpu")):
+        q = [r[i] for r in runs["qualcode"]]
+        b = [r[i] for r in runs["baseline"]]
+        ratios = [x / y for x, y in zip(q, b, strict=True)]
+        result[kind] = {
+            "qualcode_s": summary(q),
+            "baseline_s": summary(b),
+            "ratio": summary(ratios),
+            "ratio_of_medians": round(statistics.median(q) / statistics.median(b), 3),
+        }
+    result["slowest_imports_ms"] = imports
+    print(json.dumps(result, indent=2))
+    out = ROOT / "exports" / "bench" / "startup.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    ratio = result["wall"]["ratio"]["median"]
+    verdict = f"within {TARGET}x" if ratio <= TARGET else f"OVER {TARGET}x"
+    print(f"documents --json: {ratio:.2f}x the baseline (median of paired rounds), {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Start-up: a command imports only its own module; the help lists every command, grouped."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from qualcode.commands import COMMANDS, PANELS, command_modules, feature_command_modules
+from qualcode.commands.lazy import build_commands
+from tests.run_cli import cli
+
+HEAVY = ("spacy", "pandas", "textual", "openpyxl", "alembic", "numpy")
+
+
+def test_documents_json_imports_no_heavy_library(tmp_path: Path) -> None:
+    project = str(tmp_path / "p.db")
+    source = tmp_path / "P01.txt"
+    source.write_text("Interviewer: Why?\n\nP01: The lab. It takes months.\n", encoding="utf-8")
+    run = [sys.executable, "-c", "from qualcode.cli import main; main()"]
+    subprocess.run([*run, "init", "--project", project], check=True, capture_output=True)
+    subprocess.run([*run, "import", str(source), "--project", project], check=True)
+    code = (
+        "import sys, json\n"
+        "from qualcode.cli import main\n"
+        "try:\n"
+        f"    main(['--project', {project!r}, 'documents', '--json'])\n"
+        "finally:\n"
+        f"    print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})),"
+        " file=sys.stderr)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)[0]["document"] == "P01.txt"
+    assert json.loads(out.stderr.strip().splitlines()[-1]) == []
+
+
+def test_every_command_a_module_registers_is_named_in_the_registry() -> None:
+    features = set(build_commands(feature_command_modules()))
+    registered = set(build_commands(command_modules())) - features
+    named = [e.name for e in COMMANDS]
+    assert len(named) == len(set(named))
+    assert registered == set(named)
+    assert {e.panel for e in COMMANDS} == set(PANELS)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "--version")
+    assert code == 0
+    assert out.strip() == f"qualcode {version('qualcode')}"
+
+
+def test_the_help_groups_commands_as_a_user_works(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "--help")
+    assert code == 0
+    places = [out.index(f"─ {panel} ─") for panel in PANELS]
+    assert places == sorted(places)
+    for e in COMMANDS:  # each command under its own panel
+        panel = PANELS.index(e.panel)
+        end = places[panel + 1] if panel + 1 < len(places) else len(out)
+        assert f"│ {e.name} " in out[places[panel] : end], e.name
+    assert "caseload" in out  # a study feature's command is listed too
+    assert "<bool>" not in out and "``" not in out
+
+
+def test_a_command_help_shows_no_bool_and_no_backticks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for args in (["import", "--help"], ["export", "xlsx", "--help"], ["codes", "add", "--help"]):
+        code, out, _ = cli(capsys, *args)
+        assert code == 0, args
+        assert "--help" in out
+        assert "<bool>" not in out and "``" not in out, args
+
+
+def test_ctrl_c_during_an_import_says_nothing_was_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qualcode.ingest.importer as importer
+
+    project = str(tmp_path / "p.db")
+    for n in (1, 2, 3):
+        (tmp_path / f"P0{n}.txt").write_text(f"Interviewer: Why?\n\nP0{n}: Lab.\n", "utf-8")
+    assert cli(capsys, "init", "--project", project)[0] == 0
+    real = importer.read_transcript
+    calls: list[Path] = []
+
+    def interrupted_on_the_third(path: Path) -> object:
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(path)
+
+    monkeypatch.setattr(importer, "read_transcript", interrupted_on_the_third)
+    code, out, err = cli(capsys, "import", str(tmp_path), "--project", project)
+    assert code == 130
+    assert err.strip() == "interrupted: nothing was imported"
+    monkeypatch.undo()
+    code, out, _ = cli(capsys, "documents", "--json", "--project", project)
+    assert code == 0 and json.loads(out) == []
+
+
+def test_the_workbench_starts_without_spacy_or_pandas() -> None:
+    """`qualcode` opens the TUI: its app module loads no NLP or table library (they load when
+    a screen that needs them opens, e.g. the dashboard)."""
+    code = (
+        "import sys, json, qualcode.tui.app\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        f"{set(HEAVY) - {'textual'}!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
