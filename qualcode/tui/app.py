@@ -34,6 +34,7 @@ from qualcode.tui.screens.coding import CodingScreen, read_for_coding
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.project import ProjectScreen
 from qualcode.tui.user_settings import remember_coder, remembered_coder
+from qualcode.tui.widths import BREAKPOINTS
 
 SCREENS_BY_NAME = {entry.name: entry for entry in SCREENS}
 
@@ -119,6 +120,8 @@ class QualcodeApp(App[None], inherit_bindings=False):
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help-quit"),
     ]
     COMMANDS = App.COMMANDS | {QualcodeCommands}
+    #: the screen's width class: layouts give way below these widths (app.tcss, screens' .tcss)
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = BREAKPOINTS
 
     class CoderResolved(Message):
         def __init__(self, project_name: str, remembered: str | None, known: list[str]) -> None:

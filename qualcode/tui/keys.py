@@ -169,6 +169,22 @@ PROJECT = KeyGroup(
 CODING = KeyGroup(
     "Coding screen",
     (
+        Key(
+            "coding.codebook",
+            "ctrl+b",
+            "toggle_codebook",
+            "Codebook",
+            True,
+            help="Show and go to the codebook; again: hide it",
+        ),
+        Key(
+            "coding.codings",
+            "g",
+            "toggle_codings",
+            "Codings",
+            True,
+            help="Show and go to the list of codings; again: hide it",
+        ),
         Key("coding.pick", "c", "pick_code", "Code", True, help="Code the selection: pick a code"),
         Key(
             "coding.again", "a", "apply_last", "Again", help="Code the selection with the last code"
@@ -211,7 +227,6 @@ CODING = KeyGroup(
         Key("coding.speaker", "f", "cycle_speaker", "Speaker", help="Filter by speaker (cycles)"),
         Key("coding.view", "v", "cycle_view", "View", True, help="Mine / another coder's / all"),
         Key("coding.clear", "escape", "clear_selection", "Clear", help="Clear selection, search"),
-        Key("coding.codebook", "ctrl+b", "focus_codebook", "Codebook", help="Go to the codebook"),
         Key("coding.text", "ctrl+t", "focus_text", "Text", help="Go to the text"),
         Key("coding.back", "q", "back", "Back", True, help="Back to the project"),
     ),
