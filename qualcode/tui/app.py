@@ -121,7 +121,7 @@ class QualcodeApp(App[None], inherit_bindings=False):
     ]
     COMMANDS = App.COMMANDS | {QualcodeCommands}
     #: the screen's width class: layouts give way below these widths (app.tcss, screens' .tcss)
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = BREAKPOINTS
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
 
     class CoderResolved(Message):
         def __init__(self, project_name: str, remembered: str | None, known: list[str]) -> None:

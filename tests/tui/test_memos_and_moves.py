@@ -8,6 +8,7 @@ from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
+from qualcode.coding.memos import read_memo
 from qualcode.store.models import Memo
 from qualcode.tui.app import create_app
 from qualcode.tui.screens.memo import MemoScreen
@@ -46,7 +47,8 @@ def test_memo_on_the_coding_at_the_cursor(small: Small, drive: Drive) -> None:
 
     drive.run(create_app(small.project, "ana"), scenario)
     (coding,) = small.codings("ana")
-    assert coding.memo == "plea deals as triage"
+    with small.project.session() as s:
+        assert read_memo(s, "coding", coding.id, "ana") == "plea deals as triage"
 
 
 def test_memo_on_the_document_and_edit_it_again(small: Small, drive: Drive) -> None:
