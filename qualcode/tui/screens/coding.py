@@ -448,6 +448,9 @@ class CodingScreen(DataScreen):
         hidden = " (yours are hidden: v)" if self.view_coder not in (None, self.ctx.coder) else ""
         edit = AddCodings((NewCoding(self.doc.id, code_id, start, end),))
         self._submit(edit, (f"coded {code.path}{hidden}", "already coded"))
+        # the cursor goes onto the coding (not just past it), the selection stays: e, m, x
+        # act on the new coding, also once the selection is cleared or the cursor moves on
+        self.view.select_span(start, end, cursor_at_start=True)
 
     def action_pick_code(self) -> None:
         if not self.code_order:

@@ -199,9 +199,10 @@ class TranscriptView(TextArea, inherit_bindings=False):
             return None
         return (a, b) if a < b else (b, a)
 
-    def select_span(self, start: int, end: int) -> None:
-        """Select ``[start, end)``, the cursor at its end, its start in view."""
-        self.selection = Selection(self.index.location(start), self.index.location(end))
+    def select_span(self, start: int, end: int, *, cursor_at_start: bool = False) -> None:
+        """Select ``[start, end)``, the cursor at its end (or start), its start in view."""
+        a, b = self.index.location(start), self.index.location(end)
+        self.selection = Selection(b, a) if cursor_at_start else Selection(a, b)
         self.scroll_to_offset(start)
 
     def move_to(self, offset: int, *, select: bool = False) -> None:
