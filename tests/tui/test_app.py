@@ -35,15 +35,6 @@ Drive = Any
 Small = Any
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The user's settings live in the test's folder, never in the real home."""
-    folder = tmp_path / "config"
-    monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(folder))
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    return folder
-
-
 def settings(config_dir: Path) -> dict[str, Any]:
     file = config_dir / "tui.json"
     return json.loads(file.read_text()) if file.exists() else {}
