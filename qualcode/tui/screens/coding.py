@@ -627,9 +627,11 @@ class CodingScreen(DataScreen):
         self._update_status()
 
     def action_cycle_view(self) -> None:
-        """My codings, then each other coder's, then all coders'."""
+        """My codings, then each other coder's who coded this document, then all coders'."""
         me = self.ctx.coder
-        order: list[str | None] = [me, *(c for c in self.coders if c != me), None]
+        here = {c.coder for c in self.codings.values()}  # coders with codings in this document
+        others = (c for c in self.coders if c != me and c in here)
+        order: list[str | None] = [me, *others, None]
         current = order.index(self.view_coder) if self.view_coder in order else 0
         self.view_coder = order[(current + 1) % len(order)]
         self._show_codings()

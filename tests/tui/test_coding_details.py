@@ -1,13 +1,16 @@
-"""Small things after coding: the cursor sits on the new coding, and repeated ``s`` stays in
-the speaker's turn."""
+"""Small things of the coding screen: the cursor sits on a new coding, repeated ``s`` stays in
+the speaker's turn, ``v`` shows only coders of the document, a memo's title wraps."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Label
 
+from qualcode.coding.history import History
 from qualcode.tui.app import create_app
+from qualcode.tui.screens.memo import MemoScreen
 
 Drive = Any
 Small = Any
@@ -54,3 +57,36 @@ def test_repeated_s_stays_in_the_turn(small: Small, drive: Drive) -> None:
     drive.run(create_app(small.project, "ana"), scenario)
     (coding,) = small.codings("ana")
     assert (coding.start, coding.end) == (next_turn, next_turn + len("And the lab?"))
+
+
+def test_v_cycles_only_through_coders_of_the_document(small: Small, drive: Drive) -> None:
+    History(small.project, "cy").add(small.docs["P02.txt"], small.codes["Triage"], 0, 11)
+    seen: list[str | None] = []
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        screen = await drive.open_coding(pilot, small.docs["P01.txt"])
+        assert "cy" in screen.coders  # cy coded the project, not this document
+        for _ in range(3):
+            await pilot.press("v")
+            seen.append(screen.view_coder)
+
+    drive.run(create_app(small.project, "ana"), scenario)
+    assert seen == ["bob", None, "ana"]
+
+
+def test_a_long_memo_title_wraps_at_80_columns(small: Small, drive: Drive) -> None:
+    title_text = "Memo on coding: Digital evidence complexity/Forensic lab backlog (12095-12103)"
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        screen = await drive.open_coding(pilot, small.docs["P01.txt"])
+        memo = MemoScreen(screen.ctx, "document", small.docs["P01.txt"], title_text)
+        pilot.app.push_screen(memo)
+        await drive.until(pilot, lambda: memo.loaded)
+        await pilot.pause()
+        title = memo.query_one("#memo-title", Label)
+        box = memo.query_one("#memo")
+        assert box.region.right <= 80
+        assert box.content_region.contains_region(title.content_region)
+        assert title.content_region.height == 2  # wrapped, all of it shown
+
+    drive.run(create_app(small.project, "ana"), scenario, size=(80, 24))
