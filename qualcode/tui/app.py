@@ -151,6 +151,8 @@ class QualcodeApp(App[None], inherit_bindings=False):
         self.project = project
         self.requested_coder = coder.strip() if coder else None
         self.ctx: AppContext | None = None
+        #: screens kept when closed (``ScreenEntry.keep``), by name
+        self._kept: dict[str, Screen[Any]] = {}
         #: the user's own key bindings (binding id -> keys), from the settings file
         self.user_keys, self._keymap_problems = read_keymap(user_keymap())
         self.set_keymap(self.user_keys)
@@ -262,8 +264,16 @@ class QualcodeApp(App[None], inherit_bindings=False):
                 while self.screen is not screen:
                     self.pop_screen()
                 return
+        kept = self._kept.get(name)
+        if kept is not None:
+            self.push_screen(kept)
+            return
         factory: Callable[[AppContext], Screen[Any]] = cls
-        self.push_screen(factory(self.ctx))
+        opened = factory(self.ctx)
+        if entry.keep:  # installed: closing it does not remove it, its form stays filled
+            self.install_screen(opened, f"kept-{name}")
+            self._kept[name] = opened
+        self.push_screen(opened)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -290,7 +300,8 @@ class QualcodeApp(App[None], inherit_bindings=False):
         self._refresh_others()
 
     def _refresh_others(self) -> None:
-        for screen in self.screen_stack:
+        screens = {id(s): s for s in (*self.screen_stack, *self._kept.values())}
+        for screen in screens.values():
             if screen is not self.screen and isinstance(screen, Refreshable):
                 screen.refresh_data()
 

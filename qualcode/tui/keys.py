@@ -92,6 +92,8 @@ class ScreenEntry:
     title: str
     description: str
     target: str
+    #: the screen is kept when closed: opening it again shows it as it was (its query)
+    keep: bool = False
 
 
 SENTENCE_HELP = "Select the sentence here (again: add the next sentence)"
@@ -121,6 +123,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Retrieval",
         "Coded segments by code, in context",
         "qualcode.tui.screens.retrieval:RetrievalScreen",
+        keep=True,
     ),
     ScreenEntry(
         "codebook",
@@ -135,6 +138,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Auto-code",
         "Code matches of a search across documents",
         "qualcode.tui.screens.autocode:AutocodeScreen",
+        keep=True,
     ),
     ScreenEntry(
         "agreement",
