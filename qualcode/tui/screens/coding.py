@@ -416,8 +416,8 @@ class CodingScreen(DataScreen):
         span = view.selected_span
         if span is not None:
             parts.append(f"selected {span[0]}-{span[1]} ({span[1] - span[0]} chars)")
-        if self.note:
-            parts.append(self.note)
+        if self.note:  # first: what just happened must show on a narrow terminal too
+            parts.insert(0, self.note)
         # one row of fixed size (app.tcss): no layout pass, so a cursor step repaints only
         # what changed instead of the whole screen
         self.query_one("#status", Static).update(" · ".join(p for p in parts if p), layout=False)
