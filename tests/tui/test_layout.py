@@ -117,3 +117,21 @@ def test_first_line_whole_on_first_open(small: Small, drive: Drive) -> None:
             assert_text_shown_once(screen.view, text)
 
         drive.run(create_app(small.project, "ana"), scenario, size=size)
+
+
+def test_a_screen_resized_behind_another_takes_its_width_class(small: Small, drive: Drive) -> None:
+    async def scenario(pilot: Pilot[None]) -> None:
+        screen = await drive.open_coding(pilot, small.docs["P01.txt"])
+        assert screen.has_class("-wide")
+        await pilot.press("f3")
+        await drive.until(pilot, lambda: pilot.app.screen is not screen)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("q")
+        await drive.until(pilot, lambda: pilot.app.screen is screen)
+        await pilot.pause()
+        assert screen.has_class("-narrow") and not screen.has_class("-wide")
+        assert not screen.code_tree.display and screen.view.size.width >= 70
+        assert_text_shown_once(screen.view, small.text("P01.txt"))
+
+    drive.run(create_app(small.project, "ana"), scenario, size=(200, 40))
