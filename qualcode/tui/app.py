@@ -27,13 +27,28 @@ from qualcode.errors import QualcodeError, first_line
 from qualcode.store.db import Project, StoreError
 from qualcode.store.settings import project_name
 from qualcode.tui.context import AppContext
-from qualcode.tui.keys import ALL_GROUPS, GLOBAL, SCREENS, Key, KeyGroup, ScreenEntry
+from qualcode.tui.keys import (
+    ALL_GROUPS,
+    GLOBAL,
+    SCREENS,
+    Key,
+    KeyGroup,
+    ScreenEntry,
+    read_keymap,
+    with_keymap,
+)
 from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument
 from qualcode.tui.screens.coder_prompt import CoderPrompt
 from qualcode.tui.screens.coding import CodingScreen, read_for_coding
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.project import ProjectScreen
-from qualcode.tui.user_settings import remember_coder, remembered_coder
+from qualcode.tui.user_settings import (
+    remember_coder,
+    remembered_coder,
+    settings_file,
+    user_keymap,
+)
+from qualcode.tui.widths import BREAKPOINTS
 
 SCREENS_BY_NAME = {entry.name: entry for entry in SCREENS}
 
@@ -81,7 +96,8 @@ class QualcodeCommands(Provider):
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         app = self.app
         screen = self.screen
-        groups: list[KeyGroup] = [GLOBAL, *screen_groups(screen)]
+        keymap: dict[str, str] = getattr(app, "user_keys", {})
+        groups = [with_keymap(g, keymap) for g in (GLOBAL, *screen_groups(screen))]
         for group in groups:
             for key in group.keys:
                 if not key.palette or key.action == "command_palette":
@@ -119,6 +135,8 @@ class QualcodeApp(App[None], inherit_bindings=False):
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help-quit"),
     ]
     COMMANDS = App.COMMANDS | {QualcodeCommands}
+    #: the screen's width class: layouts give way below these widths (app.tcss, screens' .tcss)
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
 
     class CoderResolved(Message):
         def __init__(self, project_name: str, remembered: str | None, known: list[str]) -> None:
@@ -133,9 +151,16 @@ class QualcodeApp(App[None], inherit_bindings=False):
         self.project = project
         self.requested_coder = coder.strip() if coder else None
         self.ctx: AppContext | None = None
+        #: screens kept when closed (``ScreenEntry.keep``), by name
+        self._kept: dict[str, Screen[Any]] = {}
+        #: the user's own key bindings (binding id -> keys), from the settings file
+        self.user_keys, self._keymap_problems = read_keymap(user_keymap())
+        self.set_keymap(self.user_keys)
 
     # -- start: who is coding ----------------------------------------------------------------------
     def on_mount(self) -> None:
+        for problem in self._keymap_problems:
+            self.notify(f"{settings_file()}: {problem}", severity="warning", timeout=10)
         self._resolve_coder()
 
     def on_unmount(self) -> None:
@@ -239,14 +264,25 @@ class QualcodeApp(App[None], inherit_bindings=False):
                 while self.screen is not screen:
                     self.pop_screen()
                 return
+        kept = self._kept.get(name)
+        if kept is not None:
+            self.push_screen(kept)
+            return
         factory: Callable[[AppContext], Screen[Any]] = cls
-        self.push_screen(factory(self.ctx))
+        opened = factory(self.ctx)
+        if entry.keep:  # installed: closing it does not remove it, its form stays filled
+            self.install_screen(opened, f"kept-{name}")
+            self._kept[name] = opened
+        self.push_screen(opened)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
         first = screen_groups(self.screen)
-        groups = [*first, *(g for g in ALL_GROUPS if g not in first)]
+        groups = [
+            with_keymap(g, self.user_keys)
+            for g in (*first, *(g for g in ALL_GROUPS if g not in first))
+        ]
         codes = getattr(self.screen, "code_order", [])
         self.push_screen(HelpScreen(groups, codes))
 
@@ -264,7 +300,8 @@ class QualcodeApp(App[None], inherit_bindings=False):
         self._refresh_others()
 
     def _refresh_others(self) -> None:
-        for screen in self.screen_stack:
+        screens = {id(s): s for s in (*self.screen_stack, *self._kept.values())}
+        for screen in screens.values():
             if screen is not self.screen and isinstance(screen, Refreshable):
                 screen.refresh_data()
 

@@ -7,15 +7,22 @@ Keys of codes are one lower-case letter or digit from the codebook. The coding s
 single-letter actions use only the letters reserved for it (``RESERVED_KEYS``: a c e f g m n q r
 s t u v w x), upper-case letters, punctuation, and ctrl/shift/function keys.
 
+A user keymap (binding id -> keys) in the settings file rebinds any of them:
+:func:`read_keymap` checks it, the app applies it with Textual's ``set_keymap``.
+
 Other screens (retrieval, auto-code, codebook editor, agreement, dashboard, export) are listed in
 ``SCREENS``: adding a screen is one line there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding, BindingType
+
+from qualcode.codebook.model import RESERVED_KEYS
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,18 @@ class Key:
 
     @property
     def display(self) -> str:
-        """The keys as people read them: ``u, ctrl+z``."""
+        """The keys as people read them: ``u, ctrl+z``, ``F2``."""
         if self.key_display:
             return self.key_display
-        return ", ".join(_KEY_NAMES.get(k, k) for k in self.keys.split(","))
+        return ", ".join(key_name(k) for k in self.keys.split(","))
+
+
+def key_name(key: str) -> str:
+    """One key as people read it: ``?`` for question_mark, ``F5`` for f5."""
+    key = key.strip()
+    if re.fullmatch(r"f\d{1,2}", key):
+        return key.upper()
+    return _KEY_NAMES.get(key, key)
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,8 @@ class ScreenEntry:
     title: str
     description: str
     target: str
+    #: the screen is kept when closed: opening it again shows it as it was (its query)
+    keep: bool = False
 
 
 SENTENCE_HELP = "Select the sentence here (again: add the next sentence)"
@@ -106,6 +123,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Retrieval",
         "Coded segments by code, in context",
         "qualcode.tui.screens.retrieval:RetrievalScreen",
+        keep=True,
     ),
     ScreenEntry(
         "codebook",
@@ -120,6 +138,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Auto-code",
         "Code matches of a search across documents",
         "qualcode.tui.screens.autocode:AutocodeScreen",
+        keep=True,
     ),
     ScreenEntry(
         "agreement",
@@ -156,7 +175,7 @@ GLOBAL = KeyGroup(
     (
         Key("app.help", "question_mark,f1", "help", "Help", show=True, key_display="?"),
         Key("app.palette", "ctrl+p", "command_palette", "Commands", show=True, priority=True),
-        Key("app.refresh", "f5,ctrl+r", "refresh", "Refresh from the project", key_display="F5"),
+        Key("app.refresh", "f5,ctrl+r", "refresh", "Refresh from the project"),
         Key("app.quit", "ctrl+q", "quit", "Quit", priority=True),
         *(Key(f"app.screen.{s.name}", s.key, f"open_screen('{s.name}')", s.title) for s in SCREENS),
     ),
@@ -211,6 +230,22 @@ PROJECT = KeyGroup(
 CODING = KeyGroup(
     "Coding screen",
     (
+        Key(
+            "coding.codebook",
+            "ctrl+b",
+            "toggle_codebook",
+            "Codebook",
+            True,
+            help="Show and go to the codebook; again: hide it",
+        ),
+        Key(
+            "coding.codings",
+            "g",
+            "toggle_codings",
+            "Codings",
+            True,
+            help="Show and go to the list of codings; again: hide it",
+        ),
         Key("coding.pick", "c", "pick_code", "Code", True, help="Code the selection: pick a code"),
         Key(
             "coding.again", "a", "apply_last", "Again", help="Code the selection with the last code"
@@ -253,7 +288,6 @@ CODING = KeyGroup(
         Key("coding.speaker", "f", "cycle_speaker", "Speaker", help="Filter by speaker (cycles)"),
         Key("coding.view", "v", "cycle_view", "View", True, help="Mine / another coder's / all"),
         Key("coding.clear", "escape", "clear_selection", "Clear", help="Clear selection, search"),
-        Key("coding.codebook", "ctrl+b", "focus_codebook", "Codebook", help="Go to the codebook"),
         Key("coding.text", "ctrl+t", "focus_text", "Text", help="Go to the text"),
         Key("coding.back", "q", "back", "Back", True, help="Back to the project"),
     ),
@@ -392,3 +426,54 @@ ALL_GROUPS: tuple[KeyGroup, ...] = (
 
 def all_ids() -> list[str]:
     return [k.id for group in ALL_GROUPS for k in group.keys]
+
+
+#: groups whose keys work in the coding screen, where a code's key is a letter or digit
+_CODE_KEY_GROUPS = (GLOBAL, CODING, TRANSCRIPT)
+
+
+def read_keymap(raw: object) -> tuple[dict[str, str], list[str]]:
+    """A user's keymap (binding id -> keys, ``"coding.remove": "x,delete"``) checked: what can
+    be applied, and one line for each entry left out. Ids of this module's groups must exist;
+    a key of the coding screen may not be a letter or digit that codes use (only the reserved
+    ones); other screens' ids (``retrieval.*``...) are passed on as they are."""
+    if raw is None:
+        return {}, []
+    if not isinstance(raw, Mapping):
+        return {}, ['"keys" must map binding ids to keys, like {"coding.remove": "x,delete"}']
+    known = set(all_ids())
+    prefixes = {i.split(".", 1)[0] for i in known}
+    coding_ids = {k.id for group in _CODE_KEY_GROUPS for k in group.keys}
+    keymap: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in raw.items():
+        if not isinstance(keys, str) or not keys.strip():
+            problems.append(f'{binding_id}: keys must be text, like "x,delete"')
+            continue
+        if binding_id not in known and str(binding_id).split(".", 1)[0] in prefixes:
+            problems.append(f"{binding_id}: no such key binding (see the help screen, ?)")
+            continue
+        names = [k.strip() for k in keys.split(",") if k.strip()]
+        taken = [k for k in names if _is_code_key(k)]
+        if binding_id in coding_ids and taken:
+            problems.append(
+                f"{binding_id}: {', '.join(taken)} belongs to codes; use one of "
+                f"{' '.join(sorted(RESERVED_KEYS))}, a capital, or a ctrl/function key"
+            )
+            continue
+        keymap[str(binding_id)] = ",".join(names)
+    return keymap, problems
+
+
+def _is_code_key(key: str) -> bool:
+    return len(key) == 1 and (key.islower() or key.isdigit()) and key not in RESERVED_KEYS
+
+
+def with_keymap(group: KeyGroup, keymap: Mapping[str, str]) -> KeyGroup:
+    """The group as the user's keymap binds it (for the help screen and the palette)."""
+    if not any(k.id in keymap for k in group.keys):
+        return group
+    keys = tuple(
+        replace(k, keys=keymap[k.id], key_display=None) if k.id in keymap else k for k in group.keys
+    )
+    return replace(group, keys=keys)

@@ -3,6 +3,8 @@
 Who is coding is remembered here, per project, and not in the project: on a shared project (a
 team's PostgreSQL server, a shared SQLite file) each person keeps their own name. The folder is
 ``$QUALCODE_CONFIG_DIR`` if set, else ``$XDG_CONFIG_HOME/qualcode``, else ``~/.config/qualcode``.
+The user's own key bindings are the ``"keys"`` entry: binding id -> keys, as the help
+screen names them (``{"keys": {"coding.remove": "x,delete"}}``).
 Projects are keyed by their SQLite file's path or their database URL without its password.
 
 A missing or unreadable file counts as empty; writes go to a temporary file that replaces the
@@ -78,3 +80,8 @@ def remember_coder(url: str, coder: str) -> None:
     coders[project_key(url)] = coder
     data["coders"] = coders
     save(data)
+
+
+def user_keymap() -> object:
+    """The ``"keys"`` entry as written (checked by :func:`qualcode.tui.keys.read_keymap`)."""
+    return load().get("keys")

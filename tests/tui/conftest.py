@@ -128,6 +128,16 @@ def build_small(project: Project) -> Small:
     return small
 
 
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's settings (remembered coders, key bindings) live in the test's folder, never
+    in the real home."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(folder))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    return folder
+
+
 @pytest.fixture
 def small(tmp_path: Path) -> Iterator[Small]:
     project = open_project(tmp_path / "small.db", create=True)

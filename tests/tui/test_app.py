@@ -25,23 +25,16 @@ from qualcode.tui import coding_service, user_settings
 from qualcode.tui.app import GC_THRESHOLDS, QualcodeApp, create_app
 from qualcode.tui.keys import SCREENS
 from qualcode.tui.messages import OpenDocument
+from qualcode.tui.screens.autocode import AutocodeScreen
 from qualcode.tui.screens.coder_prompt import CoderPrompt
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.export import ExportScreen
 from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.project import ProjectScreen
+from qualcode.tui.screens.retrieval import RetrievalScreen
 
 Drive = Any
 Small = Any
-
-
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The user's settings live in the test's folder, never in the real home."""
-    folder = tmp_path / "config"
-    monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(folder))
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    return folder
 
 
 def settings(config_dir: Path) -> dict[str, Any]:
@@ -538,3 +531,30 @@ def test_a_reader_sees_another_coders_coding_without_pressing_anything(
         drive.run(create_app(small.project, "ana"), scenario)
     finally:
         other.dispose()
+
+
+def test_retrieval_and_autocode_keep_their_query_when_closed(small: Small, drive: Drive) -> None:
+    async def scenario(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await drive.until(pilot, lambda: isinstance(app.screen, ProjectScreen))
+        await pilot.press("f6")
+        await drive.until(pilot, lambda: isinstance(app.screen, AutocodeScreen))
+        first = app.screen
+        await pilot.press(*"plea deal", "enter")
+        await drive.until(pilot, lambda: getattr(first, "preview", None) is not None)
+        await pilot.press("q")
+        await drive.until(pilot, lambda: isinstance(app.screen, ProjectScreen))
+        await pilot.press("f6")
+        await drive.until(pilot, lambda: isinstance(app.screen, AutocodeScreen))
+        assert app.screen is first
+        assert app.screen.query_one("#autocode-query", Input).value == "plea deal"
+        await pilot.press("f3")
+        await drive.until(pilot, lambda: isinstance(app.screen, RetrievalScreen))
+        retrieval = app.screen
+        await pilot.press("f2")
+        await drive.until(pilot, lambda: isinstance(app.screen, ProjectScreen))
+        await pilot.press("f3")
+        await drive.until(pilot, lambda: isinstance(app.screen, RetrievalScreen))
+        assert app.screen is retrieval
+
+    drive.run(create_app(small.project, "ana"), scenario)

@@ -114,3 +114,37 @@ def test_bad_regex_is_shown_not_raised(proj: Proj) -> None:
         assert "bad regular expression" in summary(app)
 
     run(proj, AutocodeScreen, scenario)
+
+
+def test_a_false_hit_is_excluded_and_esc_keeps_the_preview(proj: Proj) -> None:
+    """x leaves the highlighted unit out of the run; Esc from the preview goes back to the
+    search box instead of closing the screen."""
+    before = proj.codings()
+    triage = proj.codes["Triage"]
+    units: list[tuple[int, int, int]] = []
+
+    def make(ctx):  # type: ignore[no-untyped-def]
+        return AutocodeScreen(ctx, code_id=triage)
+
+    async def scenario(pilot: Pilot[None], app: Harness) -> None:
+        await pilot.press(*"plea", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AutocodeScreen) and screen.preview is not None
+        assert screen.preview.items[1].text == "And plea bargains?"
+        units.extend((i.document_id, i.start, i.end) for i in screen.preview.items)
+        await pilot.press("down", "x")  # the second unit is a false hit
+        assert "1 excluded" in summary(app)
+        await pilot.press("escape")  # back to the search, the screen stays
+        assert app.screen is screen and screen.focused is screen.query_one("#autocode-query")
+        await pilot.press("escape", "escape")  # to the preview and back again: still here
+        assert app.screen is screen
+        await pilot.press("escape", "a", "y")  # from the preview: apply
+        await settle(pilot)
+
+    run(proj, make, scenario, coder="cleo")
+    added = sorted(set(proj.codings()) - set(before))
+    assert len(units) >= 3
+    assert added == sorted(
+        (doc, triage, a, b, "cleo") for doc, a, b in units if units[1] != (doc, a, b)
+    )

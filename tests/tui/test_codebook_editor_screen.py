@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from qualcode.coding.codes import code_paths
 from qualcode.store.models import Code
@@ -17,6 +17,7 @@ from qualcode.tui.screens.codebook_editor import (
     CodebookEditorScreen,
     ConfirmScreen,
     DefinitionsEditor,
+    TextPrompt,
 )
 from qualcode.tui.widgets.codebook_tree import CodebookTree
 
@@ -48,6 +49,8 @@ async def highlight(pilot: Pilot[None], app: Harness, code_id: int) -> None:
 
 def test_add_rename_key_and_definitions(proj: Proj) -> None:
     async def scenario(pilot: Pilot[None], app: Harness) -> None:
+        shown = str(editor(app).query_one("#cbe-definitions", Static).render())
+        assert "No code yet" not in shown  # there are codes: none is highlighted yet
         await highlight(pilot, app, proj.codes["Triage"])
         assert "Triage" in str(editor(app).query_one("#cbe-definitions", Static).render())
         await pilot.press("n", *"Drop", "enter")
@@ -58,8 +61,12 @@ def test_add_rename_key_and_definitions(proj: Proj) -> None:
         await settle(pilot)
         await pilot.press("s", "e", "enter")  # reserved for the coding screen: refused
         await settle(pilot)
-        await pilot.press("s", "ctrl+a", "backspace", "7", "enter")
+        prompt = app.screen  # still open, saying why, for correcting
+        assert isinstance(prompt, TextPrompt)
+        assert "reserved" in str(prompt.query_one("#prompt-error", Label).render())
+        await pilot.press("backspace", "7", "enter")
         await settle(pilot)
+        assert app.screen is editor(app)
         await pilot.press("e")
         assert isinstance(app.screen, DefinitionsEditor)
         await pilot.press(*"Gone", "tab", *"Any", "ctrl+s")

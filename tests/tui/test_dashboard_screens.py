@@ -59,6 +59,9 @@ def test_dashboard_panels_show_the_projects_numbers(proj: Proj) -> None:
         assert bars.bars == [("Triage", 3.0), ("Lab backlog", 1.0)]
         matrix = screen.query_one("#dash-matrix-table", DataTable)
         assert [str(c.label) for c in matrix.columns.values()] == ["code", "Ohio", "Texas"]
+        titled = screen.query_one("#dash-matrix")
+        assert titled.border_title == "Codings by state (2 columns)"
+        assert "more" in str(titled.border_subtitle)  # how to see columns that do not fit
         assert cells(matrix, "Triage/Plea bargaining")[1:] == ["1", "1"]
         assert cells(matrix, "Lab backlog")[1:] == ["1", "0"]
         # one top-level code's sub-codes, then back to all top-level codes

@@ -155,6 +155,13 @@ def test_sentence_span_and_extending_it() -> None:
     assert nav.sentence_span(5, None) == (3, 15)
     assert nav.sentence_span(15, None) == (16, 24)  # between sentences: the next one
     assert nav.sentence_span(5, (3, 15)) == (3, 24)
+    # the next sentence is in the next speaker's turn: it is selected alone, no label
+    assert nav.sentence_span(20, (3, 24)) == (30, 38)
+    assert nav.sentence_span(45, (30, 50)) == (55, 62)
+    assert TextNavigator(NAV_TEXT, [(3, 15), (16, 24), (30, 38)]).sentence_span(20, (3, 24)) == (
+        3,
+        38,
+    )  # without turns, sentences simply follow
     assert nav.sentence_span(60, (55, 62)) is None
     # a selection that is not whole sentences (a search match, a few words) grows to the
     # sentences it touches first, and only then by the next sentence

@@ -19,10 +19,11 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
 from qualcode.agreement.adjudicate import CONSENSUS
+from qualcode.agreement.project_report import agreement_report
 from qualcode.store import Code, Coder, Coding, Document, Memo, Project, Segment, open_project
 from qualcode.tui.context import AppContext
 from qualcode.tui.messages import CodingsChanged, OpenDocument
-from qualcode.tui.screens.supervisor import SUPERVISOR, SupervisorScreen
+from qualcode.tui.screens.supervisor import OVERALL_LABEL, SUPERVISOR, SupervisorScreen
 from qualcode.tui.widgets.disagreement_view import DisagreementView, marked_context
 
 # Eight ten-character sentences: sentence i is [10 i, 10 i + 10).
@@ -159,15 +160,23 @@ def test_marked_context_dims_outside_and_marks_the_spans() -> None:
 
 
 def test_table_colours_alpha_by_verdict(sup: Project) -> None:
+    pooled = agreement_report(sup, coders=["ann", "ben"], unit="sentence", n_boot=2)["overall"]
+
     async def scenario(pilot: Pilot[None], app: Harness, screen: SupervisorScreen) -> None:
         table = screen.query_one("#sup-table", DataTable)
-        assert [str(cell(table, r, 0)) for r in range(table.row_count)] == [AGREED, SPLIT]
+        names = [str(cell(table, r, 0)) for r in range(table.row_count)]
+        assert names == [AGREED, SPLIT, OVERALL_LABEL]
         agreed, split = cell(table, 0, 1), cell(table, 1, 1)
         assert str(agreed) == "1.000" and "green" in str(agreed.style)
         assert "red" in str(split.style)  # alpha of Split is well below .667
         assert str(cell(table, 1, 8)) == "2" and str(cell(table, 1, 9)) == "2"  # 2 open
+        # the pooled row: both codes' units together, and all the progress
+        assert str(cell(table, 2, 1)) == f"{pooled['krippendorff_alpha']:.3f}"
+        assert str(cell(table, 2, 1)) not in (str(agreed), str(split))
+        assert str(cell(table, 2, 9)) == "2"
         await pilot.press("slash", *"spl", "enter")
-        assert [str(cell(table, r, 0)) for r in range(table.row_count)] == [SPLIT]
+        names = [str(cell(table, r, 0)) for r in range(table.row_count)]
+        assert names == [SPLIT, OVERALL_LABEL]  # the pooled row stays whatever the filter
 
     run(sup, scenario)
 
@@ -249,7 +258,8 @@ def test_keep_b_on_different_spans_and_on_each_coder_alone(tmp_path: Path) -> No
 
     async def scenario(pilot: Pilot[None], app: Harness, screen: SupervisorScreen) -> None:
         table = screen.query_one("#sup-table", DataTable)
-        assert [str(cell(table, r, 0)) for r in range(table.row_count)] == [AGREED, BOUNDS, SPLIT]
+        names = [str(cell(table, r, 0)) for r in range(table.row_count)]
+        assert names == [AGREED, BOUNDS, SPLIT, OVERALL_LABEL]
         await pilot.press("down", "o")
         await idle(pilot)
         view = screen.query_one("#sup-view", DisagreementView)

@@ -5,7 +5,7 @@ the app's coding service (``u`` here or in the coding screen undoes it). Posts
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.style import Style
@@ -48,9 +48,17 @@ AUTOCODE = KeyGroup(
         Key("autocode.code", "c", "pick_code", "Choose code", show=True),
         Key("autocode.unit", "t", "cycle_unit", "Unit", show=True),
         Key("autocode.scope", "f", "focus_field('#autocode-scope')", "Documents"),
+        Key(
+            "autocode.exclude",
+            "x",
+            "exclude",
+            "Exclude",
+            show=True,
+            help="Leave the highlighted unit out (a false hit); again: take it back",
+        ),
         Key("autocode.apply", "a", "apply", "Apply…", show=True),
         Key("autocode.undo", "u", "undo", "Undo", show=True),
-        Key("autocode.escape", "escape", "escape", "Back to the list / close"),
+        Key("autocode.escape", "escape", "escape", "To the preview / back to the search"),
         Key("autocode.back", "q", "back", "Back", show=True),
     ),
 )
@@ -99,13 +107,14 @@ class AutocodeRequest:
         )
 
 
-def item_label(item: PreviewItem) -> Text:
-    """Where the unit is, then its text with the hits marked."""
+def item_label(item: PreviewItem, excluded: bool = False) -> Text:
+    """Where the unit is, then its text with the hits marked (struck out when excluded)."""
     head = Text.assemble(
         (item.document, "bold"),
         f"  {item.participant or ''}",
         (f"  {item.start}-{item.end}", "dim"),
         ("  already coded" if item.already_coded else "", "italic"),
+        ("  excluded (x takes it back)" if excluded else "", "bold"),
     )
     text = item.text.replace("\n", " ")
     body = Text("  ")
@@ -118,7 +127,13 @@ def item_label(item: PreviewItem) -> Text:
         body.append(text[ra:rb], style="bold reverse")
         pos = rb
     body.append(text[pos:])
+    if excluded:
+        body.stylize("dim strike")
     return Text.assemble(head, "\n", body)
+
+
+def unit_key(item: PreviewItem) -> tuple[int, int, int]:
+    return (item.document_id, item.start, item.end)
 
 
 class AutocodeScreen(Screen[None]):
@@ -163,6 +178,8 @@ class AutocodeScreen(Screen[None]):
         self.preview: AutocodePreview | None = None
         self.preview_request: AutocodeRequest | None = None
         self.applying = False
+        #: units the user left out of the preview (false hits), kept across re-previews
+        self.excluded: set[tuple[int, int, int]] = set()
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -295,17 +312,24 @@ class AutocodeScreen(Screen[None]):
         self.preview, self.preview_request = message.preview, message.request
         pv = message.preview
         shown = pv.items[:MAX_SHOWN]
-        items.set_options(Option(item_label(i), id=str(n)) for n, i in enumerate(shown))
+        items.set_options(
+            Option(item_label(i, unit_key(i) in self.excluded), id=str(n))
+            for n, i in enumerate(shown)
+        )
         if shown:
             items.highlighted = 0
         self._status(self.describe(pv))
 
     def describe(self, pv: AutocodePreview) -> str:
         docs = len({i.document_id for i in pv.items})
+        new = len(self._to_code(pv).new_items)
         text = (
             f"{pv.hits} hit(s) → {len(pv.items)} {pv.unit}(s) in {docs} of "
-            f"{pv.documents_searched} document(s); {len(pv.new_items)} not yet coded"
+            f"{pv.documents_searched} document(s); {new} not yet coded"
         )
+        left_out = sum(unit_key(i) in self.excluded for i in pv.items)
+        if left_out:
+            text += f", {left_out} excluded"
         if pv.outside_units:
             text += f"; {pv.outside_units} hit(s) outside any {pv.unit}"
         text += f" · with {pv.code} as {self.ctx.coder}" if pv.code else " · choose a code (c)"
@@ -372,7 +396,7 @@ class AutocodeScreen(Screen[None]):
             self.notify("Preview updated: check it, then press a again.", severity="warning")
             self.action_preview()
             return
-        preview = self.preview
+        preview = self._to_code(self.preview)
         new = len(preview.new_items)
         if not new:
             self.notify("Nothing new to code.", severity="warning")
@@ -422,6 +446,25 @@ class AutocodeScreen(Screen[None]):
         self.applying = False
         self._status(message.error, error=True)
 
+    def _to_code(self, preview: AutocodePreview) -> AutocodePreview:
+        """The preview without the units the user excluded."""
+        if not self.excluded:
+            return preview
+        kept = [i for i in preview.items if unit_key(i) not in self.excluded]
+        return replace(preview, items=kept)
+
+    def action_exclude(self) -> None:
+        items = self.query_one("#autocode-preview", OptionList)
+        index = items.highlighted
+        if self.preview is None or index is None or index >= len(self.preview.items):
+            self.notify("highlight a unit of the preview first", severity="warning")
+            return
+        item = self.preview.items[index]
+        key = unit_key(item)
+        self.excluded.symmetric_difference_update({key})
+        items.replace_option_prompt_at_index(index, item_label(item, key in self.excluded))
+        self._status(self.describe(self.preview))
+
     def action_undo(self) -> None:
         self.ctx.coding.submit(Undo(), self)
 
@@ -429,11 +472,13 @@ class AutocodeScreen(Screen[None]):
         self.query_one(selector).focus()
 
     def action_escape(self) -> None:
+        """From a field to the preview, from the preview back to the search; never closes the
+        screen (q does), so a preview is not lost to one Esc too many."""
         items = self.query_one("#autocode-preview", OptionList)
         if self.focused is not items:
             items.focus()
         else:
-            self.action_back()
+            self.query_one("#autocode-query").focus()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -91,16 +91,27 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class TextPrompt(ModalScreen[str | None]):
-    """One line of text (Enter to accept, esc to cancel); dismisses with the text or None."""
+    """One line of text (Enter to accept, esc to cancel); dismisses with the text or None.
+
+    With ``submit``, Enter hands the text to it and the prompt stays open: its owner calls
+    :meth:`refused` (the reason shows in the prompt, the text can be corrected) or dismisses it.
+    """
 
     CSS_PATH = "codebook_editor.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*DIALOG.bindings()]
 
-    def __init__(self, title: str, value: str = "", hint: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        hint: str = "",
+        submit: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.hint = hint
+        self.submit = submit
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt", classes="dialog"):
@@ -108,6 +119,7 @@ class TextPrompt(ModalScreen[str | None]):
             yield Input(self.value, id="prompt-input")
             if self.hint:
                 yield Label(self.hint, classes="dialog-hint")
+            yield Label("", id="prompt-error")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -115,7 +127,19 @@ class TextPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#prompt-input")
     def action_save(self) -> None:
-        self.dismiss(self.query_one("#prompt-input", Input).value)
+        value = self.query_one("#prompt-input", Input).value
+        if self.submit is None:
+            self.dismiss(value)
+            return
+        self.refused("")
+        self.submit(value)
+
+    def refused(self, reason: str) -> None:
+        """Show why the text was not taken (empty: nothing), and let it be corrected."""
+        error = self.query_one("#prompt-error", Label)
+        error.update(reason)
+        error.set_class(bool(reason), "-shown")
+        self.query_one("#prompt-input", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -221,6 +245,8 @@ class CodebookEditorScreen(DataScreen):
         self._select_after_load = code_id
         self._pending_highlight: int | None = None
         self._generation = 0
+        #: the prompt whose write is on its way: it closes when the write is done
+        self._prompt: TextPrompt | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="cbe-main"):
@@ -285,7 +311,9 @@ class CodebookEditorScreen(DataScreen):
     def _show_details(self) -> None:
         panel = self.query_one("#cbe-definitions", Static)
         d = self.selected
-        if d is None:
+        if d is None and self.entries:
+            panel.update(Text("Highlight a code (↑ ↓) to see and edit it.", style="dim"))
+        elif d is None:
             panel.update(Text("No code yet: press N to add one.", style="dim"))
         else:
             panel.update(details_text(d))
@@ -327,9 +355,17 @@ class CodebookEditorScreen(DataScreen):
         )
 
     def on_codebook_editor_screen_edited(self, message: Edited) -> None:
+        prompt, self._prompt = self._prompt, None
+        if prompt is not None and not prompt.is_active:
+            prompt = None  # (cancelled meanwhile)
         if message.error is not None:
-            self.notify(message.error, severity="error", title="Codebook")
+            if prompt is not None:
+                prompt.refused(message.error)
+            else:
+                self.notify(message.error, severity="error", title="Codebook")
             return
+        if prompt is not None:
+            prompt.dismiss(None)
         self.notify(message.text, title="Codebook")
         self._select_after_load = message.code_id
         self._load()
@@ -344,11 +380,15 @@ class CodebookEditorScreen(DataScreen):
         return d
 
     def _ask(self, title: str, value: str, hint: str, then: Callable[[str], None]) -> None:
-        def answered(text: str | None) -> None:
-            if text is not None:
-                then(text)
+        """Ask for one line; ``then`` starts the write. The prompt stays open until the write
+        is done, and shows the error when it is refused (a bad key, a clash), for correcting."""
 
-        self.app.push_screen(TextPrompt(title, value, hint), answered)
+        def submit(text: str) -> None:
+            self._prompt = prompt
+            then(text)
+
+        prompt = TextPrompt(title, value, hint, submit=submit)
+        self.app.push_screen(prompt)
 
     # -- actions ------------------------------------------------------------------------------
     def _add(self, parent: CodeDetails | None) -> None:

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header, Input, Static, TextArea, Tree
 
 from qualcode.coding.code_entries import CodeEntry
@@ -46,6 +47,7 @@ from qualcode.tui.screens.code_picker import CodePicker
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.screens.memo import MemoScreen
 from qualcode.tui.widgets.codebook_tree import CodebookTree
+from qualcode.tui.widgets.coding_list import CodingList
 from qualcode.tui.widgets.codings_panel import CodingsPanel
 from qualcode.tui.widgets.key_footer import KeyFooter
 from qualcode.tui.widgets.navigation import TurnStop
@@ -414,8 +416,8 @@ class CodingScreen(DataScreen):
         span = view.selected_span
         if span is not None:
             parts.append(f"selected {span[0]}-{span[1]} ({span[1] - span[0]} chars)")
-        if self.note:
-            parts.append(self.note)
+        if self.note:  # first: what just happened must show on a narrow terminal too
+            parts.insert(0, self.note)
         # one row of fixed size (app.tcss): no layout pass, so a cursor step repaints only
         # what changed instead of the whole screen
         self.query_one("#status", Static).update(" · ".join(p for p in parts if p), layout=False)
@@ -446,6 +448,9 @@ class CodingScreen(DataScreen):
         hidden = " (yours are hidden: v)" if self.view_coder not in (None, self.ctx.coder) else ""
         edit = AddCodings((NewCoding(self.doc.id, code_id, start, end),))
         self._submit(edit, (f"coded {code.path}{hidden}", "already coded"))
+        # the cursor goes onto the coding (not just past it), the selection stays: e, m, x
+        # act on the new coding, also once the selection is cleared or the cursor moves on
+        self.view.select_span(start, end, cursor_at_start=True)
 
     def action_pick_code(self) -> None:
         if not self.code_order:
@@ -622,9 +627,11 @@ class CodingScreen(DataScreen):
         self._update_status()
 
     def action_cycle_view(self) -> None:
-        """My codings, then each other coder's, then all coders'."""
+        """My codings, then each other coder's who coded this document, then all coders'."""
         me = self.ctx.coder
-        order: list[str | None] = [me, *(c for c in self.coders if c != me), None]
+        here = {c.coder for c in self.codings.values()}  # coders with codings in this document
+        others = (c for c in self.coders if c != me and c in here)
+        order: list[str | None] = [me, *others, None]
         current = order.index(self.view_coder) if self.view_coder in order else 0
         self.view_coder = order[(current + 1) % len(order)]
         self._show_codings()
@@ -633,7 +640,38 @@ class CodingScreen(DataScreen):
         self._update_status()
 
     def action_focus_codebook(self) -> None:
-        self.code_tree.focus()
+        self._show_side("codebook")
+
+    def action_toggle_codebook(self) -> None:
+        self._toggle_side("codebook")
+
+    def action_toggle_codings(self) -> None:
+        self._toggle_side("codings")
+
+    def _side(self, name: str) -> Widget:
+        return self.code_tree if name == "codebook" else self.panel
+
+    def _toggle_side(self, name: str) -> None:
+        """Show a side column and go to it; when it is there already and has the focus, hide
+        it and go back to the text. Which columns show by default depends on the width
+        (``app.tcss``: the text always gets the room)."""
+        side = self._side(name)
+        if side.display and side.has_focus_within:
+            self.set_class(False, f"show-{name}")
+            self.set_class(True, f"hide-{name}")
+            self.view.focus()
+        else:
+            self._show_side(name)
+
+    def _show_side(self, name: str) -> None:
+        self.set_class(False, f"hide-{name}")
+        self.set_class(True, f"show-{name}")
+        if self.has_class("-narrow"):  # one side column at a time
+            other = "codings" if name == "codebook" else "codebook"
+            self.set_class(False, f"show-{other}")
+        side = self._side(name)
+        target = side if isinstance(side, CodebookTree) else side.query(CodingList).last()
+        self.call_after_refresh(target.focus)
 
     def action_focus_text(self) -> None:
         self.view.focus()

@@ -179,6 +179,10 @@ def top_code_bars(
     return bars
 
 
+#: cells of the matrix's code column (longer names end in …)
+MATRIX_LABEL = 24
+
+
 class DashboardScreen(DataScreen):
     """Built as ``DashboardScreen(ctx)``."""
 
@@ -327,12 +331,18 @@ class DashboardScreen(DataScreen):
         frame = data.matrix
         if frame is None:
             return
+        if len(frame.columns) > 1:
+            panel.border_title += f" ({len(frame.columns)} columns)"
+            # all of them rarely fit: say how to see the rest
+            panel.border_subtitle = "→ more · z: whole screen · c: other columns"
         table.add_column("code", key="code")
         for column in frame.columns:
             table.add_column(str(column), key=str(column))
         for path, values in zip(frame.index, frame.to_numpy(), strict=True):
             name, depth = data.labels.get(str(path), (str(path), 0))
             label = Text("  " * depth + name, style="" if depth else "bold")
+            # the code column stays in view (fixed): kept short, it leaves room for the others
+            label.truncate(MATRIX_LABEL, overflow="ellipsis")
             cells = [Text(str(int(v)), justify="right", style="" if v else "dim") for v in values]
             table.add_row(label, *cells, key=str(path))
 

@@ -109,6 +109,25 @@ def code_cells(row: dict[str, Any], review: Review | None, a: str, b: str) -> li
     return [*cells, str(len(review.items)), opened, str(review.settled), agreed]
 
 
+#: the pooled row under the codes: every code's units together (the report's "overall")
+OVERALL_LABEL = "all codes (pooled)"
+OVERALL_KEY = "\x00overall"
+
+
+def overall_cells(row: dict[str, Any], reviews: list[Review], a: str, b: str) -> list[Any]:
+    """The pooled row: the report's overall statistics, and the progress of all codes."""
+    cells = code_cells({**row, "code": OVERALL_LABEL}, None, a, b)[:8]
+    cells[0] = Text(OVERALL_LABEL, style="bold italic")
+    items = sum(len(r.items) for r in reviews)
+    opened = sum(r.open for r in reviews)
+    settled = sum(r.settled for r in reviews)
+    agreed = sum(len(r.agreements) for r in reviews)
+    in_consensus = sum(r.agreements_in_consensus for r in reviews)
+    if not reviews:
+        return [*cells, "–", "–", "–", "–"]
+    return [*cells, str(items), str(opened), str(settled), f"{in_consensus}/{agreed}"]
+
+
 class SupervisorScreen(DataScreen):
     """Agreement between two coders, and settling their disagreements into "consensus"."""
 
@@ -201,7 +220,8 @@ class SupervisorScreen(DataScreen):
             self.post_message(self.Failed(first_line(exc)))
             return
         review = next((r for r in reviews if r.code == code), None)
-        rows = report["codes"] if stats else None
+        overall = {**report["overall"], "code": OVERALL_LABEL, "overall": True}
+        rows = [*report["codes"], overall] if stats else None
         self.post_message(self.Loaded(request, reviews, rows, review, index, "open"))
 
     @work(thread=True, group="supervisor-write")
@@ -299,9 +319,14 @@ class SupervisorScreen(DataScreen):
         a, b = request.coder_a, request.coder_b
         table.clear(columns=True)
         table.add_columns(*COLUMNS[:6], a, b, *COLUMNS[8:], *MORE_COLUMNS)
-        shown = [row for row in self.stats if needle in row["code"].lower()]
+        codes = [row for row in self.stats if not row.get("overall")]
+        shown = [row for row in codes if needle in row["code"].lower()]
         for row in shown:
             table.add_row(*code_cells(row, self.progress.get(row["code"]), a, b), key=row["code"])
+        for row in self.stats:
+            if row.get("overall"):  # always there, whatever the filter
+                reviews = list(self.progress.values())
+                table.add_row(*overall_cells(row, reviews, a, b), key=OVERALL_KEY)
         if shown:
             table.move_cursor(row=min(keep, len(shown) - 1))
         if self.mode == "review":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
+
+from qualcode.tui.widths import NARROW_BELOW
 
 #: quiet time before the keys are rebuilt (opening a screen changes the bindings 4-5 times)
 REBUILD_DELAY = 0.05
@@ -17,6 +20,13 @@ class KeyFooter(Footer):
     the bindings have been still for :data:`REBUILD_DELAY`."""
 
     _rebuild_timer: Timer | None = None
+
+    def __init__(self) -> None:
+        # the key map shows ctrl+p itself (Textual would show it a second time, on the right)
+        super().__init__(show_command_palette=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.compact = event.size.width < NARROW_BELOW
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True

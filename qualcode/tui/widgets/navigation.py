@@ -96,8 +96,9 @@ class TextNavigator:
     # -- spans to select -------------------------------------------------------------------------
     def sentence_span(self, here: int, selected: tuple[int, int] | None) -> tuple[int, int] | None:
         """The sentence at (or after) ``here``. With a selection of whole sentences: the
-        selection plus the next sentence; with any other selection (a search match, a few
-        words): the whole sentences it touches."""
+        selection plus the next sentence, or, when that one is in the next speaker turn, that
+        sentence alone (a selection never runs into another turn); with any other selection
+        (a search match, a few words): the whole sentences it touches."""
         if selected is not None:
             first, last = self._sentence_at(selected[0]), self._sentence_at(selected[1] - 1)
             if first is not None and last is not None:
@@ -105,9 +106,12 @@ class TextNavigator:
                 if whole != tuple(selected):
                     return whole
             i = bisect.bisect_left(self.sentence_starts, selected[1])
-            if i < len(self.sentences):
-                return selected[0], self.sentences[i][1]
-            return None
+            if i >= len(self.sentences):
+                return None
+            following = self.sentences[i]
+            if self._turn_index(following[0]) != self._turn_index(selected[0]):
+                return following
+            return selected[0], following[1]
         i = bisect.bisect_right(self.sentence_starts, here) - 1
         if i >= 0 and self.sentences[i][0] <= here < self.sentences[i][1]:
             return self.sentences[i]
@@ -121,6 +125,12 @@ class TextNavigator:
         if i >= 0 and self.sentences[i][0] <= offset < self.sentences[i][1]:
             return i
         return None
+
+    def _turn_index(self, offset: int) -> int:
+        """The number of turns that start at or before ``offset`` (-1 without turns)."""
+        if not self.turns:
+            return -1
+        return bisect.bisect_right([t.start for t in self.turns], offset)
 
     def turn_span(self, here: int) -> tuple[int, int] | None:
         """The words of the speaker turn at ``here`` (without its label and trailing space)."""

@@ -83,8 +83,11 @@ class TranscriptView(TextArea, inherit_bindings=False):
         "transcript--dimmed",
     }
 
-    #: (wrapped document, width, tab width) of the last wrap (TextArea wraps while it is built)
-    _wrapped_for: tuple[int, int, int] | None = None
+    #: (wrapped document, width, tab width) of the last wrap (TextArea wraps while it is built);
+    #: the document itself, not its id: a new one may reuse a freed one's id
+    _wrapped_for: tuple[object, int, int] | None = None
+    #: counts the wraps: a strip rendered under one wrap is never shown under another
+    _wrap_generation = 0
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(
@@ -196,9 +199,10 @@ class TranscriptView(TextArea, inherit_bindings=False):
             return None
         return (a, b) if a < b else (b, a)
 
-    def select_span(self, start: int, end: int) -> None:
-        """Select ``[start, end)``, the cursor at its end, its start in view."""
-        self.selection = Selection(self.index.location(start), self.index.location(end))
+    def select_span(self, start: int, end: int, *, cursor_at_start: bool = False) -> None:
+        """Select ``[start, end)``, the cursor at its end (or start), its start in view."""
+        a, b = self.index.location(start), self.index.location(end)
+        self.selection = Selection(b, a) if cursor_at_start else Selection(a, b)
         self.scroll_to_offset(start)
 
     def move_to(self, offset: int, *, select: bool = False) -> None:
@@ -343,11 +347,15 @@ class TranscriptView(TextArea, inherit_bindings=False):
         """TextArea wraps the whole text again on every resize and scrollbar change, even at
         the same width (a 50,000-word transcript: ~50 ms each). The text never changes here,
         so a wrap stands until the document or the width does."""
-        key = (id(self.wrapped_document), self.wrap_width, self.indent_width)
+        key = (self.wrapped_document, self.wrap_width, self.indent_width)
         if key != self._wrapped_for:
             wrap_document(self.wrapped_document, self.wrap_width, self.indent_width)
             self._wrapped_for = key
+            self._wrap_generation += 1
             self._line_cache.clear()
+            if self.is_mounted:  # (TextArea wraps while it is built, before the cache exists)
+                self._strips.clear()
+                self.refresh()
         self._refresh_size()
 
     def notify_style_update(self) -> None:
@@ -367,7 +375,7 @@ class TranscriptView(TextArea, inherit_bindings=False):
         info = self.wrapped_document._offset_to_line_info  # no public accessor
         if not self._display or absolute_y >= len(info):
             return super().render_line(y)
-        row = info[absolute_y][0]
+        row, section = info[absolute_y]
         selection = self.selection
         top, bottom = sorted((selection.start, selection.end))
         touches = top[0] <= row <= bottom[0]
@@ -376,6 +384,8 @@ class TranscriptView(TextArea, inherit_bindings=False):
             scroll_x,
             absolute_y,
             row,
+            section,
+            self._wrap_generation,
             self._epoch,
             self._versions.get(row, 0),
             selection if touches else None,
@@ -386,7 +396,7 @@ class TranscriptView(TextArea, inherit_bindings=False):
         strip = self._strips.get(key)
         if strip is None:
             self.stats["rendered"] += 1
-            strip = self._render_section(row, info[absolute_y][1], y)
+            strip = self._render_section(row, section, y)
             self._strips[key] = strip
         return strip
 
