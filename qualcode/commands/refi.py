@@ -64,7 +64,8 @@ def export_qdpx_cmd(
         str,
         typer.Option(
             "--positions",
-            help="'standard' (code points) or 'nvivo' (UTF-16 units, CRLF), for NVivo.",
+            help="'standard' (code points), 'nvivo' (UTF-16 units, CRLF: NVivo for Windows) "
+            "or 'nvivo-mac' (UTF-16 units, LF: NVivo for Mac).",
         ),
     ] = "standard",
     json_out: JsonOpt = False,
@@ -81,6 +82,8 @@ def export_qdpx_cmd(
         f"{report.codings} coding(s) by {report.coders} coder(s), {report.memos} memo(s), "
         f"{report.cases} case(s), {report.variables} variable(s), {report.sets} set(s)"
     )
+    for note in report.notes:
+        console.print(f"  note: {note}")
 
 
 def import_qdpx_cmd(

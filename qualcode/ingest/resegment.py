@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from qualcode.ingest.importer import insert_segments, record_segmenter_version
 from qualcode.ingest.readers import RawTranscript
 from qualcode.ingest.segment import SEGMENTER_SETTING, SEGMENTER_VERSION, with_sentences
-from qualcode.ingest.turns import TurnRules
+from qualcode.nlp.turn_finder import TurnRules
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
 from qualcode.store.models import Document, Segment, Setting

@@ -33,7 +33,8 @@ from qualcode.store.models import (
     Memo,
 )
 
-XSD = (Path(__file__).resolve().parents[2] / ".." / "shared" / "interop" / "xsd").resolve()
+from .shared_files import xsd
+
 EMOJI_TEXT = (
     "Interviewer: How is the lab? 😀\r\n\r\n"
     "P99: It is 👍🏽 slow, 🎉 really slow. Eleven months 🧑‍⚖️ on phones.\r\n"
@@ -42,10 +43,7 @@ EMOJI_TEXT = (
 
 def schema(name: str) -> xmlschema.XMLSchema:
     """The standard's schema; skips (only) the test that validates when it is not there."""
-    path = XSD / name
-    if not path.is_file():
-        pytest.skip(f"REFI-QDA schema {name} not found at {XSD} (../shared is absent)")
-    return xmlschema.XMLSchema(str(path))
+    return xmlschema.XMLSchema(str(xsd(name)))
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +133,7 @@ def snapshot(project: Project) -> dict[str, object]:
         }
 
 
-@pytest.mark.parametrize("positions", ["standard", "nvivo"])
+@pytest.mark.parametrize("positions", ["standard", "nvivo", "nvivo-mac"])
 def test_round_trip_keeps_everything(source: Project, tmp_path: Path, positions: str) -> None:
     """Runs without the schemas too: only the validation below needs them."""
     out = tmp_path / "out.qdpx"
@@ -152,7 +150,7 @@ def test_round_trip_keeps_everything(source: Project, tmp_path: Path, positions:
     target.dispose()
 
 
-@pytest.mark.parametrize("positions", ["standard", "nvivo"])
+@pytest.mark.parametrize("positions", ["standard", "nvivo", "nvivo-mac"])
 def test_exported_project_validates_against_the_schema(
     source: Project, tmp_path: Path, positions: str
 ) -> None:
@@ -181,11 +179,17 @@ def test_positions_are_code_points_by_default_and_utf16_for_nvivo(
     for positions, expected in (
         ("standard", start),
         ("nvivo", len(text[:start].replace("\n", "\r\n").encode("utf-16-le")) // 2),
+        ("nvivo-mac", len(text[:start].encode("utf-16-le")) // 2),
     ):
         out = tmp_path / f"{positions}.qdpx"
         export_qdpx(source, out, positions=positions)
-        qde = zipfile.ZipFile(out).read("project.qde").decode("utf-8")
+        with zipfile.ZipFile(out) as zf:
+            qde = zf.read("project.qde").decode("utf-8")
+            texts = [zf.read(n) for n in zf.namelist() if n.startswith("sources/")]
         assert f'name="Eleven months" startPosition="{expected}"' in qde
+        # NVivo for Windows reads CRLF text; the standard and NVivo for Mac keep LF
+        assert any(b"\r\n" in raw for raw in texts) == (positions == "nvivo")
+        assert ("NVivo for Mac" in qde) == (positions == "nvivo-mac")
     assert expected != start  # the emoji and CRLF make the two countings differ here
 
 

@@ -9,6 +9,7 @@ its text's sha256), so exporting twice gives the same file. Each coding is one
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,7 +22,7 @@ from qualcode.codebook.apply import codebook_from_project
 from qualcode.coding.codes import code_paths
 from qualcode.interop.refi import guids
 from qualcode.interop.refi.codes_xml import write_codes
-from qualcode.interop.refi.offsets import NVIVO, STANDARD, Counting, SourceText
+from qualcode.interop.refi.offsets import NVIVO, NVIVO_MAC, STANDARD, Counting, SourceText
 from qualcode.interop.refi.xml_write import PROJECT_NS, origin, root, sub, timestamp
 from qualcode.store.models import (
     Attribute,
@@ -56,8 +57,13 @@ class ExportReport:
 
 
 def origin_for(counting: Counting) -> str:
+    """Our ``origin``; NVivo's countings name NVivo, which is what an import keys them on."""
     base = origin()
-    return base + " (positions as NVivo counts them)" if counting == NVIVO else base
+    if counting == NVIVO:
+        return base + " (positions as NVivo counts them)"
+    if counting == NVIVO_MAC:
+        return base + " (positions as NVivo for Mac counts them)"
+    return base
 
 
 def build_project(
@@ -148,7 +154,9 @@ def _cases(s: Session, top: Element, report: ExportReport) -> dict[int, str]:
     var_guid = {a.id: guids.stable_guid("attribute", a.name) for a in attributes}
     integral = {
         a.id: all(
-            v.number_value is None or float(v.number_value).is_integer()
+            v.number_value is None
+            or not math.isfinite(v.number_value)
+            or float(v.number_value).is_integer()
             for v in values
             if v.attribute_id == a.id
         )
@@ -165,6 +173,7 @@ def _cases(s: Session, top: Element, report: ExportReport) -> dict[int, str]:
                 {"guid": var_guid[a.id], "name": a.name, "typeOfVariable": kind},
             )
     people = s.scalars(select(Participant).order_by(Participant.label)).all()
+    not_finite = 0
     if people:
         cases = sub(top, "Cases")
         for p in people:
@@ -174,12 +183,19 @@ def _cases(s: Session, top: Element, report: ExportReport) -> dict[int, str]:
             for v in sorted(p.values, key=lambda v: v.attribute.name):
                 text = _value_text(v, integral[v.attribute_id])
                 if text is None:
+                    if v.number_value is not None:
+                        not_finite += 1
                     continue
                 value = sub(case, "VariableValue")
                 sub(value, "VariableRef", {"targetGUID": var_guid[v.attribute_id]})
                 sub(value, text[0], text=text[1])
             for d in sorted(p.documents, key=lambda d: d.name):
                 sub(case, "SourceRef", {"targetGUID": doc_guid[d.id]})
+    if not_finite:
+        report.notes.append(
+            f"{not_finite} attribute value(s) not written: not a finite number (REFI-QDA's "
+            "FloatValue is a decimal)"
+        )
     report.variables = len(attributes)
     report.cases = len(people)
     return doc_guid
@@ -187,6 +203,8 @@ def _cases(s: Session, top: Element, report: ExportReport) -> dict[int, str]:
 
 def _value_text(v: AttributeValue, integral: bool) -> tuple[str, str] | None:
     if v.attribute.kind == "number" and v.number_value is not None:
+        if not math.isfinite(v.number_value):
+            return None
         if integral:
             return "IntegerValue", str(int(v.number_value))
         return "FloatValue", format(Decimal(repr(float(v.number_value))), "f")

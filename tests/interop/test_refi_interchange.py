@@ -1,0 +1,88 @@
+"""Interchange without loss (issue 14): what other tools write that used to be dropped or changed
+without a word, and what we write that other tools could not read."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+import xmlschema
+from sqlalchemy import select
+
+from qualcode.errors import QualcodeError
+from qualcode.ingest.attributes import import_attributes
+from qualcode.interop.refi.qdpx_export import export_qdpx
+from qualcode.interop.refi.qdpx_import import import_qdpx
+from qualcode.store import Project
+from qualcode.store.models import Attribute, AttributeValue, Participant
+
+from .shared_files import xsd
+
+
+def g(n: int) -> str:
+    return f"{n:08x}-0000-4000-8000-000000000000"
+
+
+def qdpx(path: Path, qde: str, files: dict[str, str] | None = None) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+        for name, text in (files or {}).items():
+            zf.writestr(f"sources/{name}", text)
+    return path
+
+
+def project_xml(body: str, origin: str = "Some Tool 1.0") -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="t" origin="{origin}">{body}</Project>'
+    )
+
+
+# -- 2. attribute values that are not finite numbers -----------------------------------------------
+@pytest.mark.parametrize("raw", ["inf", "-Infinity", "nan", "NaN"])
+def test_a_case_value_that_is_not_a_finite_number_is_refused(
+    project: Project, tmp_path: Path, raw: str
+) -> None:
+    body = f"""
+ <Variables><Variable guid="{g(1)}" name="score" typeOfVariable="Float"/></Variables>
+ <Cases><Case guid="{g(2)}" name="P1">
+  <VariableValue><VariableRef targetGUID="{g(1)}"/><FloatValue>{raw}</FloatValue></VariableValue>
+ </Case></Cases>"""
+    path = qdpx(tmp_path / "inf.qdpx", project_xml(body))
+    with pytest.raises(QualcodeError, match=f"'P1' gives 'score' the value '{raw}'") as err:
+        import_qdpx(project, path, actor="test")
+    assert "\n" not in str(err.value)
+    with project.session() as s:  # nothing half-written
+        assert s.scalars(select(Participant)).all() == []
+        assert s.scalars(select(Attribute)).all() == []
+
+
+def test_a_csv_number_that_is_not_finite_is_refused(project: Project, tmp_path: Path) -> None:
+    csv = tmp_path / "a.csv"
+    csv.write_text("participant,score:number\nP1,3.5\nP2,inf\n")
+    with pytest.raises(QualcodeError, match="'score' value 'inf' is not a number"):
+        import_attributes(project, csv, actor="test")
+    csv.write_text("participant,score\nP1,3.5\nP2,-Infinity\n")  # inferred: kept as text
+    report = import_attributes(project, csv, actor="test")
+    assert report.attributes == {"score": "text"}
+
+
+def test_a_stored_infinity_is_left_out_of_the_export_which_stays_valid(
+    project: Project, tmp_path: Path
+) -> None:
+    """Values stored before numbers had to be finite: left out, said, and the file validates."""
+    with project.write() as s:
+        attr = Attribute(name="score", kind="number")
+        person = Participant(label="P1")
+        other = Participant(label="P2")
+        s.add_all([attr, person, other])
+        s.flush()
+        s.add(AttributeValue(participant_id=person.id, attribute_id=attr.id, number_value=1e309))
+        s.add(AttributeValue(participant_id=other.id, attribute_id=attr.id, number_value=2.0))
+    out = tmp_path / "out.qdpx"
+    report = export_qdpx(project, out)
+    assert any("1 attribute value(s) not written: not a finite number" in n for n in report.notes)
+    qde = zipfile.ZipFile(out).read("project.qde").decode("utf-8")
+    assert "Infinity" not in qde and "<IntegerValue>2</IntegerValue>" in qde
+    xmlschema.XMLSchema(str(xsd("Project.xsd"))).validate(qde)
