@@ -16,9 +16,13 @@ from qualcode.commands.common import (
     actor_from,
     coder_from,
     console,
+    err_console,
     print_json,
     project_from,
+    state,
 )
+from qualcode.errors import QualcodeError
+from qualcode.store.db import resolve_url, sqlite_path
 
 if TYPE_CHECKING:
     from qualcode.nlp.turn_finder import TurnRules
@@ -108,17 +112,36 @@ def run_qdpx_import(
     json_out: bool,
     rules: TurnRules | None = None,
 ) -> None:
-    """Import a .qdpx and print its report (``import-qdpx``, and ``import`` given a .qdpx)."""
+    """Import a .qdpx and print its report (``import-qdpx``, and ``import`` given a .qdpx).
+
+    A project file that does not exist yet is created (someone sent a project file expects to
+    open it); when the import fails, the new file is removed again.
+    """
     from qualcode.interop.refi.qdpx_import import import_qdpx
 
-    report = import_qdpx(
-        project_from(ctx),
-        file,
-        actor=actor_from(ctx),
-        unflatten=unflatten,
-        default_coder=coder_from(ctx, required=False),
-        rules=rules,
-    )
+    if not file.is_file():
+        raise QualcodeError(f"{file}: no such file")
+    new_file = sqlite_path(resolve_url(state(ctx).project))
+    if new_file is not None and new_file.exists():
+        new_file = None
+    project = project_from(ctx, create=new_file is not None)
+    try:
+        report = import_qdpx(
+            project,
+            file,
+            actor=actor_from(ctx),
+            unflatten=unflatten,
+            default_coder=coder_from(ctx, required=False),
+            rules=rules,
+        )
+    except BaseException:
+        if new_file is not None:
+            project.dispose()
+            for leftover in (new_file, *(Path(f"{new_file}{x}") for x in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise
+    if new_file is not None:
+        err_console.print(f"created the project {project.display_name}", soft_wrap=True)
     if json_out:
         print_json(report.as_json())
         return

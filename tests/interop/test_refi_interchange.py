@@ -3,6 +3,7 @@ without a word, and what we write that other tools could not read."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import xmlschema
 from sqlalchemy import select
 
+from qualcode.cli import main
 from qualcode.errors import QualcodeError
 from qualcode.ingest.attributes import import_attributes
 from qualcode.interop.refi.qdpx_export import export_qdpx
@@ -86,3 +88,49 @@ def test_a_stored_infinity_is_left_out_of_the_export_which_stays_valid(
     qde = zipfile.ZipFile(out).read("project.qde").decode("utf-8")
     assert "Infinity" not in qde and "<IntegerValue>2</IntegerValue>" in qde
     xmlschema.XMLSchema(str(xsd("Project.xsd"))).validate(qde)
+
+
+# -- 6. importing a project file into a project that does not exist yet ----------------------------
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+SMALL = project_xml(
+    f"""
+ <CodeBook><Codes><Code guid="{g(1)}" name="trust" isCodable="true"/></Codes></CodeBook>
+ <Sources><TextSource guid="{g(2)}" name="A" plainTextPath="internal://a.txt">
+  <PlainTextSelection guid="{g(3)}" name="Hello" startPosition="0" endPosition="5">
+   <Coding guid="{g(4)}"><CodeRef targetGUID="{g(1)}"/></Coding></PlainTextSelection>
+ </TextSource></Sources>"""
+)
+
+
+def test_import_of_a_qdpx_creates_the_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = qdpx(tmp_path / "sent.qdpx", SMALL, {"a.txt": "Hello there."})
+    db = tmp_path / "sub" / "new.db"
+    code, out, err = run(capsys, "import", str(path), "--project", str(db))
+    assert code == 0, err
+    assert f"created the project {db}" in err and "1 coding(s) added" in out
+    code, out, _err = run(capsys, "codings", "--project", str(db), "--json")
+    assert code == 0 and [c["code"] for c in json.loads(out)] == ["trust"]
+
+
+def test_a_failed_import_leaves_no_new_project_behind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = SMALL.replace('endPosition="5"', 'endPosition="99"')
+    broken = qdpx(tmp_path / "broken.qdpx", bad, {"a.txt": "Hello there."})
+    db = tmp_path / "new.db"
+    code, _out, err = run(capsys, "import", str(broken), "--project", str(db))
+    assert code == 2 and "outside its text" in err
+    assert not db.exists() and list(tmp_path.iterdir()) == [broken]
+    code, _out, err = run(capsys, "import", str(tmp_path / "none.qdpx"), "--project", str(db))
+    assert code == 2 and "no such file" in err and not db.exists()
