@@ -12,12 +12,14 @@ import xmlschema
 from sqlalchemy import select
 
 from qualcode.cli import main
+from qualcode.coding.codes import code_paths
 from qualcode.errors import QualcodeError
 from qualcode.ingest.attributes import import_attributes
+from qualcode.interop.qdc import export_qdc, load_qdc
 from qualcode.interop.refi.qdpx_export import export_qdpx
 from qualcode.interop.refi.qdpx_import import import_qdpx
-from qualcode.store import Project
-from qualcode.store.models import Attribute, AttributeValue, Participant
+from qualcode.store import Project, open_project
+from qualcode.store.models import Attribute, AttributeValue, Code, Participant
 
 from .shared_files import xsd
 
@@ -134,3 +136,53 @@ def test_a_failed_import_leaves_no_new_project_behind(
     assert not db.exists() and list(tmp_path.iterdir()) == [broken]
     code, _out, err = run(capsys, "import", str(tmp_path / "none.qdpx"), "--project", str(db))
     assert code == 2 and "no such file" in err and not db.exists()
+
+
+# -- 3. a code name holding "/" -------------------------------------------------------------------
+TAGUETTE_QDC = f"""<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="Taguette 1.4.1"><Codes>
+ <Code guid="{g(1)}" name="trust/distrust" isCodable="true">
+  <Code guid="{g(2)}" name="a\\b/c" isCodable="true"/></Code>
+ <Code guid="{g(3)}" name="trust" isCodable="true"><Code guid="{g(4)}" name="distrust"
+  isCodable="true"/></Code>
+</Codes><Sets/></CodeBook>"""
+
+
+def test_a_slash_in_a_code_name_round_trips_exactly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "taguette.qdc"
+    book.write_text(TAGUETTE_QDC)
+    db = str(tmp_path / "p.db")
+    assert run(capsys, "init", "--project", db)[0] == 0
+    code, _out, err = run(capsys, "codebook", "import", str(book), "--project", db)
+    assert code == 0, err
+    with open_project(db).session() as s:
+        names = {c.name for c in s.scalars(select(Code)).all()}
+        paths = set(code_paths(s).values())
+    assert names == {"trust/distrust", "a\\b/c", "trust", "distrust"}
+    assert paths == {"trust\\/distrust", "trust\\/distrust/a\\\\b\\/c", "trust", "trust/distrust"}
+    # on the command line the escaped path names the code with the slash, the plain one the child
+    doc = tmp_path / "P1.txt"
+    doc.write_text("Interviewer: Do you trust them?\nP1: Not at all.\n")
+    assert run(capsys, "import", str(doc), "--project", db)[0] == 0
+    for ref in ("trust\\/distrust", "trust/distrust"):
+        args = ("code", "-d", "P1.txt", "-c", ref, "-s", "0", "-e", "11", "--coder", "ann")
+        code, _out, err = run(capsys, *args, "--project", db)
+        assert code == 0, err
+    code, out, _err = run(capsys, "codings", "--project", db, "--json")
+    assert sorted(c["code"] for c in json.loads(out)) == ["trust/distrust", "trust\\/distrust"]
+    # and the exports keep every name as it is
+    out_qdc, out_qdpx = tmp_path / "out.qdc", tmp_path / "out.qdpx"
+    export_qdc(open_project(db), out_qdc)
+    export_qdpx(open_project(db), out_qdpx)
+    assert [spec.name for _p, spec, _x in load_qdc(out_qdc).walk()] == [
+        "trust/distrust",
+        "a\\b/c",
+        "trust",
+        "distrust",
+    ]
+    again = open_project(tmp_path / "again.db", create=True)
+    import_qdpx(again, out_qdpx, actor="test")
+    with again.session() as s:
+        assert set(code_paths(s).values()) == paths

@@ -1,7 +1,8 @@
 """Codes in REFI-QDA XML (``<Codes>`` of a codebook or a project), read and written.
 
-Reading keeps the hierarchy, GUIDs, colours and descriptions. Names are made valid for qualcode
-(``/`` separates paths, so it becomes ``∕``; siblings of the same name get `` (2)``). With
+Reading keeps the hierarchy, GUIDs, colours and descriptions. Names are kept exactly (a ``/`` in
+a name is escaped only in paths, see :mod:`qualcode.coding.codes`); white space is tidied and
+siblings of the same name get `` (2)``. With
 ``unflatten``, names like ``Coke::diet Coke`` (ATLAS.ti's flattened hierarchy) become paths,
 merging with codes of the same path. Inclusion, exclusion and example criteria travel in the
 description, under headings qualcode reads back from its own files.
@@ -15,13 +16,13 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from qualcode.codebook.model import DEFAULT_COLOUR, Codebook, CodeSpec
+from qualcode.coding.codes import join_path
 from qualcode.errors import QualcodeError
 from qualcode.interop.refi import guids
 from qualcode.interop.refi.xml_read import attr, kid_text, kids, refs
 from qualcode.interop.refi.xml_write import sub
 
 MAX_NAME = 255
-SLASH = "\u2215"  # DIVISION SLASH: looks like '/', which separates code paths
 _COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 CRITERIA = ("inclusion", "exclusion", "example")
 _HEADING = re.compile(r"\n\n(Inclusion|Exclusion|Example): ")
@@ -104,7 +105,7 @@ def read_codes(
                 unique = f"{name[: MAX_NAME - 8]} ({n})"
                 n += 1
             if unique != name:
-                renamed.append(f"{'/'.join((*file_path, name))} -> {unique}")
+                renamed.append(f"{join_path((*file_path, name))} -> {unique}")
             taken.add(unique)
             here = (*file_path, unique)
             place(elem, raw_guid, here)
@@ -125,7 +126,7 @@ def read_codes(
         if attr(elem, "isCodable").lower() == "false":
             tree.not_codable += 1
         if node.in_file:
-            merged.append("/".join(path))
+            merged.append(join_path(path))
             node.note_refs.extend(refs(elem, "NoteRef"))
             return
         node.in_file = True
@@ -154,7 +155,7 @@ def read_codes(
 
 
 def clean_name(raw: str, guid: str) -> str:
-    name = " ".join(raw.split()).replace("/", SLASH)
+    name = " ".join(raw.split())
     if not name:
         name = f"(unnamed {guids.key(guid)[:8] or 'code'})"
     return name[:MAX_NAME]
@@ -218,8 +219,8 @@ def write_codes(
         definition = join_definition(spec)
         if definition:
             sub(elem, "Description", text=definition)
-        for target in (note_refs or {}).get("/".join(path), []):
+        for target in (note_refs or {}).get(join_path(path), []):
             sub(elem, "NoteRef", {"targetGUID": target})
-        written["/".join(path)] = guid
+        written[join_path(path)] = guid
         written.update(write_codes(elem, spec.children, note_refs=note_refs, prefix=path))
     return written

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.codebook.apply import ApplyReport, apply_codebook, codebook_from_project
 from qualcode.codebook.model import Codebook
-from qualcode.coding.codes import SEP, code_paths
+from qualcode.coding.codes import code_paths, join_path
 from qualcode.errors import QualcodeError
 from qualcode.interop.atomic_file import write_atomically
 from qualcode.interop.refi.codes_xml import RefiCodeTree, read_codes, write_codes
@@ -105,7 +105,7 @@ def import_qdc(
         ids = {p: cid for cid, p in code_paths(s).items()}
         for rs in content.sets:
             members = [
-                ids[SEP.join(content.tree.paths[k])]
+                ids[join_path(content.tree.paths[k])]
                 for k in rs.code_refs
                 if k in content.tree.paths
             ]
