@@ -3,7 +3,9 @@ without a word, and what we write that other tools could not read."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from sqlalchemy import select
 
 from qualcode.cli import main
 from qualcode.coding.codes import code_paths
+from qualcode.coding.memos import add_memo, memo_rows
 from qualcode.errors import QualcodeError
 from qualcode.ingest.attributes import import_attributes
 from qualcode.interop.qdc import export_qdc, load_qdc
@@ -186,3 +189,145 @@ def test_a_slash_in_a_code_name_round_trips_exactly(
     import_qdpx(again, out_qdpx, actor="test")
     with again.session() as s:
         assert set(code_paths(s).values()) == paths
+
+
+# -- 1. selections without a coding, and QualCoder's annotations ----------------------------------
+PASSAGES_TEXT = "Interviewer: How is the lab? 😀\r\nP1: Slow. Eleven months on phones.\r\n"
+
+
+def at(word: str, text: str = PASSAGES_TEXT) -> tuple[int, int]:
+    start = text.index(word)
+    return start, start + len(word)
+
+
+def passages_qde() -> str:
+    slow, months, phones, lab = at("Slow."), at("Eleven months"), at("phones"), at("lab")
+    return project_xml(
+        f"""
+ <Users><User guid="{g(1)}" name="Mia"/><User guid="{g(2)}" name="Qin"/></Users>
+ <CodeBook><Codes><Code guid="{g(3)}" name="pace" isCodable="true"/></Codes></CodeBook>
+ <Sources><TextSource guid="{g(10)}" name="P1" plainTextPath="internal://p1.txt">
+  <PlainTextSelection guid="{g(11)}" name="Slow." startPosition="{slow[0]}"
+   endPosition="{slow[1]}" creatingUser="{g(1)}" creationDateTime="2024-02-03T04:05:06Z">
+   <Description>MAXQDA: a commented segment</Description></PlainTextSelection>
+  <PlainTextSelection guid="{g(12)}" name="Waiting time" startPosition="{months[0]}"
+   endPosition="{months[1]}" creatingUser="{g(2)}">
+   <NoteRef targetGUID="{g(20)}"/></PlainTextSelection>
+  <PlainTextSelection guid="{g(13)}" name="phones" startPosition="{phones[0]}"
+   endPosition="{phones[1]}"/>
+  <PlainTextSelection guid="{g(14)}" name="Slow." startPosition="{slow[0]}"
+   endPosition="{slow[1]}"><Description>coded: a coding memo</Description>
+   <Coding guid="{g(15)}" creatingUser="{g(1)}"><CodeRef targetGUID="{g(3)}"/></Coding>
+  </PlainTextSelection>
+  <NoteRef targetGUID="{g(21)}"/>
+ </TextSource></Sources>
+ <Notes>
+  <Note guid="{g(20)}" name="Quotation comment" creatingUser="{g(2)}">
+   <PlainTextContent>ATLAS.ti: a comment on an uncoded quotation</PlainTextContent></Note>
+  <Note guid="{g(21)}" modifyingUser="{g(1)}" modifiedDateTime="2021-01-15T23:37:54Z">
+   <PlainTextContent>QualCoder: an annotation</PlainTextContent>
+   <PlainTextSelection guid="{g(22)}" startPosition="{lab[0]}" endPosition="{lab[1]}"/></Note>
+ </Notes>""",
+        origin="QualCoder 3.6",
+    )
+
+
+def memo_table(project: Project) -> set[tuple[object, ...]]:
+    with project.session() as s:
+        return {
+            (r.target, r.title, r.body, r.coder, r.start, r.end)
+            for r in memo_rows(s)
+            if r.start is not None
+        }
+
+
+def test_passage_comments_become_annotations(project: Project, tmp_path: Path) -> None:
+    path = qdpx(tmp_path / "p.qdpx", passages_qde(), {"p1.txt": PASSAGES_TEXT})
+    report = import_qdpx(project, path, actor="test")
+    text = PASSAGES_TEXT.replace("\r\n", "\n")
+    slow, months, lab = at("Slow.", text), at("Eleven months", text), at("lab", text)
+    assert memo_table(project) == {
+        ("annotation", "", "MAXQDA: a commented segment", "Mia", *slow),
+        (
+            "annotation",
+            "Quotation comment",
+            "ATLAS.ti: a comment on an uncoded quotation",
+            "Qin",
+            *months,
+        ),
+        ("annotation", "", "QualCoder: an annotation", "Mia", *lab),
+        ("coding", "", "coded: a coding memo", "Mia", *slow),
+    }
+    assert report.not_imported == {"selections without a coding or a comment": 1}
+    with project.session() as s:
+        made = {r.body: r.created_at for r in memo_rows(s)}
+    assert made["MAXQDA: a commented segment"] == dt.datetime(2024, 2, 3, 4, 5, 6)
+    assert made["QualCoder: an annotation"] == dt.datetime(2021, 1, 15, 23, 37, 54)
+    # importing again adds nothing
+    again = import_qdpx(project, path, actor="test")
+    assert again.memos_added == 0
+
+
+def test_annotations_are_exported_as_uncoded_selections(project: Project, tmp_path: Path) -> None:
+    path = qdpx(tmp_path / "p.qdpx", passages_qde(), {"p1.txt": PASSAGES_TEXT})
+    import_qdpx(project, path, actor="test")
+    out = tmp_path / "out.qdpx"
+    export_qdpx(project, out)
+    qde = zipfile.ZipFile(out).read("project.qde").decode("utf-8")
+    xmlschema.XMLSchema(str(xsd("Project.xsd"))).validate(qde)
+    root = ET.fromstring(qde)
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    uncoded = {
+        (sel.get("name"), sel.findtext("q:Description", namespaces=ns))
+        for sel in root.iterfind(".//q:TextSource/q:PlainTextSelection", ns)
+        if sel.find("q:Coding", ns) is None
+    }
+    assert uncoded == {
+        ("Slow.", "MAXQDA: a commented segment"),
+        ("Quotation comment", "ATLAS.ti: a comment on an uncoded quotation"),
+        ("lab", "QualCoder: an annotation"),
+    }
+    back = open_project(tmp_path / "back.db", create=True)
+    assert import_qdpx(back, out, actor="test").not_imported == {}
+    assert memo_table(back) == memo_table(project)
+
+
+# -- 4. memos QualCoder can read ------------------------------------------------------------------
+def test_every_note_has_a_unique_name_and_its_text_in_a_file(
+    project: Project, tmp_path: Path
+) -> None:
+    with project.write() as s:
+        add_memo(s, body="First plan.", coder="ann", title="Plan")
+        add_memo(s, body="Second plan.", coder="ann", title="Plan")
+        add_memo(s, body="An untitled thought about the whole study.", coder="ann")
+    out = tmp_path / "out.qdpx"
+    report = export_qdpx(project, out)
+    assert any("1 memo(s) share a title" in n for n in report.notes)
+    with zipfile.ZipFile(out) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+        ns = {"q": "urn:QDA-XML:project:1.0"}
+        notes = {
+            n.get("name"): (
+                n.findtext("q:PlainTextContent", namespaces=ns),
+                zf.read("sources/" + n.get("plainTextPath", "").removeprefix("internal://")),
+            )
+            for n in ET.fromstring(qde).iterfind("q:Notes/q:Note", ns)
+        }
+    assert notes == {
+        "Plan": ("First plan.", b"First plan."),
+        "Plan (2)": ("Second plan.", b"Second plan."),
+        "An untitled thought about the whole study.": (
+            "An untitled thought about the whole study.",
+            b"An untitled thought about the whole study.",
+        ),
+    }
+    xmlschema.XMLSchema(str(xsd("Project.xsd"))).validate(qde)
+    back = open_project(tmp_path / "back.db", create=True)
+    import_qdpx(back, out, actor="test")
+    with back.session() as s:  # a name that only repeats the text is no title
+        titles = {r.body: r.title for r in memo_rows(s)}
+    assert titles == {
+        "First plan.": "Plan",
+        "Second plan.": "Plan (2)",
+        "An untitled thought about the whole study.": "",
+    }

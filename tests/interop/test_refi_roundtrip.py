@@ -69,6 +69,28 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
         add_memo(s, body="Emoji everywhere.", coder="ana", target="document", ref="P99.txt")
         add_memo(s, body="Broad code.", coder="ben", target="code", ref="Caseload")
         add_memo(s, body="On one coding.", coder="ben", target="coding", ref=coding.id)
+        for title, word, coder in (("", "really slow", "ana"), ("Why phones?", "phones", "ben")):
+            at = doc.text.index(word)
+            add_memo(
+                s,
+                body=f"A comment on {word}.",
+                coder=coder,
+                title=title,
+                target="annotation",
+                ref="P99.txt",
+                start=at,
+                end=at + len(word),
+            )
+        emoji = doc.text.index("🎉")  # an annotation after an emoji: positions are converted
+        add_memo(
+            s,
+            body="Party.",
+            coder="ana",
+            target="annotation",
+            ref=doc.id,
+            start=emoji,
+            end=emoji + 1,
+        )
         codes = s.scalars(select(Code).where(Code.parent_id.is_(None))).all()[:3]
         group = Group(kind="code", name="Main families", description="The big three", guid="g-1")
         s.add(group)
@@ -108,7 +130,9 @@ def snapshot(project: Project) -> dict[str, object]:
                 if m.coding_id
                 else None
             )
-            memos.add((m.title, m.body, m.target, about, coders.get(m.coder_id or 0)))
+            memos.add(
+                (m.title, m.body, m.target, about, coders.get(m.coder_id or 0), m.start, m.end)
+            )
         values = {
             (v.participant.label, v.attribute.name, v.attribute.kind, v.value)
             for v in s.scalars(select(AttributeValue)).all()

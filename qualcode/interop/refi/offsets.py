@@ -182,3 +182,12 @@ def name_matches(name: str, selected: str) -> bool:
         return False
     got = _SPACES.sub(" ", selected).strip()
     return got.startswith(wanted) or (len(got) >= 4 and wanted.startswith(got))
+
+
+NAME_CHARS = 60
+
+
+def snippet(text: str) -> str:
+    """What we name a selection (and an untitled note) by: its first words, cut with ``…``."""
+    words = " ".join(text.split())
+    return words if len(words) <= NAME_CHARS else words[: NAME_CHARS - 1].rstrip() + "…"

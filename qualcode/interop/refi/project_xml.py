@@ -2,8 +2,7 @@
 
 Codes keep their GUIDs; everything else gets a GUID derived from stable keys (a document's from
 its text's sha256), so exporting twice gives the same file. Each coding is one
-``PlainTextSelection`` with one ``Coding`` (its memo as the selection's description); memos are
-``Notes`` referenced from what they are about.
+``PlainTextSelection`` with one ``Coding``; where memos go is :mod:`notes_export`'s business.
 """
 
 from __future__ import annotations
@@ -22,7 +21,15 @@ from qualcode.codebook.apply import codebook_from_project
 from qualcode.coding.codes import code_paths
 from qualcode.interop.refi import guids
 from qualcode.interop.refi.codes_xml import write_codes
-from qualcode.interop.refi.offsets import NVIVO, NVIVO_MAC, STANDARD, Counting, SourceText
+from qualcode.interop.refi.notes_export import MemoPlan, plan_memos, write_annotations, write_notes
+from qualcode.interop.refi.offsets import (
+    NVIVO,
+    NVIVO_MAC,
+    STANDARD,
+    Counting,
+    SourceText,
+    snippet,
+)
 from qualcode.interop.refi.xml_write import PROJECT_NS, origin, root, sub, timestamp
 from qualcode.store.models import (
     Attribute,
@@ -35,8 +42,6 @@ from qualcode.store.models import (
     Participant,
 )
 from qualcode.store.settings import project_name
-
-NAME_CHARS = 60
 
 
 @dataclass
@@ -88,25 +93,8 @@ def build_project(
             sub(users, "User", {"guid": user[cid], "name": cname})
     everything = s.scalars(select(Memo).order_by(Memo.id)).all()
     coding_coder = dict(s.execute(select(Coding.id, Coding.coder_id)).all())
-    # a coding's first untitled memo by its own coder is its selection's Description (where
-    # QualCoder, NVivo and MAXQDA read a coding's memo); every other memo is a Note
-    described: dict[int, Memo] = {}
-    for m in everything:
-        if (
-            m.coding_id is not None
-            and m.coding_id not in described
-            and not m.title
-            and m.coder_id == coding_coder[m.coding_id]
-        ):
-            described[m.coding_id] = m
-    kept_as_description = {m.id for m in described.values()}
-    memos = [m for m in everything if m.id not in kept_as_description]
-    descriptions = {cid: m.body for cid, m in described.items()}
-    note_guid = {m.id: guids.stable_guid("memo", str(m.id), str(m.created_at)) for m in memos}
-    notes_on: dict[tuple[str, int | None], list[str]] = defaultdict(list)
-    for m in memos:
-        about = m.document_id or m.code_id or m.coding_id
-        notes_on[(m.target, about)].append(note_guid[m.id])
+    plan = plan_memos(everything, coding_coder)
+    notes_on = plan.notes_on
     paths = code_paths(s)
     book = codebook_from_project(s)
     code_guid: dict[int, str] = {}
@@ -118,22 +106,8 @@ def build_project(
     report.codes = len(code_guid)
     report.coders = len(coders)
     doc_guid = _cases(s, top, report)
-    files = _sources(s, top, doc_guid, code_guid, user, notes_on, descriptions, counting, report)
-    if memos:
-        notes = sub(top, "Notes")
-        for m in memos:
-            note = sub(
-                notes,
-                "Note",
-                {
-                    "guid": note_guid[m.id],
-                    "name": m.title or None,
-                    "creatingUser": user.get(m.coder_id) if m.coder_id else None,
-                    "creationDateTime": timestamp(m.created_at),
-                    "modifiedDateTime": timestamp(m.updated_at),
-                },
-            )
-            sub(note, "PlainTextContent", text=m.body)
+    files = _sources(s, top, doc_guid, code_guid, user, plan, counting, report)
+    report.notes += write_notes(top, plan, user, files)
     report.memos = len(everything)
     _sets(s, top, code_guid, doc_guid, report)
     for target in notes_on[("project", None)]:
@@ -221,8 +195,7 @@ def _sources(
     doc_guid: dict[int, str],
     code_guid: dict[int, str],
     user: dict[int, str],
-    notes_on: dict[tuple[str, int | None], list[str]],
-    descriptions: dict[int, str],
+    plan: MemoPlan,
     counting: Counting,
     report: ExportReport,
 ) -> dict[str, bytes]:
@@ -264,7 +237,7 @@ def _sources(
                 "PlainTextSelection",
                 {
                     "guid": guids.stable_guid("selection", *key),
-                    "name": _snippet(doc.text[c.start : c.end]),
+                    "name": snippet(doc.text[c.start : c.end]),
                     "startPosition": str(src.from_text(c.start, counting)),
                     "endPosition": str(src.from_text(c.end, counting)),
                     "creatingUser": user[c.coder_id],
@@ -272,8 +245,8 @@ def _sources(
                     "modifiedDateTime": timestamp(c.updated_at),
                 },
             )
-            if c.id in descriptions:
-                sub(sel, "Description", text=descriptions[c.id])
+            if c.id in plan.descriptions:
+                sub(sel, "Description", text=plan.descriptions[c.id])
             coding = sub(
                 sel,
                 "Coding",
@@ -284,10 +257,11 @@ def _sources(
                 },
             )
             sub(coding, "CodeRef", {"targetGUID": code_guid[c.code_id]})
-            for target in notes_on[("coding", c.id)]:
+            for target in plan.notes_on[("coding", c.id)]:
                 sub(coding, "NoteRef", {"targetGUID": target})
             report.codings += 1
-        for target in notes_on[("document", doc.id)]:
+        write_annotations(source, plan.annotations[doc.id], doc.text, src, counting, user)
+        for target in plan.notes_on[("document", doc.id)]:
             sub(source, "NoteRef", {"targetGUID": target})
     report.documents = len(docs)
     return files
@@ -318,8 +292,3 @@ def _sets(
             if member is not None and member in refs:
                 sub(elem, tag, {"targetGUID": refs[member]})
     report.sets = len(groups)
-
-
-def _snippet(text: str) -> str:
-    words = " ".join(text.split())
-    return words if len(words) <= NAME_CHARS else words[: NAME_CHARS - 1].rstrip() + "…"

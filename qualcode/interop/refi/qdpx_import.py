@@ -70,7 +70,7 @@ def import_qdpx(
         _add_codes(state)
         new_docs = _add_documents(state, prepared)
         _add_codings(state, prepared)
-        import_notes(state, note_texts)
+        import_notes(state, prepared, note_texts)
         import_cases(state)
         _add_sets(state)
         _segment(s, new_docs, rules)
