@@ -31,6 +31,14 @@ export_app = typer.Typer(
     help="Export the project for other tools (REFI-QDA .qdc/.qdpx, ...).", no_args_is_help=True
 )
 
+UniqueNamesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--unique-names",
+        help="Qualify codes that share a name by their parent ('positive (Trust)'): "
+        "QualCoder and qc merge codes of one name.",
+    ),
+]
 UnflattenOpt = Annotated[
     bool,
     typer.Option(
@@ -48,16 +56,20 @@ def register(app: typer.Typer) -> None:
 def export_qdc_cmd(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="The codebook file to write (.qdc).")],
+    unique_names: UniqueNamesOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Write the codebook (codes, colours, descriptions, code groups) as a REFI-QDA .qdc."""
     from qualcode.interop.refi.qdc import export_qdc
 
-    result = export_qdc(project_from(ctx), out)
+    result = export_qdc(project_from(ctx), out, unique_names=unique_names)
     if json_out:
         print_json(result)
         return
     console.print(f"codebook written to {out}: {result['codes']} code(s), {result['sets']} set(s)")
+    notes = result["notes"]
+    for note in notes if isinstance(notes, list) else []:
+        console.print(f"  note: {note}")
 
 
 @export_app.command("qdpx")
@@ -72,12 +84,15 @@ def export_qdpx_cmd(
             "or 'nvivo-mac' (UTF-16 units, LF: NVivo for Mac).",
         ),
     ] = "standard",
+    unique_names: UniqueNamesOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Write the whole project (documents, codes, codings, memos, cases, groups) as a .qdpx."""
     from qualcode.interop.refi.qdpx_export import export_qdpx
 
-    report = export_qdpx(project_from(ctx), out, positions=positions.strip().lower())
+    report = export_qdpx(
+        project_from(ctx), out, positions=positions.strip().lower(), unique_names=unique_names
+    )
     if json_out:
         print_json(report.as_json())
         return

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -14,9 +16,12 @@ import xmlschema
 from sqlalchemy import select
 
 from qualcode.cli import main
+from qualcode.codebook.edit import add_code
 from qualcode.coding.codes import code_paths
+from qualcode.coding.codings import add_coding
 from qualcode.coding.memos import add_memo, memo_rows
 from qualcode.errors import QualcodeError
+from qualcode.ingest import import_files
 from qualcode.ingest.attributes import import_attributes
 from qualcode.interop.qdc import export_qdc, load_qdc
 from qualcode.interop.refi.qdpx_export import export_qdpx
@@ -24,7 +29,7 @@ from qualcode.interop.refi.qdpx_import import import_qdpx
 from qualcode.store import Project, open_project
 from qualcode.store.models import Attribute, AttributeValue, Code, Participant
 
-from .shared_files import xsd
+from .shared_files import TOOLS, xsd
 
 
 def g(n: int) -> str:
@@ -331,3 +336,118 @@ def test_every_note_has_a_unique_name_and_its_text_in_a_file(
         "Second plan.": "Plan (2)",
         "An untitled thought about the whole study.": "",
     }
+
+
+# -- 5. codes that share a name under different parents ------------------------------------------
+SHARED_TEXT = "Interviewer: And the police?\nP1: I trust them. I never trusted the courts.\n"
+
+
+@pytest.fixture
+def shared_names(project: Project, tmp_path: Path) -> Project:
+    """Two codes named 'positive' (under Police and Courts), each coding a passage; memos of
+    every kind (for what QualCoder reads of them)."""
+    doc = tmp_path / "P1.txt"
+    doc.write_text(SHARED_TEXT)
+    import_files(project, [doc], actor="test")
+    with project.write() as s:
+        for parent in ("Police", "Courts"):
+            add_code(s, parent, actor="test")
+            add_code(s, "positive", parent=parent, actor="test")
+        for path, word in (("Police/positive", "I trust them."), ("Courts/positive", "never")):
+            start, end = at(word, SHARED_TEXT)
+            add_coding(s, document="P1.txt", code=path, coder="ann", start=start, end=end)
+        add_memo(s, body="The study plan.", coder="ann", title="Plan")
+        add_memo(s, body="Another plan.", coder="ann", title="Plan")
+        add_memo(s, body="On the police.", coder="ann", target="code", ref="Police")
+        add_memo(s, body="About P1.", coder="ann", target="document", ref="P1.txt")
+        start, end = at("the courts", SHARED_TEXT)
+        add_memo(
+            s,
+            body="Courts, again.",
+            coder="ann",
+            target="annotation",
+            ref="P1.txt",
+            start=start,
+            end=end,
+        )
+    return project
+
+
+def code_names(path: Path) -> list[str]:
+    """The code names a .qdpx or .qdc holds."""
+    if path.suffix == ".qdpx":
+        data = zipfile.ZipFile(path).read("project.qde")
+    else:
+        data = path.read_bytes()
+    return [e.get("name", "") for e in ET.fromstring(data).iter() if e.tag.endswith("}Code")]
+
+
+def test_codes_sharing_a_name_are_named_on_export_and_qualified_on_request(
+    shared_names: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(shared_names.path)
+    out = tmp_path / "plain.qdpx"
+    code, stdout, err = run(capsys, "export", "qdpx", str(out), "--project", db)
+    assert code == 0, err
+    assert "'positive': Police/positive, Courts/positive" in " ".join(stdout.split())
+    assert "--unique-names" in stdout
+    assert sorted(code_names(out)) == ["Courts", "Police", "positive", "positive"]
+    out = tmp_path / "unique.qdpx"
+    code, stdout, err = run(capsys, "export", "qdpx", str(out), "--unique-names", "--project", db)
+    assert code == 0, err
+    assert sorted(code_names(out)) == ["Courts", "Police", "positive (Courts)", "positive (Police)"]
+    book = tmp_path / "unique.qdc"
+    assert run(capsys, "export", "qdc", str(book), "--unique-names", "--project", db)[0] == 0
+    assert sorted(code_names(book)) == sorted(code_names(out))
+    # qualified names reach every code's codings when another tool matches codes by name
+    back = open_project(tmp_path / "back.db", create=True)
+    import_qdpx(back, out, actor="test")
+    with back.session() as s:
+        assert len(set(code_paths(s).values())) == 4
+
+
+QUALCODER_PYTHON = Path(os.environ.get("QUALCODER_PYTHON", "/tmp/qcoder-venv/bin/python"))
+QUALCODER_SRC = Path(os.environ.get("QUALCODER_SRC", "/tmp/qualcoder_src"))
+
+
+def qualcoder_reads(path: Path, workdir: Path) -> dict[str, object]:
+    """What QualCoder's own REFI-QDA import gets from a file (the shared harness, headless)."""
+    reader = TOOLS / "qualcoder_reader.py"
+    if not reader.is_file():
+        pytest.skip(f"QualCoder's reader harness not found at {reader} (../shared is absent)")
+    if not (QUALCODER_PYTHON.is_file() and (QUALCODER_SRC / "src" / "qualcoder").is_dir()):
+        pytest.skip(
+            "QualCoder is not installed: set QUALCODER_PYTHON (a venv with PyQt6) and "
+            f"QUALCODER_SRC (its source); see the header of {reader}"
+        )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QUALCODER_SRC": str(QUALCODER_SRC)}
+    subprocess.run(
+        [str(QUALCODER_PYTHON), str(reader), "import", str(path), str(workdir)],
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=workdir.parent,
+    )
+    result: dict[str, object] = json.loads(Path(f"{workdir}.json").read_text())
+    return result
+
+
+def test_qualcoder_reads_our_memos_and_keeps_every_coding_with_unique_names(
+    shared_names: Project, tmp_path: Path
+) -> None:
+    out = tmp_path / "unique.qdpx"
+    export_qdpx(shared_names, out, unique_names=True)
+    got = qualcoder_reads(out, tmp_path / "qualcoder")
+    assert got["error"] is None
+    assert (got["code_name"], got["code_text"], got["code_text_null_cid"]) == (4, 2, 0)
+    journals = {name: text for name, text in got["_journals"]}  # type: ignore[attr-defined]
+    assert journals == {
+        "Plan": "The study plan.",
+        "Plan (2)": "Another plan.",
+        "On the police.": "On the police.",
+    }
+    assert got["annotation"] == 1  # the annotation, with its span
+    # a memo on a whole document: QualCoder takes a source's notes for annotations and drops
+    # those without a passage (README, "Tested against")
+    codes = {name for _cid, name, *_rest in got["_codes"]}  # type: ignore[attr-defined]
+    assert codes == {"Courts", "Police", "positive (Courts)", "positive (Police)"}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from qualcode.codebook.model import DEFAULT_COLOUR, Codebook, CodeSpec
-from qualcode.coding.codes import join_path
+from qualcode.coding.codes import join_path, split_path
 from qualcode.errors import QualcodeError
 from qualcode.interop.refi import guids
 from qualcode.interop.refi.xml_read import attr, kid_text, kids, refs
@@ -200,21 +200,54 @@ def join_definition(spec: CodeSpec) -> str:
     return "\n\n".join(parts)
 
 
+def shared_names(book: Codebook) -> dict[str, list[str]]:
+    """Names that several codes have (under different parents), with those codes' paths.
+
+    Valid in REFI-QDA, but QualCoder and qc match codes by name on import and merge them.
+    """
+    by_name: dict[str, list[str]] = {}
+    for path, spec, _parent in book.walk():
+        by_name.setdefault(spec.name, []).append(path)
+    return {name: paths for name, paths in by_name.items() if len(paths) > 1}
+
+
+def unique_names(book: Codebook) -> dict[str, str]:
+    """Names for the codes that share one, qualified by their parent (``positive (Trust)``), or
+    by its whole path when that is not enough; by code path. A top-level code keeps its name."""
+    shared = shared_names(book)
+    taken = {spec.name for _p, spec, _x in book.walk()}
+    parents = {path: parent for path, _spec, parent in book.walk()}
+    names: dict[str, str] = {}
+    for name, paths in shared.items():
+        nested = [p for p in paths if parents[p] is not None]
+        short = {p: f"{name} ({split_path(parents[p] or '')[-1]})" for p in nested}
+        clash = len(set(short.values())) < len(short) or bool(set(short.values()) & taken)
+        for p in nested:
+            names[p] = f"{name} ({parents[p]})" if clash else short[p]
+        taken |= set(names.values())
+    return names
+
+
 def write_codes(
     parent: Element,
     specs: list[CodeSpec],
     *,
     note_refs: dict[str, list[str]] | None = None,
+    names: dict[str, str] | None = None,
     prefix: tuple[str, ...] = (),
 ) -> dict[str, str]:
-    """Write ``<Code>`` elements under ``parent``; return each code's path -> its GUID."""
+    """Write ``<Code>`` elements under ``parent``; return each code's path -> its GUID.
+
+    ``names`` gives some codes (by path) another name in the file (see :func:`unique_names`).
+    """
     written: dict[str, str] = {}
     for spec in specs:
         path = (*prefix, spec.name)
         guid = guids.export_guid(spec.guid, "code", *path)
         colour = spec.colour if _COLOUR.fullmatch(spec.colour) and spec.colour[0] == "#" else None
+        name = (names or {}).get(join_path(path), spec.name)
         elem = sub(
-            parent, "Code", {"guid": guid, "name": spec.name, "isCodable": "true", "color": colour}
+            parent, "Code", {"guid": guid, "name": name, "isCodable": "true", "color": colour}
         )
         definition = join_definition(spec)
         if definition:
@@ -222,5 +255,21 @@ def write_codes(
         for target in (note_refs or {}).get(join_path(path), []):
             sub(elem, "NoteRef", {"targetGUID": target})
         written[join_path(path)] = guid
-        written.update(write_codes(elem, spec.children, note_refs=note_refs, prefix=path))
+        written.update(
+            write_codes(elem, spec.children, note_refs=note_refs, names=names, prefix=path)
+        )
     return written
+
+
+def shared_names_note(book: Codebook, qualified: bool) -> list[str]:
+    """What an export says about codes that share a name (nothing when none do)."""
+    shared = shared_names(book)
+    if not shared:
+        return []
+    listed = "; ".join(f"{name!r}: {', '.join(paths)}" for name, paths in sorted(shared.items()))
+    if qualified:
+        return [f"codes that share a name were qualified by their parent: {listed}"]
+    return [
+        f"codes share a name under different parents ({listed}): QualCoder and qc merge them on "
+        "import, so their codings lose their code; --unique-names qualifies them by their parent"
+    ]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from qualcode.codebook.apply import codebook_from_project
 from qualcode.coding.codes import code_paths
 from qualcode.interop.refi import guids
-from qualcode.interop.refi.codes_xml import write_codes
+from qualcode.interop.refi.codes_xml import shared_names_note, unique_names, write_codes
 from qualcode.interop.refi.notes_export import MemoPlan, plan_memos, write_annotations, write_notes
 from qualcode.interop.refi.offsets import (
     NVIVO,
@@ -72,9 +72,10 @@ def origin_for(counting: Counting) -> str:
 
 
 def build_project(
-    s: Session, report: ExportReport, counting: Counting = STANDARD
+    s: Session, report: ExportReport, counting: Counting = STANDARD, unique: bool = False
 ) -> tuple[Element, dict[str, bytes]]:
-    """The project element and the files of ``sources/`` (name -> bytes)."""
+    """The project element and the files of ``sources/`` (name -> bytes); with ``unique``,
+    codes that share a name are qualified by their parent."""
     name = project_name(s)
     top = root(
         "Project",
@@ -101,8 +102,10 @@ def build_project(
     if book.codes:
         codes = sub(sub(top, "CodeBook"), "Codes")
         by_path = {p: notes_on[("code", cid)] for cid, p in paths.items()}
-        written = write_codes(codes, book.codes, note_refs=by_path)
+        names = unique_names(book) if unique else None
+        written = write_codes(codes, book.codes, note_refs=by_path, names=names)
         code_guid = {cid: written[p] for cid, p in paths.items()}
+        report.notes += shared_names_note(book, unique)
     report.codes = len(code_guid)
     report.coders = len(coders)
     doc_guid = _cases(s, top, report)

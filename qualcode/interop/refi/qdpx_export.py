@@ -24,14 +24,16 @@ POSITIONS = {"standard": STANDARD, "nvivo": NVIVO, "nvivo-mac": NVIVO_MAC}
 MAX_INTERNAL_FILE = 2**31 - 1  # the standard's limit for one internal file
 
 
-def export_qdpx(project: Project, out: str | Path, *, positions: str = "standard") -> ExportReport:
+def export_qdpx(
+    project: Project, out: str | Path, *, positions: str = "standard", unique_names: bool = False
+) -> ExportReport:
     counting = POSITIONS.get(positions)
     if counting is None:
         raise QualcodeError(f"positions must be one of {', '.join(POSITIONS)}, not {positions!r}")
     out = Path(out)
     report = ExportReport(file=str(out))
     with project.session() as s:
-        top, files = build_project(s, report, counting)
+        top, files = build_project(s, report, counting, unique_names)
     too_big = [name for name, data in files.items() if len(data) > MAX_INTERNAL_FILE]
     if too_big:
         raise QualcodeError(f"a document is larger than REFI-QDA allows (2 GB): {too_big[0]}")
