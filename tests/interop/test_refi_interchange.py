@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
@@ -451,3 +452,37 @@ def test_qualcoder_reads_our_memos_and_keeps_every_coding_with_unique_names(
     # those without a passage (README, "Tested against")
     codes = {name for _cid, name, *_rest in got["_codes"]}  # type: ignore[attr-defined]
     assert codes == {"Courts", "Police", "positive (Courts)", "positive (Police)"}
+
+
+QC = Path(os.environ.get("QC_BIN", "/tmp/qc-venv/bin/qc"))
+
+
+def test_qc_keeps_every_coding_with_unique_names(shared_names: Project, tmp_path: Path) -> None:
+    """qc (qualitative-coding) imports a .qdpx with ``qc init --import``; it matches codes by
+    name, so only unique names keep the two 'positive' codes apart."""
+    if not QC.is_file():
+        pytest.skip(f"qc is not installed at {QC} (pip install qualitative-coding; set QC_BIN)")
+    got = {}
+    for unique in (False, True):
+        out = tmp_path / f"unique-{unique}.qdpx"
+        export_qdpx(shared_names, out, unique_names=unique)
+        work = tmp_path / f"qc-{unique}"
+        work.mkdir()
+        env = {**os.environ, "PYTHONBREAKPOINT": "0"}
+        subprocess.run(
+            [str(QC), "init", "--import", str(out)],
+            cwd=work,
+            env=env,
+            check=True,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+        )
+        with sqlite3.connect(work / "qualitative_coding.sqlite3") as db:
+            codes = sorted(name for (name,) in db.execute("select name from code"))
+            coded = sorted(code for (code,) in db.execute("select code_id from coded_line"))
+        got[unique] = (codes, coded)
+    assert got[False][0] == ["Courts", "Police", "positive"]  # merged
+    assert got[True] == (
+        ["Courts", "Police", "positive (Courts)", "positive (Police)"],
+        ["positive (Courts)", "positive (Police)"],
+    )
