@@ -225,6 +225,9 @@ def passages_qde() -> str:
    endPosition="{slow[1]}"><Description>coded: a coding memo</Description>
    <Coding guid="{g(15)}" creatingUser="{g(1)}"><CodeRef targetGUID="{g(3)}"/></Coding>
   </PlainTextSelection>
+  <PlainTextSelection guid="{g(16)}" name="lab" startPosition="{lab[0]}" endPosition="{lab[1]}">
+   <Description>coded with a code the file lacks</Description>
+   <Coding guid="{g(17)}"><CodeRef targetGUID="{g(99)}"/></Coding></PlainTextSelection>
   <NoteRef targetGUID="{g(21)}"/>
  </TextSource></Sources>
  <Notes>
@@ -262,9 +265,13 @@ def test_passage_comments_become_annotations(project: Project, tmp_path: Path) -
             *months,
         ),
         ("annotation", "", "QualCoder: an annotation", "Mia", *lab),
+        ("annotation", "", "coded with a code the file lacks", None, *lab),
         ("coding", "", "coded: a coding memo", "Mia", *slow),
     }
-    assert report.not_imported == {"selections without a coding or a comment": 1}
+    assert report.not_imported == {
+        "selections without a coding or a comment": 1,
+        "codings of codes not in the codebook": 1,
+    }
     with project.session() as s:
         made = {r.body: r.created_at for r in memo_rows(s)}
     assert made["MAXQDA: a commented segment"] == dt.datetime(2024, 2, 3, 4, 5, 6)
@@ -292,6 +299,7 @@ def test_annotations_are_exported_as_uncoded_selections(project: Project, tmp_pa
         ("Slow.", "MAXQDA: a commented segment"),
         ("Quotation comment", "ATLAS.ti: a comment on an uncoded quotation"),
         ("lab", "QualCoder: an annotation"),
+        ("lab", "coded with a code the file lacks"),
     }
     back = open_project(tmp_path / "back.db", create=True)
     assert import_qdpx(back, out, actor="test").not_imported == {}

@@ -103,15 +103,16 @@ def import_notes(
 
 
 def _passage_comments(state: ImportState, prepared: list[PreparedSource]) -> None:
-    """Selections without a coding: their description is an annotation on their passage; one
-    with neither a description nor a note is counted (qualcode keeps no bare selections)."""
+    """Selections without a coding (or none imported): their description is an annotation on
+    their passage; one with neither a description nor a note is counted (qualcode keeps no bare
+    selections)."""
     for prep in prepared:
         doc = state.doc_of_source[prep.source.key]
         for sel, start, end in prep.spans:
-            if sel.codings:
+            if any(state.coding_of(c) is not None for c in sel.codings):
                 continue
             if not sel.description:
-                if not sel.note_refs:
+                if not sel.note_refs and not sel.codings:
                     state.report.not_imported["selections without a coding or a comment"] += 1
                 continue
             text = prep.text[start:end]
