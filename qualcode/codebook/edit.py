@@ -63,8 +63,6 @@ def check_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise QualcodeError("a code needs a name")
-    if "/" in name:
-        raise QualcodeError(f"code name {name!r} contains '/', which separates paths")
     if len(name) > MAX_NAME:
         raise QualcodeError(f"a code name is at most {MAX_NAME} characters")
     return name

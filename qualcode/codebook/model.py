@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from qualcode.coding.codes import SEP, escape_name
 from qualcode.errors import QualcodeError
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -42,7 +43,8 @@ class Codebook:
             specs: list[CodeSpec], parent: str | None
         ) -> Iterator[tuple[str, CodeSpec, str | None]]:
             for spec in specs:
-                path = spec.name if parent is None else f"{parent}/{spec.name}"
+                name = escape_name(spec.name)
+                path = name if parent is None else f"{parent}{SEP}{name}"
                 yield path, spec, parent
                 yield from rec(spec.children, path)
 
@@ -57,8 +59,6 @@ class Codebook:
             name = spec.name
             if not name.strip():
                 problems.append(f"a code under {_parent or 'the top level'} has no name")
-            if "/" in name:
-                problems.append(f"code name {name!r} contains '/', which separates paths")
             if path in paths:
                 problems.append(f"duplicate code {path!r}")
             paths.add(path)

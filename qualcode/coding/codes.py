@@ -1,8 +1,15 @@
-"""Codes named by path: parent and child joined by ``/`` (``Triage/Plea bargaining``)."""
+"""Codes named by path: parent and child joined by ``/`` (``Triage/Plea bargaining``).
+
+A name is stored exactly as given, whatever characters it holds. In a path, a ``/`` that belongs
+to a name is written ``\\/`` and a backslash ``\\\\`` (``Attitudes/trust\\/distrust`` is the code
+``trust/distrust`` under ``Attitudes``); :func:`join_path` and :func:`split_path` are the one
+place paths are built and read.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +18,34 @@ from qualcode.errors import NotFound
 from qualcode.store.models import Code
 
 SEP = "/"
+ESCAPE = "\\"
+
+
+def escape_name(name: str) -> str:
+    """A code's name as it appears in a path (``/`` and ``\\`` escaped)."""
+    return name.replace(ESCAPE, ESCAPE * 2).replace(SEP, ESCAPE + SEP)
+
+
+def join_path(names: Iterable[str]) -> str:
+    """The path of a code from its own and its ancestors' names, top first."""
+    return SEP.join(escape_name(n) for n in names)
+
+
+def split_path(path: str) -> list[str]:
+    """The names a path is made of (the inverse of :func:`join_path`)."""
+    names: list[str] = []
+    current: list[str] = []
+    chars = iter(path)
+    for ch in chars:
+        if ch == ESCAPE:
+            current.append(next(chars, ESCAPE))
+        elif ch == SEP:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    names.append("".join(current))
+    return names
 
 
 def new_guid() -> str:
@@ -35,7 +70,7 @@ def code_paths(s: Session) -> dict[int, str]:
             seen.add(cur)
             parts.append(name[cur])
             cur = parent[cur]
-        paths[cid] = SEP.join(reversed(parts))
+        paths[cid] = join_path(reversed(parts))
         return paths[cid]
 
     for cid in name:
@@ -49,7 +84,7 @@ def code_path(s: Session, code: Code) -> str:
     while cur is not None:
         parts.append(cur.name)
         cur = cur.parent
-    return SEP.join(reversed(parts))
+    return join_path(reversed(parts))
 
 
 def find_code(s: Session, ref: str) -> Code:
@@ -58,7 +93,11 @@ def find_code(s: Session, ref: str) -> Code:
     by_path = {p: cid for cid, p in code_paths(s).items()}
     if ref in by_path:
         return s.get_one(Code, by_path[ref])
-    named = s.scalars(select(Code).where(Code.name == ref)).all()
+    names = split_path(ref)
+    name = names[0] if len(names) == 1 else ref  # 'trust\\/distrust' names 'trust/distrust'
+    named = s.scalars(select(Code).where(Code.name == name)).all()
+    if not named and name != ref:
+        named = s.scalars(select(Code).where(Code.name == ref)).all()
     if len(named) == 1:
         return named[0]
     if len(named) > 1:

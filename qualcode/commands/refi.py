@@ -16,9 +16,13 @@ from qualcode.commands.common import (
     actor_from,
     coder_from,
     console,
+    err_console,
     print_json,
     project_from,
+    state,
 )
+from qualcode.errors import QualcodeError
+from qualcode.store.db import resolve_url, sqlite_path
 
 if TYPE_CHECKING:
     from qualcode.nlp.turn_finder import TurnRules
@@ -27,6 +31,14 @@ export_app = typer.Typer(
     help="Export the project for other tools (REFI-QDA .qdc/.qdpx, ...).", no_args_is_help=True
 )
 
+UniqueNamesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--unique-names",
+        help="Qualify codes that share a name by their parent ('positive (Trust)'): "
+        "QualCoder and qc merge codes of one name.",
+    ),
+]
 UnflattenOpt = Annotated[
     bool,
     typer.Option(
@@ -44,16 +56,20 @@ def register(app: typer.Typer) -> None:
 def export_qdc_cmd(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="The codebook file to write (.qdc).")],
+    unique_names: UniqueNamesOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Write the codebook (codes, colours, descriptions, code groups) as a REFI-QDA .qdc."""
     from qualcode.interop.refi.qdc import export_qdc
 
-    result = export_qdc(project_from(ctx), out)
+    result = export_qdc(project_from(ctx), out, unique_names=unique_names)
     if json_out:
         print_json(result)
         return
     console.print(f"codebook written to {out}: {result['codes']} code(s), {result['sets']} set(s)")
+    notes = result["notes"]
+    for note in notes if isinstance(notes, list) else []:
+        console.print(f"  note: {note}")
 
 
 @export_app.command("qdpx")
@@ -64,15 +80,19 @@ def export_qdpx_cmd(
         str,
         typer.Option(
             "--positions",
-            help="'standard' (code points) or 'nvivo' (UTF-16 units, CRLF), for NVivo.",
+            help="'standard' (code points), 'nvivo' (UTF-16 units, CRLF: NVivo for Windows) "
+            "or 'nvivo-mac' (UTF-16 units, LF: NVivo for Mac).",
         ),
     ] = "standard",
+    unique_names: UniqueNamesOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Write the whole project (documents, codes, codings, memos, cases, groups) as a .qdpx."""
     from qualcode.interop.refi.qdpx_export import export_qdpx
 
-    report = export_qdpx(project_from(ctx), out, positions=positions.strip().lower())
+    report = export_qdpx(
+        project_from(ctx), out, positions=positions.strip().lower(), unique_names=unique_names
+    )
     if json_out:
         print_json(report.as_json())
         return
@@ -81,6 +101,8 @@ def export_qdpx_cmd(
         f"{report.codings} coding(s) by {report.coders} coder(s), {report.memos} memo(s), "
         f"{report.cases} case(s), {report.variables} variable(s), {report.sets} set(s)"
     )
+    for note in report.notes:
+        console.print(f"  note: {note}")
 
 
 def import_qdpx_cmd(
@@ -105,17 +127,36 @@ def run_qdpx_import(
     json_out: bool,
     rules: TurnRules | None = None,
 ) -> None:
-    """Import a .qdpx and print its report (``import-qdpx``, and ``import`` given a .qdpx)."""
+    """Import a .qdpx and print its report (``import-qdpx``, and ``import`` given a .qdpx).
+
+    A project file that does not exist yet is created (someone sent a project file expects to
+    open it); when the import fails, the new file is removed again.
+    """
     from qualcode.interop.refi.qdpx_import import import_qdpx
 
-    report = import_qdpx(
-        project_from(ctx),
-        file,
-        actor=actor_from(ctx),
-        unflatten=unflatten,
-        default_coder=coder_from(ctx, required=False),
-        rules=rules,
-    )
+    if not file.is_file():
+        raise QualcodeError(f"{file}: no such file")
+    new_file = sqlite_path(resolve_url(state(ctx).project))
+    if new_file is not None and new_file.exists():
+        new_file = None
+    project = project_from(ctx, create=new_file is not None)
+    try:
+        report = import_qdpx(
+            project,
+            file,
+            actor=actor_from(ctx),
+            unflatten=unflatten,
+            default_coder=coder_from(ctx, required=False),
+            rules=rules,
+        )
+    except BaseException:
+        if new_file is not None:
+            project.dispose()
+            for leftover in (new_file, *(Path(f"{new_file}{x}") for x in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise
+    if new_file is not None:
+        err_console.print(f"created the project {project.display_name}", soft_wrap=True)
     if json_out:
         print_json(report.as_json())
         return

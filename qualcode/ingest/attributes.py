@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,9 +67,18 @@ def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
     return rows
 
 
+def parse_number(value: str) -> float:
+    """A finite number, or ValueError: ``inf``, ``-Infinity`` and ``nan`` are not numbers here
+    (a project cannot store NaN on SQLite, nor can REFI-QDA's ``FloatValue`` hold either)."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
 def _parse(value: str, kind: str) -> float | dt.date | str:
     if kind == "number":
-        return float(value)
+        return parse_number(value)
     if kind == "date":
         return dt.date.fromisoformat(value)
     return value

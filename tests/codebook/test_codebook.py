@@ -53,7 +53,6 @@ def test_study_codebook_has_the_four_barrier_families_with_real_definitions() ->
         ("codes:\n- name: A\n  key: ab\n", "one lower-case letter or digit"),
         ("codes:\n- name: A\n- name: B\n  parent: Nope\n", "unknown parent"),
         ("codes:\n- name: A\n  parent: B\n- name: B\n  parent: A\n", "unknown parent or a cycle"),
-        ("codes:\n- name: A/B\n", "contains '/'"),
         ("codes:\n- name: A\n  colur: '#ffffff'\n", "unknown fields: colur"),
         ("codes: [unclosed\n", "line"),
         ("just text\n", "expected a mapping"),

@@ -131,7 +131,6 @@ def test_add_under_a_parent_takes_its_colour_and_goes_last(project: Project) -> 
     [
         ("dismissal", "Triage", "there is already a code 'Dismissal' under 'Triage'"),
         ("LAB", None, "there is already a code 'Lab' at the top level"),
-        ("A/B", None, "contains '/'"),
         ("   ", None, "needs a name"),
         ("New", "Nowhere", "no code 'Nowhere'"),
     ],

@@ -15,8 +15,7 @@ from qualcode.demo import build_demo
 from qualcode.store import open_project
 from qualcode.store.models import Document, Group
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES = (REPO / ".." / "shared" / "interop" / "refi-samples").resolve()
+from .shared_files import sample as sample_path
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -98,9 +97,7 @@ def test_positions_option_and_bad_input(
 def test_import_a_sample_lists_what_it_could_not_import(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sample = SAMPLES / "skyloom__TestProject.qdpx"
-    if not sample.is_file():
-        pytest.skip(f"REFI-QDA samples not found at {SAMPLES} (../shared is absent)")
+    sample = sample_path("skyloom__TestProject.qdpx")
     new = str(tmp_path / "new.db")
     assert run(capsys, "init", "--project", new)[0] == 0
     code, stdout, _err = run(capsys, "import-qdpx", str(sample), "--unflatten", "--project", new)
@@ -108,13 +105,6 @@ def test_import_a_sample_lists_what_it_could_not_import(
     assert "not imported:" in stdout
     assert "6 text sources whose file is missing from the .qdpx" in stdout
     assert "2 video sources" in stdout
-
-
-def sample_path(name: str) -> Path:
-    path = SAMPLES / name
-    if not path.is_file():
-        pytest.skip(f"REFI-QDA samples not found at {SAMPLES} (../shared is absent)")
-    return path
 
 
 def code_groups(db: str) -> dict[str, tuple[str, str, list[str]]]:

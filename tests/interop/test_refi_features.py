@@ -121,13 +121,17 @@ def test_a_feature_rich_foreign_project(project: Project, tmp_path: Path) -> Non
         person = doc.participant.label if doc.participant else None
         colour = {paths[c.id]: c.colour for c in s.scalars(select(Code)).all()}
     assert doc.name == "Interview A" and doc.text == TEXT.replace("\r\n", "\n")
-    assert set(paths.values()) == {"Parent∕child", "Parent∕child/Same", "Parent∕child/Same (2)"}
-    assert colour["Parent∕child"] == "#AA00BB" and colour["Parent∕child/Same"] == "#888888"
+    assert set(paths.values()) == {
+        "Parent\\/child",
+        "Parent\\/child/Same",
+        "Parent\\/child/Same (2)",
+    }
+    assert colour["Parent\\/child"] == "#AA00BB" and colour["Parent\\/child/Same"] == "#888888"
     assert codings == {
-        ("Parent∕child/Same", "user 00000002", "Line one", "A comment on the quote."),
-        ("Parent∕child/Same (2)", "nobody", "Line one", "A comment on the quote."),
-        ("Parent∕child/Same", "user 00000009", "Line two", None),
-        ("Parent∕child", "Ann", doc.text, None),
+        ("Parent\\/child/Same", "user 00000002", "Line one", "A comment on the quote."),
+        ("Parent\\/child/Same (2)", "nobody", "Line one", "A comment on the quote."),
+        ("Parent\\/child/Same", "user 00000009", "Line two", None),
+        ("Parent\\/child", "Ann", doc.text, None),
     }
     assert memos == {
         ("On the code", "Code note", "code", "Ann"),

@@ -20,6 +20,8 @@ from qualcode.interop.refi.qdpx_import import import_qdpx
 from qualcode.store import Project, open_project
 from qualcode.store.models import Code, Coding, Document, Participant
 
+from .shared_files import sample as shared_sample
+
 
 def count(project: Project, model: type) -> int:
     with project.session() as s:
@@ -100,16 +102,7 @@ def test_a_guid_taken_by_another_code_is_not_reused(project: Project, tmp_path: 
 
 
 def test_sample_merged_into_itself(project: Project) -> None:
-    sample = (
-        Path(__file__).resolve().parents[2]
-        / ".."
-        / "shared"
-        / "interop"
-        / "refi-samples"
-        / "cproctor__demo.qdpx"
-    ).resolve()
-    if not sample.is_file():
-        pytest.skip(f"REFI-QDA samples not found at {sample.parent} (../shared is absent)")
+    sample = shared_sample("cproctor__demo.qdpx")
     copy = Path(shutil.copy(sample, Path(project.path or ".").parent / "copy.qdpx"))
     first = import_qdpx(project, copy, actor="test")
     second = import_qdpx(project, copy, actor="test")

@@ -33,7 +33,8 @@ from qualcode.store.models import (
     Memo,
 )
 
-XSD = (Path(__file__).resolve().parents[2] / ".." / "shared" / "interop" / "xsd").resolve()
+from .shared_files import xsd
+
 EMOJI_TEXT = (
     "Interviewer: How is the lab? 😀\r\n\r\n"
     "P99: It is 👍🏽 slow, 🎉 really slow. Eleven months 🧑‍⚖️ on phones.\r\n"
@@ -42,10 +43,7 @@ EMOJI_TEXT = (
 
 def schema(name: str) -> xmlschema.XMLSchema:
     """The standard's schema; skips (only) the test that validates when it is not there."""
-    path = XSD / name
-    if not path.is_file():
-        pytest.skip(f"REFI-QDA schema {name} not found at {XSD} (../shared is absent)")
-    return xmlschema.XMLSchema(str(path))
+    return xmlschema.XMLSchema(str(xsd(name)))
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +69,28 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
         add_memo(s, body="Emoji everywhere.", coder="ana", target="document", ref="P99.txt")
         add_memo(s, body="Broad code.", coder="ben", target="code", ref="Caseload")
         add_memo(s, body="On one coding.", coder="ben", target="coding", ref=coding.id)
+        for title, word, coder in (("", "really slow", "ana"), ("Why phones?", "phones", "ben")):
+            at = doc.text.index(word)
+            add_memo(
+                s,
+                body=f"A comment on {word}.",
+                coder=coder,
+                title=title,
+                target="annotation",
+                ref="P99.txt",
+                start=at,
+                end=at + len(word),
+            )
+        emoji = doc.text.index("🎉")  # an annotation after an emoji: positions are converted
+        add_memo(
+            s,
+            body="Party.",
+            coder="ana",
+            target="annotation",
+            ref=doc.id,
+            start=emoji,
+            end=emoji + 1,
+        )
         codes = s.scalars(select(Code).where(Code.parent_id.is_(None))).all()[:3]
         group = Group(kind="code", name="Main families", description="The big three", guid="g-1")
         s.add(group)
@@ -110,7 +130,9 @@ def snapshot(project: Project) -> dict[str, object]:
                 if m.coding_id
                 else None
             )
-            memos.add((m.title, m.body, m.target, about, coders.get(m.coder_id or 0)))
+            memos.add(
+                (m.title, m.body, m.target, about, coders.get(m.coder_id or 0), m.start, m.end)
+            )
         values = {
             (v.participant.label, v.attribute.name, v.attribute.kind, v.value)
             for v in s.scalars(select(AttributeValue)).all()
@@ -135,7 +157,7 @@ def snapshot(project: Project) -> dict[str, object]:
         }
 
 
-@pytest.mark.parametrize("positions", ["standard", "nvivo"])
+@pytest.mark.parametrize("positions", ["standard", "nvivo", "nvivo-mac"])
 def test_round_trip_keeps_everything(source: Project, tmp_path: Path, positions: str) -> None:
     """Runs without the schemas too: only the validation below needs them."""
     out = tmp_path / "out.qdpx"
@@ -152,7 +174,7 @@ def test_round_trip_keeps_everything(source: Project, tmp_path: Path, positions:
     target.dispose()
 
 
-@pytest.mark.parametrize("positions", ["standard", "nvivo"])
+@pytest.mark.parametrize("positions", ["standard", "nvivo", "nvivo-mac"])
 def test_exported_project_validates_against_the_schema(
     source: Project, tmp_path: Path, positions: str
 ) -> None:
@@ -181,11 +203,17 @@ def test_positions_are_code_points_by_default_and_utf16_for_nvivo(
     for positions, expected in (
         ("standard", start),
         ("nvivo", len(text[:start].replace("\n", "\r\n").encode("utf-16-le")) // 2),
+        ("nvivo-mac", len(text[:start].encode("utf-16-le")) // 2),
     ):
         out = tmp_path / f"{positions}.qdpx"
         export_qdpx(source, out, positions=positions)
-        qde = zipfile.ZipFile(out).read("project.qde").decode("utf-8")
+        with zipfile.ZipFile(out) as zf:
+            qde = zf.read("project.qde").decode("utf-8")
+            texts = [zf.read(n) for n in zf.namelist() if n.startswith("sources/")]
         assert f'name="Eleven months" startPosition="{expected}"' in qde
+        # NVivo for Windows reads CRLF text; the standard and NVivo for Mac keep LF
+        assert any(b"\r\n" in raw for raw in texts) == (positions == "nvivo")
+        assert ("NVivo for Mac" in qde) == (positions == "nvivo-mac")
     assert expected != start  # the emoji and CRLF make the two countings differ here
 
 

@@ -10,7 +10,6 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 import xmlschema
@@ -23,15 +22,7 @@ from qualcode.interop.refi.report import RefiImportReport
 from qualcode.store import Project, open_project
 from qualcode.store.models import Code, Coder, Coding, Document, Group, Memo, Segment
 
-SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "interop").resolve()
-SAMPLES = SHARED / "refi-samples"
-
-
-def sample(name: str) -> Path:
-    if not SAMPLES.is_dir():
-        pytest.skip(f"REFI-QDA samples not found at {SAMPLES} (../shared is absent)")
-    return SAMPLES / name
-
+from .shared_files import sample, xsd
 
 Imported = tuple[Project, RefiImportReport]
 Loader = Callable[..., Imported]
@@ -209,7 +200,7 @@ def test_atlas_nested_codes_and_an_empty_project(load: Loader) -> None:
 
 def test_taguette_codebook_is_read_although_it_fails_the_schema(project: Project) -> None:
     path = sample("uto_tag__codebook.qdc")
-    schema = xmlschema.XMLSchema(SHARED / "xsd" / "Codebook.xsd")
+    schema = xmlschema.XMLSchema(xsd("Codebook.xsd"))
     assert not schema.is_valid(str(path))
     book = load_qdc(path)
     assert [c.name for c in book.codes] == ["xsd:element name", "CodeBook", "Variables"]

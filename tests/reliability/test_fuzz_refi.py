@@ -45,8 +45,8 @@ from qualcode.store import Project, open_project
 from qualcode.store.check import check_project
 from qualcode.store.models import Coding, Document
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "interop" / "refi-samples"
-SAMPLES = SAMPLES.resolve()
+from ..interop.shared_files import SAMPLES
+
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 #: One import of a mutant must finish well within this (a hang fails the test).

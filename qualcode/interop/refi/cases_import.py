@@ -9,9 +9,12 @@ attribute that already exists keeps its kind; values already set are kept.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from sqlalchemy import select
 
+from qualcode.errors import QualcodeError
+from qualcode.ingest.attributes import parse_number
 from qualcode.interop.refi.import_state import ImportState
 from qualcode.store.models import Attribute, AttributeValue, Document, Participant
 
@@ -40,12 +43,19 @@ def parse_value(raw: str, kind: str) -> str | float | dt.date | None:
     """A value of an attribute's kind, or None when it is not one."""
     try:
         if kind == "number":
-            return float(raw)
+            return parse_number(raw)
         if kind == "date":
             return dt.date.fromisoformat(raw[:10])
     except ValueError:
         return None
     return raw
+
+
+def _not_finite(raw: str) -> bool:
+    try:
+        return not math.isfinite(float(raw))
+    except ValueError:
+        return False
 
 
 def import_cases(state: ImportState) -> None:
@@ -86,6 +96,11 @@ def _set_value(state: ImportState, person: Participant, attr: Attribute, raw: st
     if not raw:
         return
     value = parse_value(raw, attr.kind)
+    if value is None and attr.kind == "number" and _not_finite(raw):
+        raise QualcodeError(
+            f"{state.report.file}: refused: case {person.label!r} gives {attr.name!r} the value "
+            f"{raw!r}, which is not a finite number"
+        )
     if value is None:
         state.report.not_imported[f"case values that are not a {attr.kind}"] += 1
         return

@@ -1,7 +1,8 @@
 """Codes in REFI-QDA XML (``<Codes>`` of a codebook or a project), read and written.
 
-Reading keeps the hierarchy, GUIDs, colours and descriptions. Names are made valid for qualcode
-(``/`` separates paths, so it becomes ``∕``; siblings of the same name get `` (2)``). With
+Reading keeps the hierarchy, GUIDs, colours and descriptions. Names are kept exactly (a ``/`` in
+a name is escaped only in paths, see :mod:`qualcode.coding.codes`); white space is tidied and
+siblings of the same name get `` (2)``. With
 ``unflatten``, names like ``Coke::diet Coke`` (ATLAS.ti's flattened hierarchy) become paths,
 merging with codes of the same path. Inclusion, exclusion and example criteria travel in the
 description, under headings qualcode reads back from its own files.
@@ -15,13 +16,13 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from qualcode.codebook.model import DEFAULT_COLOUR, Codebook, CodeSpec
+from qualcode.coding.codes import join_path, split_path
 from qualcode.errors import QualcodeError
 from qualcode.interop.refi import guids
 from qualcode.interop.refi.xml_read import attr, kid_text, kids, refs
 from qualcode.interop.refi.xml_write import sub
 
 MAX_NAME = 255
-SLASH = "\u2215"  # DIVISION SLASH: looks like '/', which separates code paths
 _COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 CRITERIA = ("inclusion", "exclusion", "example")
 _HEADING = re.compile(r"\n\n(Inclusion|Exclusion|Example): ")
@@ -104,7 +105,7 @@ def read_codes(
                 unique = f"{name[: MAX_NAME - 8]} ({n})"
                 n += 1
             if unique != name:
-                renamed.append(f"{'/'.join((*file_path, name))} -> {unique}")
+                renamed.append(f"{join_path((*file_path, name))} -> {unique}")
             taken.add(unique)
             here = (*file_path, unique)
             place(elem, raw_guid, here)
@@ -125,7 +126,7 @@ def read_codes(
         if attr(elem, "isCodable").lower() == "false":
             tree.not_codable += 1
         if node.in_file:
-            merged.append("/".join(path))
+            merged.append(join_path(path))
             node.note_refs.extend(refs(elem, "NoteRef"))
             return
         node.in_file = True
@@ -154,7 +155,7 @@ def read_codes(
 
 
 def clean_name(raw: str, guid: str) -> str:
-    name = " ".join(raw.split()).replace("/", SLASH)
+    name = " ".join(raw.split())
     if not name:
         name = f"(unnamed {guids.key(guid)[:8] or 'code'})"
     return name[:MAX_NAME]
@@ -199,27 +200,76 @@ def join_definition(spec: CodeSpec) -> str:
     return "\n\n".join(parts)
 
 
+def shared_names(book: Codebook) -> dict[str, list[str]]:
+    """Names that several codes have (under different parents), with those codes' paths.
+
+    Valid in REFI-QDA, but QualCoder and qc match codes by name on import and merge them.
+    """
+    by_name: dict[str, list[str]] = {}
+    for path, spec, _parent in book.walk():
+        by_name.setdefault(spec.name, []).append(path)
+    return {name: paths for name, paths in by_name.items() if len(paths) > 1}
+
+
+def unique_names(book: Codebook) -> dict[str, str]:
+    """Names for the codes that share one, qualified by their parent (``positive (Trust)``), or
+    by its whole path when that is not enough; by code path. A top-level code keeps its name."""
+    shared = shared_names(book)
+    taken = {spec.name for _p, spec, _x in book.walk()}
+    parents = {path: parent for path, _spec, parent in book.walk()}
+    names: dict[str, str] = {}
+    for name, paths in shared.items():
+        nested = [p for p in paths if parents[p] is not None]
+        short = {p: f"{name} ({split_path(parents[p] or '')[-1]})" for p in nested}
+        clash = len(set(short.values())) < len(short) or bool(set(short.values()) & taken)
+        for p in nested:
+            names[p] = f"{name} ({parents[p]})" if clash else short[p]
+        taken |= set(names.values())
+    return names
+
+
 def write_codes(
     parent: Element,
     specs: list[CodeSpec],
     *,
     note_refs: dict[str, list[str]] | None = None,
+    names: dict[str, str] | None = None,
     prefix: tuple[str, ...] = (),
 ) -> dict[str, str]:
-    """Write ``<Code>`` elements under ``parent``; return each code's path -> its GUID."""
+    """Write ``<Code>`` elements under ``parent``; return each code's path -> its GUID.
+
+    ``names`` gives some codes (by path) another name in the file (see :func:`unique_names`).
+    """
     written: dict[str, str] = {}
     for spec in specs:
         path = (*prefix, spec.name)
         guid = guids.export_guid(spec.guid, "code", *path)
         colour = spec.colour if _COLOUR.fullmatch(spec.colour) and spec.colour[0] == "#" else None
+        name = (names or {}).get(join_path(path), spec.name)
         elem = sub(
-            parent, "Code", {"guid": guid, "name": spec.name, "isCodable": "true", "color": colour}
+            parent, "Code", {"guid": guid, "name": name, "isCodable": "true", "color": colour}
         )
         definition = join_definition(spec)
         if definition:
             sub(elem, "Description", text=definition)
-        for target in (note_refs or {}).get("/".join(path), []):
+        for target in (note_refs or {}).get(join_path(path), []):
             sub(elem, "NoteRef", {"targetGUID": target})
-        written["/".join(path)] = guid
-        written.update(write_codes(elem, spec.children, note_refs=note_refs, prefix=path))
+        written[join_path(path)] = guid
+        written.update(
+            write_codes(elem, spec.children, note_refs=note_refs, names=names, prefix=path)
+        )
     return written
+
+
+def shared_names_note(book: Codebook, qualified: bool) -> list[str]:
+    """What an export says about codes that share a name (nothing when none do)."""
+    shared = shared_names(book)
+    if not shared:
+        return []
+    listed = "; ".join(f"{name!r}: {', '.join(paths)}" for name, paths in sorted(shared.items()))
+    if qualified:
+        return [f"codes that share a name were qualified by their parent: {listed}"]
+    return [
+        f"codes share a name under different parents ({listed}): QualCoder and qc merge them on "
+        "import, so their codings lose their code; --unique-names qualifies them by their parent"
+    ]

@@ -51,6 +51,9 @@ class RefiNote:
     plain_path: str = ""
     user: str = ""
     created: dt.datetime | None = None
+    #: The passage a note holds (QualCoder's annotations: a Note with a PlainTextSelection,
+    #: referenced from its TextSource), as positions in the source's counting.
+    span: tuple[int, int] | None = None
 
 
 @dataclass

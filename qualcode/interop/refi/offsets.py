@@ -2,7 +2,8 @@
 
 Ours are code points into the normalised text (``\\n`` line ends, no BOM). The standard says code
 points into the file; NVivo counts UTF-16 code units (an emoji is two) in the text *with* its CRLF
-line ends and without the BOM. :class:`SourceText` holds one source's text both ways and maps
+line ends and without the BOM (NVivo for Windows); NVivo for Mac writes LF text and counts UTF-16
+units in it. :class:`SourceText` holds one source's text both ways and maps
 positions between them; :func:`choose_counting` checks which counting the selections fit best
 (edges on word boundaries, the selection's name matching its text).
 """
@@ -37,7 +38,9 @@ class Counting:
 
 STANDARD = Counting(utf16=False, crlf=True)
 NVIVO = Counting(utf16=True, crlf=True)
-ALL_COUNTINGS = (STANDARD, NVIVO, Counting(False, False), Counting(True, False))
+#: NVivo for Mac: UTF-16 code units in text with LF line ends (a Mac's own).
+NVIVO_MAC = Counting(utf16=True, crlf=False)
+ALL_COUNTINGS = (STANDARD, NVIVO, Counting(False, False), NVIVO_MAC)
 
 
 def counting_for_origin(origin: str) -> Counting:
@@ -179,3 +182,12 @@ def name_matches(name: str, selected: str) -> bool:
         return False
     got = _SPACES.sub(" ", selected).strip()
     return got.startswith(wanted) or (len(got) >= 4 and wanted.startswith(got))
+
+
+NAME_CHARS = 60
+
+
+def snippet(text: str) -> str:
+    """What we name a selection (and an untitled note) by: its first words, cut with ``…``."""
+    words = " ".join(text.split())
+    return words if len(words) <= NAME_CHARS else words[: NAME_CHARS - 1].rstrip() + "…"

@@ -97,7 +97,7 @@ def read_project(root: Element, *, unflatten: bool, what: str) -> RefiProject:
         elif tag in OTHER_SOURCES:
             _other_source(source, check(source, "source"), OTHER_SOURCES[tag], proj)
     for note in listed(root, "Notes", "Note"):
-        proj.notes.append(_note(note, check(note, "note"), proj))
+        proj.notes.append(_note(note, check(note, "note"), proj, what))
     for set_elem in listed(root, "Sets", "Set"):
         check(set_elem, "set")
         proj.sets.append(read_set(set_elem))
@@ -182,7 +182,7 @@ def _other_source(elem: Element, key: str, kind: str, proj: RefiProject) -> None
         proj.skipped[f"codings in {kind} sources"] += codings
 
 
-def _note(elem: Element, key: str, proj: RefiProject) -> RefiNote:
+def _note(elem: Element, key: str, proj: RefiProject, what: str) -> RefiNote:
     content = kid(elem, "PlainTextContent")
     text = "".join(content.itertext()) if content is not None else None
     description = kid_text(elem, "Description").strip()
@@ -191,13 +191,19 @@ def _note(elem: Element, key: str, proj: RefiProject) -> RefiNote:
     coded = sum(1 for e in elem.iter() if local(e.tag) == "Coding")
     if coded:
         proj.skipped["codings in notes"] += coded
+    sel = kid(elem, "PlainTextSelection")
+    span = None
+    if sel is not None:
+        where = f"{what}: note {attr(elem, 'guid')!r}, selection {attr(sel, 'guid')!r}"
+        span = (integer(sel, "startPosition", where), integer(sel, "endPosition", where))
     return RefiNote(
         key=key,
         name=attr(elem, "name"),
         text=text,
         plain_path=attr(elem, "plainTextPath"),
-        user=guids.key(attr(elem, "creatingUser")),
-        created=timestamp(attr(elem, "creationDateTime")),
+        user=guids.key(attr(elem, "creatingUser") or attr(elem, "modifyingUser")),
+        created=timestamp(attr(elem, "creationDateTime") or attr(elem, "modifiedDateTime")),
+        span=span,
     )
 
 

@@ -2,13 +2,13 @@
 
 Codes keep their GUIDs; everything else gets a GUID derived from stable keys (a document's from
 its text's sha256), so exporting twice gives the same file. Each coding is one
-``PlainTextSelection`` with one ``Coding`` (its memo as the selection's description); memos are
-``Notes`` referenced from what they are about.
+``PlainTextSelection`` with one ``Coding``; where memos go is :mod:`notes_export`'s business.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,8 +20,16 @@ from sqlalchemy.orm import Session
 from qualcode.codebook.apply import codebook_from_project
 from qualcode.coding.codes import code_paths
 from qualcode.interop.refi import guids
-from qualcode.interop.refi.codes_xml import write_codes
-from qualcode.interop.refi.offsets import NVIVO, STANDARD, Counting, SourceText
+from qualcode.interop.refi.codes_xml import shared_names_note, unique_names, write_codes
+from qualcode.interop.refi.notes_export import MemoPlan, plan_memos, write_annotations, write_notes
+from qualcode.interop.refi.offsets import (
+    NVIVO,
+    NVIVO_MAC,
+    STANDARD,
+    Counting,
+    SourceText,
+    snippet,
+)
 from qualcode.interop.refi.xml_write import PROJECT_NS, origin, root, sub, timestamp
 from qualcode.store.models import (
     Attribute,
@@ -34,8 +42,6 @@ from qualcode.store.models import (
     Participant,
 )
 from qualcode.store.settings import project_name
-
-NAME_CHARS = 60
 
 
 @dataclass
@@ -56,14 +62,20 @@ class ExportReport:
 
 
 def origin_for(counting: Counting) -> str:
+    """Our ``origin``; NVivo's countings name NVivo, which is what an import keys them on."""
     base = origin()
-    return base + " (positions as NVivo counts them)" if counting == NVIVO else base
+    if counting == NVIVO:
+        return base + " (positions as NVivo counts them)"
+    if counting == NVIVO_MAC:
+        return base + " (positions as NVivo for Mac counts them)"
+    return base
 
 
 def build_project(
-    s: Session, report: ExportReport, counting: Counting = STANDARD
+    s: Session, report: ExportReport, counting: Counting = STANDARD, unique: bool = False
 ) -> tuple[Element, dict[str, bytes]]:
-    """The project element and the files of ``sources/`` (name -> bytes)."""
+    """The project element and the files of ``sources/`` (name -> bytes); with ``unique``,
+    codes that share a name are qualified by their parent."""
     name = project_name(s)
     top = root(
         "Project",
@@ -82,52 +94,23 @@ def build_project(
             sub(users, "User", {"guid": user[cid], "name": cname})
     everything = s.scalars(select(Memo).order_by(Memo.id)).all()
     coding_coder = dict(s.execute(select(Coding.id, Coding.coder_id)).all())
-    # a coding's first untitled memo by its own coder is its selection's Description (where
-    # QualCoder, NVivo and MAXQDA read a coding's memo); every other memo is a Note
-    described: dict[int, Memo] = {}
-    for m in everything:
-        if (
-            m.coding_id is not None
-            and m.coding_id not in described
-            and not m.title
-            and m.coder_id == coding_coder[m.coding_id]
-        ):
-            described[m.coding_id] = m
-    kept_as_description = {m.id for m in described.values()}
-    memos = [m for m in everything if m.id not in kept_as_description]
-    descriptions = {cid: m.body for cid, m in described.items()}
-    note_guid = {m.id: guids.stable_guid("memo", str(m.id), str(m.created_at)) for m in memos}
-    notes_on: dict[tuple[str, int | None], list[str]] = defaultdict(list)
-    for m in memos:
-        about = m.document_id or m.code_id or m.coding_id
-        notes_on[(m.target, about)].append(note_guid[m.id])
+    plan = plan_memos(everything, coding_coder)
+    notes_on = plan.notes_on
     paths = code_paths(s)
     book = codebook_from_project(s)
     code_guid: dict[int, str] = {}
     if book.codes:
         codes = sub(sub(top, "CodeBook"), "Codes")
         by_path = {p: notes_on[("code", cid)] for cid, p in paths.items()}
-        written = write_codes(codes, book.codes, note_refs=by_path)
+        names = unique_names(book) if unique else None
+        written = write_codes(codes, book.codes, note_refs=by_path, names=names)
         code_guid = {cid: written[p] for cid, p in paths.items()}
+        report.notes += shared_names_note(book, unique)
     report.codes = len(code_guid)
     report.coders = len(coders)
     doc_guid = _cases(s, top, report)
-    files = _sources(s, top, doc_guid, code_guid, user, notes_on, descriptions, counting, report)
-    if memos:
-        notes = sub(top, "Notes")
-        for m in memos:
-            note = sub(
-                notes,
-                "Note",
-                {
-                    "guid": note_guid[m.id],
-                    "name": m.title or None,
-                    "creatingUser": user.get(m.coder_id) if m.coder_id else None,
-                    "creationDateTime": timestamp(m.created_at),
-                    "modifiedDateTime": timestamp(m.updated_at),
-                },
-            )
-            sub(note, "PlainTextContent", text=m.body)
+    files = _sources(s, top, doc_guid, code_guid, user, plan, counting, report)
+    report.notes += write_notes(top, plan, user, files)
     report.memos = len(everything)
     _sets(s, top, code_guid, doc_guid, report)
     for target in notes_on[("project", None)]:
@@ -148,7 +131,9 @@ def _cases(s: Session, top: Element, report: ExportReport) -> dict[int, str]:
     var_guid = {a.id: guids.stable_guid("attribute", a.name) for a in attributes}
     integral = {
         a.id: all(
-            v.number_value is None or float(v.number_value).is_integer()
+            v.number_value is None
+            or not math.isfinite(v.number_value)
+            or float(v.number_value).is_integer()
             for v in values
             if v.attribute_id == a.id
         )
@@ -165,6 +150,7 @@ def _cases(s: Session, top: Element, report: ExportReport) -> dict[int, str]:
                 {"guid": var_guid[a.id], "name": a.name, "typeOfVariable": kind},
             )
     people = s.scalars(select(Participant).order_by(Participant.label)).all()
+    not_finite = 0
     if people:
         cases = sub(top, "Cases")
         for p in people:
@@ -174,12 +160,19 @@ def _cases(s: Session, top: Element, report: ExportReport) -> dict[int, str]:
             for v in sorted(p.values, key=lambda v: v.attribute.name):
                 text = _value_text(v, integral[v.attribute_id])
                 if text is None:
+                    if v.number_value is not None:
+                        not_finite += 1
                     continue
                 value = sub(case, "VariableValue")
                 sub(value, "VariableRef", {"targetGUID": var_guid[v.attribute_id]})
                 sub(value, text[0], text=text[1])
             for d in sorted(p.documents, key=lambda d: d.name):
                 sub(case, "SourceRef", {"targetGUID": doc_guid[d.id]})
+    if not_finite:
+        report.notes.append(
+            f"{not_finite} attribute value(s) not written: not a finite number (REFI-QDA's "
+            "FloatValue is a decimal)"
+        )
     report.variables = len(attributes)
     report.cases = len(people)
     return doc_guid
@@ -187,6 +180,8 @@ def _cases(s: Session, top: Element, report: ExportReport) -> dict[int, str]:
 
 def _value_text(v: AttributeValue, integral: bool) -> tuple[str, str] | None:
     if v.attribute.kind == "number" and v.number_value is not None:
+        if not math.isfinite(v.number_value):
+            return None
         if integral:
             return "IntegerValue", str(int(v.number_value))
         return "FloatValue", format(Decimal(repr(float(v.number_value))), "f")
@@ -203,8 +198,7 @@ def _sources(
     doc_guid: dict[int, str],
     code_guid: dict[int, str],
     user: dict[int, str],
-    notes_on: dict[tuple[str, int | None], list[str]],
-    descriptions: dict[int, str],
+    plan: MemoPlan,
     counting: Counting,
     report: ExportReport,
 ) -> dict[str, bytes]:
@@ -246,7 +240,7 @@ def _sources(
                 "PlainTextSelection",
                 {
                     "guid": guids.stable_guid("selection", *key),
-                    "name": _snippet(doc.text[c.start : c.end]),
+                    "name": snippet(doc.text[c.start : c.end]),
                     "startPosition": str(src.from_text(c.start, counting)),
                     "endPosition": str(src.from_text(c.end, counting)),
                     "creatingUser": user[c.coder_id],
@@ -254,8 +248,8 @@ def _sources(
                     "modifiedDateTime": timestamp(c.updated_at),
                 },
             )
-            if c.id in descriptions:
-                sub(sel, "Description", text=descriptions[c.id])
+            if c.id in plan.descriptions:
+                sub(sel, "Description", text=plan.descriptions[c.id])
             coding = sub(
                 sel,
                 "Coding",
@@ -266,10 +260,11 @@ def _sources(
                 },
             )
             sub(coding, "CodeRef", {"targetGUID": code_guid[c.code_id]})
-            for target in notes_on[("coding", c.id)]:
+            for target in plan.notes_on[("coding", c.id)]:
                 sub(coding, "NoteRef", {"targetGUID": target})
             report.codings += 1
-        for target in notes_on[("document", doc.id)]:
+        write_annotations(source, plan.annotations[doc.id], doc.text, src, counting, user)
+        for target in plan.notes_on[("document", doc.id)]:
             sub(source, "NoteRef", {"targetGUID": target})
     report.documents = len(docs)
     return files
@@ -300,8 +295,3 @@ def _sets(
             if member is not None and member in refs:
                 sub(elem, tag, {"targetGUID": refs[member]})
     report.sets = len(groups)
-
-
-def _snippet(text: str) -> str:
-    words = " ".join(text.split())
-    return words if len(words) <= NAME_CHARS else words[: NAME_CHARS - 1].rstrip() + "…"

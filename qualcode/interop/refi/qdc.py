@@ -16,10 +16,16 @@ from sqlalchemy.orm import Session
 
 from qualcode.codebook.apply import ApplyReport, apply_codebook, codebook_from_project
 from qualcode.codebook.model import Codebook
-from qualcode.coding.codes import SEP, code_paths
+from qualcode.coding.codes import code_paths, join_path
 from qualcode.errors import QualcodeError
 from qualcode.interop.atomic_file import write_atomically
-from qualcode.interop.refi.codes_xml import RefiCodeTree, read_codes, write_codes
+from qualcode.interop.refi.codes_xml import (
+    RefiCodeTree,
+    read_codes,
+    shared_names_note,
+    unique_names,
+    write_codes,
+)
 from qualcode.interop.refi.groups import group_name, merge_group
 from qualcode.interop.refi.guids import export_guid
 from qualcode.interop.refi.model import RefiSet
@@ -105,7 +111,7 @@ def import_qdc(
         ids = {p: cid for cid, p in code_paths(s).items()}
         for rs in content.sets:
             members = [
-                ids[SEP.join(content.tree.paths[k])]
+                ids[join_path(content.tree.paths[k])]
                 for k in rs.code_refs
                 if k in content.tree.paths
             ]
@@ -141,13 +147,16 @@ def _free_guids(s: Session, book: Codebook) -> None:
             spec.guid = None
 
 
-def qdc_bytes(s: Session) -> tuple[bytes, int, int]:
-    """The project's codebook and code groups as a .qdc; with the numbers of codes and sets."""
+def qdc_bytes(s: Session, unique: bool = False) -> tuple[bytes, int, int, list[str]]:
+    """The project's codebook and code groups as a .qdc; with the numbers of codes and sets,
+    and notes for the user. With ``unique``, codes that share a name are qualified by their
+    parent."""
     book = codebook_from_project(s)
     if not book.codes:
         raise QualcodeError("the project has no codes to export")
     top = root("CodeBook", CODEBOOK_NS, {"origin": origin()})
-    written = write_codes(sub(top, "Codes"), book.codes)
+    names = unique_names(book) if unique else None
+    written = write_codes(sub(top, "Codes"), book.codes, names=names)
     paths = code_paths(s)
     groups = s.scalars(select(Group).where(Group.kind == "code").order_by(Group.name)).all()
     if groups:
@@ -160,16 +169,18 @@ def qdc_bytes(s: Session) -> tuple[bytes, int, int]:
             for m in g.members:
                 if m.code_id is not None and m.code_id in paths:
                     sub(elem, "MemberCode", {"guid": written[paths[m.code_id]]})
-    return to_bytes(top), len(written), len(groups)
+    return to_bytes(top), len(written), len(groups), shared_names_note(book, unique)
 
 
-def export_qdc(project: Project, out: str | Path) -> dict[str, object]:
+def export_qdc(
+    project: Project, out: str | Path, *, unique_names: bool = False
+) -> dict[str, object]:
     out = Path(out)
     with project.session() as s:
-        data, codes, sets = qdc_bytes(s)
+        data, codes, sets, notes = qdc_bytes(s, unique_names)
 
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 
     write_atomically(out, write)
-    return {"file": str(out), "codes": codes, "sets": sets}
+    return {"file": str(out), "codes": codes, "sets": sets, "notes": notes}

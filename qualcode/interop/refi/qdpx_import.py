@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from qualcode.coding.codes import SEP, code_paths
+from qualcode.coding.codes import code_paths, join_path
 from qualcode.coding.codings import CodingSpec, insert_codings
 from qualcode.errors import QualcodeError
 from qualcode.ingest.importer import record_segmenter_version_if_new, text_sha256
@@ -70,7 +70,7 @@ def import_qdpx(
         _add_codes(state)
         new_docs = _add_documents(state, prepared)
         _add_codings(state, prepared)
-        import_notes(state, note_texts)
+        import_notes(state, prepared, note_texts)
         import_cases(state)
         _add_sets(state)
         _segment(s, new_docs, rules)
@@ -113,11 +113,11 @@ def _add_codes(state: ImportState) -> None:
     taken = set(s.scalars(select(Code.guid)).all())
     next_position: dict[int | None, int] = {}
     for path, node in state.proj.codes.walk():
-        key = SEP.join(path)
+        key = join_path(path)
         if key in ids:
             state.report.codes_reused += 1
             continue
-        parent = ids[SEP.join(path[:-1])] if len(path) > 1 else None
+        parent = ids[join_path(path[:-1])] if len(path) > 1 else None
         if parent not in next_position:
             under = Code.parent_id.is_(None) if parent is None else Code.parent_id == parent
             rows = s.scalars(select(Code.position).where(under)).all()
@@ -141,7 +141,7 @@ def _add_codes(state: ImportState) -> None:
         ids[key] = code.id
         state.report.codes_added += 1
         audit(s, state.actor, "add", "code", code.id, path=key, source="qdpx")
-    state.code_of_guid = {g: ids[SEP.join(p)] for g, p in state.proj.codes.paths.items()}
+    state.code_of_guid = {g: ids[join_path(p)] for g, p in state.proj.codes.paths.items()}
 
 
 def _add_documents(state: ImportState, prepared: list[PreparedSource]) -> list[Document]:

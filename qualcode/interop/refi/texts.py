@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from qualcode.errors import QualcodeError
 from qualcode.ingest.decode import BadInput, decode_bytes
+from qualcode.interop.refi import guids
 from qualcode.interop.refi.model import RefiProject, RefiSelection, RefiTextSource
 from qualcode.interop.refi.offsets import (
     STANDARD,
@@ -35,6 +36,8 @@ class PreparedSource:
     fit: Fit | None = None
     spans: list[tuple[RefiSelection, int, int]] = field(default_factory=list)
     had_crlf: bool = False
+    #: Notes on a passage of this source (QualCoder's annotations), by note key: their span.
+    note_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def member_text(archive: SafeZip, base: str, path: str) -> tuple[str | None, str]:
@@ -61,6 +64,7 @@ def prepare_sources(
 ) -> list[PreparedSource]:
     prepared: list[PreparedSource] = []
     preferred = counting_for_origin(proj.origin)
+    on_passages = {n.key: n.span for n in proj.notes if n.span is not None}
     for source in proj.text_sources:
         label = source.name or source.plain_path or source.key
         if source.plain_path:
@@ -77,7 +81,12 @@ def prepare_sources(
             continue
         if src.controls:
             notes.append(f"{label}: {src.controls} control character(s) replaced by spaces")
-        prepared.append(_convert(source, src, preferred, label, what, proj.skipped, notes))
+        passages = {
+            key: on_passages[key] for r in source.note_refs if (key := guids.key(r)) in on_passages
+        }
+        prepared.append(
+            _convert(source, src, preferred, label, what, proj.skipped, notes, passages)
+        )
     return prepared
 
 
@@ -98,8 +107,10 @@ def _convert(
     what: str,
     skipped: Counter[str],
     notes: list[str],
+    passages: dict[str, tuple[int, int]],
 ) -> PreparedSource:
     sels = [Selection(s.start, s.end, s.name) for s in source.selections]
+    sels += [Selection(a, b) for a, b in passages.values()]
     counting, fit = choose_counting(src, sels, preferred)
     out = PreparedSource(source, src.text, counting, fit, had_crlf=src.has_crlf)
     units = src.units(counting)
@@ -116,6 +127,12 @@ def _convert(
             skipped["codings of empty selections"] += len(sel.codings)
             continue
         out.spans.append((sel, start, end))
+    for key, (a, b) in passages.items():
+        start, end = src.to_text(a, counting), src.to_text(b, counting, end=True)
+        if not 0 <= a <= b <= units or start >= end:
+            skipped["notes on a passage outside their text or empty (kept on the document)"] += 1
+            continue
+        out.note_spans[key] = (start, end)
     if counting != preferred:
         notes.append(
             f"{label}: positions fit {counting.label} better than the {preferred.label} "
