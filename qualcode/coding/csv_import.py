@@ -57,8 +57,8 @@ def import_codings_csv(project: Project, path: str | Path) -> CodingsImportRepor
     return report
 
 
-def _import_row(s: Session, row: dict[str, str], report: CodingsImportReport) -> None:
-    doc = find_document(s, row["document"].strip())
+def _import_row(s: Session, row: dict[str, str | None], report: CodingsImportReport) -> None:
+    doc = find_document(s, (row["document"] or "").strip())
     start_cell = (row.get("start") or "").strip()
     end_cell = (row.get("end") or "").strip()
     if start_cell and end_cell:
@@ -71,8 +71,8 @@ def _import_row(s: Session, row: dict[str, str], report: CodingsImportReport) ->
     _coding, created = ensure_coding(
         s,
         document=doc,
-        code=row["code"].strip(),
-        coder=row["coder"].strip(),
+        code=(row["code"] or "").strip(),
+        coder=(row["coder"] or "").strip(),
         start=start,
         end=end,
         memo=(row.get("memo") or "").strip() or None,
@@ -81,7 +81,7 @@ def _import_row(s: Session, row: dict[str, str], report: CodingsImportReport) ->
         report.added += 1
     else:
         report.already_there += 1
-    report.coders.add(row["coder"].strip())
+    report.coders.add((row["coder"] or "").strip())
 
 
 def locate_text(text: str, quote: str, occurrence: str = "1") -> tuple[int, int]:
