@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,7 +45,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def resolve_url(project: str | os.PathLike[str] | None = None) -> str:
-    """Turn ``--project`` / ``QUALCODE_PROJECT`` / the default into a SQLAlchemy URL."""
+    """Turn ``--project`` / ``QUALCODE_PROJECT`` / the default into a SQLAlchemy URL: a value
+    with ``scheme://`` is a URL, anything else the path of a SQLite file."""
     value = os.fspath(project) if project else os.environ.get("QUALCODE_PROJECT") or ""
     value = value or DEFAULT_PROJECT
     if "://" in value:
@@ -54,7 +55,9 @@ def resolve_url(project: str | os.PathLike[str] | None = None) -> str:
         except ArgumentError as exc:
             raise QualcodeError(f"not a valid database URL: {value!r}") from exc
         return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
+    # a path is a path: built as a URL object, '?', '#' and '%' in it are quoted, not a query
+    path = str(Path(value).expanduser().resolve())
+    return URL.create("sqlite", database=path).render_as_string(hide_password=False)
 
 
 def sqlite_path(url: str) -> Path | None:
