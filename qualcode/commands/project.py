@@ -17,7 +17,7 @@ from qualcode.commands.common import (
     project_from,
     state,
 )
-from qualcode.store.db import Project
+from qualcode.store.db import Project, open_project
 from qualcode.store.settings import PROJECT_NAME, set_setting
 
 
@@ -33,8 +33,9 @@ def init(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option(help="A name for the project.")] = None,
 ) -> None:
-    """Create a new, empty project (SQLite file or database URL)."""
-    project = project_from(ctx, create=True)
+    """Create a new, empty project (SQLite file or database URL); an existing project is
+    refused."""
+    project = open_project(state(ctx).project, create=True, exist_ok=False)
     with project.write() as s:
         if name:
             set_setting(s, PROJECT_NAME, name)

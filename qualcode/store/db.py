@@ -148,8 +148,10 @@ def open_project(
     *,
     create: bool = False,
     upgrade: bool = True,
+    exist_ok: bool = True,
 ) -> Project:
-    """Open (and with ``create`` make) a project, upgrading an older schema after a backup.
+    """Open (and with ``create`` make) a project, upgrading an older schema after a backup;
+    with ``exist_ok`` false, a location that already holds a project is refused.
 
     Raises QualcodeError when the project does not exist and ``create`` is false, or when the
     database cannot be reached.
@@ -168,7 +170,7 @@ def open_project(
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
     try:
-        ensure_schema(engine, url, create=create, upgrade=upgrade)
+        ensure_schema(engine, url, create=create, upgrade=upgrade, exist_ok=exist_ok)
     except DatabaseError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

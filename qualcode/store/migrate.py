@@ -14,7 +14,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Engine, inspect
 
 from qualcode.errors import QualcodeError
-from qualcode.store.db import sqlite_path
+from qualcode.store.db import sqlite_path, url_for_humans
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -61,14 +61,21 @@ def _known(script: ScriptDirectory, revision: str) -> bool:
         return False
 
 
-def ensure_schema(engine: Engine, url: str, *, create: bool, upgrade: bool = True) -> None:
+def ensure_schema(
+    engine: Engine, url: str, *, create: bool, upgrade: bool = True, exist_ok: bool = True
+) -> None:
     """Bring the database to the newest schema.
 
     A new, empty database is created at head. An older project is first backed up (SQLite:
-    a copy next to the file) and then upgraded. A project newer than this qualcode is refused.
+    a copy next to the file) and then upgraded. A project newer than this qualcode is refused,
+    and so is any project when ``exist_ok`` is false (``init`` makes only new ones).
     """
     head = head_revision()
     current = current_revision(engine)
+    if current is not None and not exist_ok:
+        raise QualcodeError(
+            f"{url_for_humans(url)} is already a qualcode project; 'init' makes only new ones"
+        )
     if current == head:
         return
     tables = set(inspect(engine).get_table_names())

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,20 @@ def test_a_question_mark_and_percent_in_a_file_name_are_the_file_name(
         assert _documents(capsys, tmp_path / name) == [
             f"{name.replace('?', '_').replace('#', '_')}.txt"
         ]
+
+
+def test_init_on_an_existing_project_is_refused_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "study.db"
+    assert cli(capsys, "init", "--project", str(path), "--name", "My study")[0] == 0
+    code, out, err = cli(capsys, "init", "--project", str(path), "--name", "Other")
+    assert code == 2, out + err
+    assert "already a qualcode project" in err
+    with sqlite3.connect(path) as conn:
+        names = conn.execute("select value from settings where key = 'project_name'").fetchall()
+    assert names == [("My study",)]
+    # an empty file is not a project yet: init makes one there
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    assert cli(capsys, "init", "--project", str(empty))[0] == 0
