@@ -28,6 +28,7 @@ __all__ = [
     "Project",
     "Session",
     "StoreError",
+    "mask_password",
     "open_project",
     "project_key",
     "resolve_url",
@@ -51,9 +52,14 @@ def resolve_url(project: str | os.PathLike[str] | None = None) -> str:
     value = value or DEFAULT_PROJECT
     if "://" in value:
         try:
-            make_url(value)
-        except ArgumentError as exc:
-            raise QualcodeError(f"not a valid database URL: {value!r}") from exc
+            parsed = make_url(value)
+        except (ArgumentError, ValueError):
+            shown = mask_password(value)
+            raise QualcodeError(f"not a valid database URL: {shown!r}") from None
+        if "@" in (parsed.host or ""):
+            raise QualcodeError(
+                f"{mask_password(value)}: the password holds an '@'; write it as %40 in a URL"
+            )
         return value
     # a path is a path: built as a URL object, '?', '#' and '%' in it are quoted, not a query
     path = str(Path(value).expanduser().resolve())
@@ -122,8 +128,7 @@ class Project:
 
     @property
     def display_name(self) -> str:
-        path = self.path
-        return str(path) if path else make_url(self.url).render_as_string(hide_password=True)
+        return url_for_humans(self.url)
 
     def session(self) -> Session:
         """A new session for one unit of work (read, or write with ``s.begin()``)."""
@@ -184,18 +189,45 @@ def open_project(
     return Project(url=url, engine=engine, factory=factory, write_factory=write_factory)
 
 
+def mask_password(url: str, mask: str | None = "***") -> str:
+    """The URL as text with its password replaced by ``mask`` (left out when None), in the
+    user part and as a ``password=`` / ``passfile=`` query value.
+
+    Done on the text, not on a parsed URL: a password with an unencoded ``@`` (``ana:Hu@sh@db``)
+    is parsed as ``Hu`` and a host ``sh@db``, which would show half of it. Everything from the
+    ``:`` after the user name to the last ``@`` is taken as the password, so a URL never shows
+    more than it should (a stray ``@`` further on hides more, never less)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    at = rest.rfind("@")
+    if at >= 0:
+        user, colon, _password = rest[:at].partition(":")
+        kept = f"{user}:{mask}" if colon and mask is not None else user
+        rest = f"{kept}@{rest[at + 1 :]}"
+    head, q, query = rest.partition("?")
+    if q:
+        parts = []
+        for part in query.split("&"):
+            key = part.partition("=")[0]
+            if key.lower() in {"password", "passfile"}:
+                if mask is None:
+                    continue
+                part = f"{key}={mask}"
+            parts.append(part)
+        rest = f"{head}?{'&'.join(parts)}" if parts else head
+    return f"{scheme}://{rest}"
+
+
 def project_key(url: str) -> str:
     """A SQLite project's file path, or the URL with no password (in it or in its query)."""
     path = sqlite_path(url)
     if path is not None:
         return str(path.expanduser().resolve())
-    parsed = make_url(url)
-    secret = [k for k in parsed.query if k.lower() in {"password", "passfile"}]
-    # URL.set(password=None) keeps the password: replace the field itself
-    parsed = parsed.difference_update_query(secret)._replace(password=None)
-    return parsed.render_as_string(hide_password=False)
+    return mask_password(url, mask=None)
 
 
 def url_for_humans(url: str) -> str:
+    """A SQLite project's file path, or the URL with its password masked."""
     path = sqlite_path(url)
-    return str(path) if path else make_url(url).render_as_string(hide_password=True)
+    return str(path) if path else mask_password(url)

@@ -80,7 +80,7 @@ def ensure_schema(
         return
     tables = set(inspect(engine).get_table_names())
     if current is None and tables - {"alembic_version"}:
-        raise QualcodeError(f"{url} holds tables but is not a qualcode project")
+        raise QualcodeError(f"{url_for_humans(url)} holds tables but is not a qualcode project")
     if current is None and not create:
         raise QualcodeError("the database is empty; create a project with 'qualcode init'")
     script = ScriptDirectory.from_config(alembic_config())
