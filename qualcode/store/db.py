@@ -28,6 +28,7 @@ __all__ = [
     "Project",
     "Session",
     "StoreError",
+    "create_private_file",
     "mask_password",
     "open_project",
     "project_key",
@@ -74,6 +75,18 @@ def sqlite_path(url: str) -> Path | None:
     if parsed.database == ":memory:":
         return None
     return Path(parsed.database)
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner only (0600), unless it exists.
+
+    SQLite then opens it as an empty database and gives the ``-wal``, ``-shm`` and ``-journal``
+    files it makes beside it the same mode, so transcripts are never world-readable."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -173,6 +186,7 @@ def open_project(
         if path.exists() and path.is_dir():
             raise QualcodeError(f"{path} is a folder, not a project file")
         path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(path)
     engine = make_engine(url)
     try:
         ensure_schema(engine, url, create=create, upgrade=upgrade, exist_ok=exist_ok)

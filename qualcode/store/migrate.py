@@ -14,7 +14,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Engine, inspect
 
 from qualcode.errors import QualcodeError
-from qualcode.store.db import sqlite_path, url_for_humans
+from qualcode.store.db import create_private_file, sqlite_path, url_for_humans
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -39,9 +39,10 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup_sqlite(path: Path, revision: str | None) -> Path:
-    """Copy a SQLite project (consistently, WAL included) next to itself."""
+    """Copy a SQLite project (consistently, WAL included) next to itself, owner-only."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.backup-{revision or 'unversioned'}-{stamp}")
+    create_private_file(target)
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(target)
