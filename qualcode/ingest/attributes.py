@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
-from qualcode.ingest.decode import decode_bytes, normalise_text
+from qualcode.ingest.decode import BadInput, decode_bytes, normalise_text
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
 from qualcode.store.models import Attribute, AttributeValue, Document, Participant
@@ -55,8 +55,10 @@ def read_csv_rows(path: str | Path) -> list[dict[str, str | None]]:
         raise QualcodeError(f"{p}: no such file")
     if p.stat().st_size > MAX_BYTES:
         raise QualcodeError(f"{p}: larger than {MAX_BYTES // 1_000_000} MB")
-    text, _enc = decode_bytes(p.read_bytes())
-    text = normalise_text(text)
+    try:
+        text = normalise_text(decode_bytes(p.read_bytes(), "CSV file")[0], "CSV file")
+    except BadInput as exc:
+        raise QualcodeError(f"{p}: {exc}") from None
     try:
         table = [row for row in csv.reader(io.StringIO(text)) if row]
     except csv.Error as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from qualcode.errors import QualcodeError
 from qualcode.store.db import create_private_file, sqlite_path, url_for_humans
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: the form of qualcode's revision ids ("0003"), which count up
+REVISION = re.compile(r"\d{4}")
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -86,8 +89,13 @@ def ensure_schema(
         raise QualcodeError("the database is empty; create a project with 'qualcode init'")
     script = ScriptDirectory.from_config(alembic_config())
     if current is not None and not _known(script, current):
+        if REVISION.fullmatch(current) and current > head:
+            raise QualcodeError(
+                f"the project's schema ({current}) is newer than this qualcode; upgrade qualcode"
+            )
         raise QualcodeError(
-            f"the project's schema ({current}) is newer than this qualcode; upgrade qualcode"
+            f"the project's schema version {current[:40]!r} is not a qualcode schema version "
+            "(the database was not made by qualcode, or its alembic_version table is damaged)"
         )
     if current is not None and not upgrade:
         raise QualcodeError(f"the project's schema ({current}) needs an upgrade to {head}")
