@@ -111,9 +111,10 @@ def export_cmd(
     if out is None:
         typer.echo(text, nl=False)
         return
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    from qualcode.interop.atomic_file import write_atomically
+
+    # every export goes through atomic_file: whole or not at all, and never onto a database
+    write_atomically(out.expanduser(), lambda tmp: tmp.write_text(text, encoding="utf-8"))
     console.print(f"codebook written to {out}")
 
 

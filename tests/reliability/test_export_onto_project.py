@@ -65,6 +65,18 @@ def test_a_csv_export_into_the_projects_folder_spares_a_project_named_like_a_tab
     assert path.read_bytes() == before
 
 
+def test_a_codebook_export_onto_the_project_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _project(tmp_path, "book.yaml", capsys)
+    code, out, err = cli(capsys, "--project", str(path), "codebook", "export", str(path))
+    assert code == 2, out + err
+    assert _documents(path) == 1
+    other = tmp_path / "other.yaml"
+    assert cli(capsys, "--project", str(path), "codebook", "export", str(other))[0] == 0
+    assert other.read_text(encoding="utf-8").startswith("name:")
+
+
 def test_the_tui_export_path_refuses_the_project_too(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
