@@ -114,7 +114,10 @@ def export_cmd(
     from qualcode.interop.atomic_file import write_atomically
 
     # every export goes through atomic_file: whole or not at all, and never onto a database
-    write_atomically(out.expanduser(), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    write_atomically(out.expanduser(), write)
     console.print(f"codebook written to {out}")
 
 
