@@ -47,9 +47,13 @@ def refuse_database(target: Path) -> None:
     """A one-line error when ``target`` is a database or a database's companion file (what
     SQLite and the schema upgrade write beside a project), so an export cannot replace it."""
     real = target.expanduser().resolve()
+    head = b""
     if real.is_file():
-        with real.open("rb") as f:
-            head = f.read(len(SQLITE_HEADER))
+        try:
+            with real.open("rb") as f:
+                head = f.read(len(SQLITE_HEADER))
+        except OSError:
+            pass  # unreadable: the write itself will say why it cannot replace it
         if head == SQLITE_HEADER or head[:4] in WAL_MAGIC:
             raise QualcodeError(
                 f"{target} is a database (a qualcode project or its backup); "
