@@ -1,5 +1,10 @@
 """The demo project: 24 fictional prosecutor interviews, the study's codebook, participants'
-attributes and (where present) two demo coders' codings. Building it again changes nothing."""
+attributes and (where present) two demo coders' codings. Building it again changes nothing.
+
+The demo is built only into an empty project or one that is already the demo (marked by the
+``demo`` setting, or, for a demo built before the mark, holding only demo transcripts):
+anything else is refused before a row is written, so 24 fictional transcripts never land in a
+real study."""
 
 from __future__ import annotations
 
@@ -7,22 +12,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from qualcode.codebook import apply_codebook, load_codebook
 from qualcode.coding.csv_import import import_codings_csv
+from qualcode.errors import QualcodeError
 from qualcode.ingest.attributes import import_attributes
 from qualcode.ingest.importer import import_files, text_sha256
 from qualcode.ingest.readers import read_transcript
 from qualcode.store.db import Project
-from qualcode.store.models import Document
-from qualcode.store.settings import PROJECT_NAME, project_name, set_setting
+from qualcode.store.models import Code, Document, Memo, Participant
+from qualcode.store.settings import PROJECT_NAME, get_setting, project_name, set_setting
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 CODEBOOK = REPO / "codebooks" / "prosecutor_barriers.yaml"
 DEFAULT_DEMO_PROJECT = REPO / "exports" / "demo.qualcode.db"
 DEMO_ACTOR = "qualcode-demo"
+#: the setting that marks a project as the demo
+DEMO_MARK = "demo"
 
 
 @dataclass
@@ -50,17 +59,20 @@ def build_demo(
 ) -> DemoReport:
     report = DemoReport()
     book = load_codebook(codebook)
+    files = sorted(corpus.glob("P*.txt"))
+    demo_texts = {text_sha256(read_transcript(f).text): f for f in files}
     with project.write() as s:
+        refuse_unless_demo(s, set(demo_texts), project.display_name)
+        set_setting(s, DEMO_MARK, "yes")
         report.codes_added = len(apply_codebook(s, book, actor=DEMO_ACTOR).added)
         if project_name(s) is None:
             set_setting(s, PROJECT_NAME, "Prosecutors and CSAM cases (demo)")
     with project.session() as s:
         have = set(s.scalars(select(Document.sha256)).all())
-    files = sorted(corpus.glob("P*.txt"))
-    new = [f for f in files if text_sha256(read_transcript(f).text) not in have]
+    new = [f for sha, f in demo_texts.items() if sha not in have]
     if new:
         report.imported = import_files(
-            project, list(new), actor=DEMO_ACTOR, progress=progress
+            project, sorted(new), actor=DEMO_ACTOR, progress=progress
         ).imported
     participants = corpus / "participants.csv"
     if participants.exists():
@@ -71,3 +83,26 @@ def build_demo(
     if codings.exists():
         report.codings_added = import_codings_csv(project, codings).added
     return report
+
+
+def refuse_unless_demo(s: Session, demo_texts: set[str], where: str) -> None:
+    """A one-line error unless the project is empty or already the demo (``demo_texts``: the
+    demo transcripts' text hashes)."""
+    if get_setting(s, DEMO_MARK) is not None:
+        return
+    texts = set(s.scalars(select(Document.sha256)).all())
+    if texts and texts <= demo_texts:
+        return  # a demo built before the mark
+    held = {
+        "document(s)": len(texts),
+        "code(s)": s.scalar(select(func.count()).select_from(Code)) or 0,
+        "participant(s)": s.scalar(select(func.count()).select_from(Participant)) or 0,
+        "memo(s)": s.scalar(select(func.count()).select_from(Memo)) or 0,
+    }
+    if any(held.values()):
+        what = ", ".join(f"{n} {k}" for k, n in held.items() if n)
+        raise QualcodeError(
+            f"{where} holds a project that is not the demo ({what}); the demo builds only its "
+            "own project, a new or empty one: run 'qualcode demo' without --project, or give "
+            "a new file"
+        )

@@ -2,7 +2,8 @@
 
 Columns: ``document``, ``coder``, ``code`` (a path such as ``Triage/Plea bargaining``), and
 either ``start`` and ``end`` (code-point offsets) or ``text`` (the quoted passage, found in the
-document; ``occurrence`` picks the n-th match, default 1). An optional ``memo`` column is kept.
+document; ``occurrence`` picks the n-th match, default 1). An optional ``memo`` column is kept,
+also on a coding that is already there (once: the same text by the same coder is not repeated).
 The whole file is one transaction: any bad row and nothing is imported.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from qualcode.coding.codings import ensure_coding
+from qualcode.coding.memos import attach_coding_memo
 from qualcode.errors import QualcodeError
 from qualcode.ingest.attributes import read_csv_rows
 from qualcode.ingest.documents import find_document
@@ -27,12 +29,14 @@ REQUIRED = ("document", "coder", "code")
 class CodingsImportReport:
     added: int = 0
     already_there: int = 0
+    memos_added: int = 0
     coders: set[str] = field(default_factory=set)
 
     def as_json(self) -> dict[str, object]:
         return {
             "added": self.added,
             "already_there": self.already_there,
+            "memos_added": self.memos_added,
             "coders": sorted(self.coders),
         }
 
@@ -57,8 +61,8 @@ def import_codings_csv(project: Project, path: str | Path) -> CodingsImportRepor
     return report
 
 
-def _import_row(s: Session, row: dict[str, str], report: CodingsImportReport) -> None:
-    doc = find_document(s, row["document"].strip())
+def _import_row(s: Session, row: dict[str, str | None], report: CodingsImportReport) -> None:
+    doc = find_document(s, (row["document"] or "").strip())
     start_cell = (row.get("start") or "").strip()
     end_cell = (row.get("end") or "").strip()
     if start_cell and end_cell:
@@ -68,20 +72,22 @@ def _import_row(s: Session, row: dict[str, str], report: CodingsImportReport) ->
             raise QualcodeError(f"start/end must be whole numbers, not {start_cell!r}") from None
     else:
         start, end = locate_text(doc.text, row.get("text") or "", row.get("occurrence") or "1")
-    _coding, created = ensure_coding(
+    coder = (row["coder"] or "").strip()
+    coding_id, created = ensure_coding(
         s,
         document=doc,
-        code=row["code"].strip(),
-        coder=row["coder"].strip(),
+        code=(row["code"] or "").strip(),
+        coder=coder,
         start=start,
         end=end,
-        memo=(row.get("memo") or "").strip() or None,
     )
+    if attach_coding_memo(s, coding_id, row.get("memo") or "", coder=coder):
+        report.memos_added += 1
     if created:
         report.added += 1
     else:
         report.already_there += 1
-    report.coders.add(row["coder"].strip())
+    report.coders.add(coder)
 
 
 def locate_text(text: str, quote: str, occurrence: str = "1") -> tuple[int, int]:

@@ -218,6 +218,20 @@ def read_memo(s: Session, target: str, target_id: int, coder: str) -> str:
     return mine[-1].body if mine else ""
 
 
+def attach_coding_memo(s: Session, coding_id: int, body: str, *, coder: str) -> bool:
+    """Add the coder's memo to a coding unless that coder already wrote this text on it (so
+    importing one file twice adds it once); the coder's other memos on it stay. Returns
+    whether it was added."""
+    text = body.strip()
+    coder_id = get_or_create_coder(s, coder).id
+    if not text or any(
+        m.body.strip() == text for m in _own_memos(s, "coding", coding_id, coder_id)
+    ):
+        return False
+    add_memo(s, body=text, coder=coder, target="coding", ref=coding_id)
+    return True
+
+
 def save_memo(s: Session, target: str, target_id: int, coder: str, body: str) -> None:
     """Write the coder's memo on a document, code or coding; an empty text removes it."""
     if target == "coding":

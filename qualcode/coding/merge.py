@@ -20,7 +20,7 @@ from qualcode.coding.codes import code_paths, new_guid
 from qualcode.coding.codings import CodingSpec, insert_codings
 from qualcode.errors import QualcodeError
 from qualcode.store.audit import audit
-from qualcode.store.db import Project, open_project
+from qualcode.store.db import Project, mask_password, open_project
 from qualcode.store.models import Code, Coder, Coding, Document, Memo
 
 
@@ -90,7 +90,7 @@ def merge_projects(
             "merge",
             "project",
             None,
-            source=str(other_location),
+            source=mask_password(str(other_location)),
             codings=report.codings_added,
             memos=report.memos_added,
         )

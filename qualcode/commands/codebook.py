@@ -111,9 +111,13 @@ def export_cmd(
     if out is None:
         typer.echo(text, nl=False)
         return
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    from qualcode.interop.atomic_file import write_atomically
+
+    # every export goes through atomic_file: whole or not at all, and never onto a database
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    write_atomically(out.expanduser(), write)
     console.print(f"codebook written to {out}")
 
 

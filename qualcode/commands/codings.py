@@ -163,6 +163,6 @@ def import_codings(
         print_json(report.as_json())
         return
     console.print(
-        f"{report.added} coding(s) added, {report.already_there} already there "
-        f"(coders: {', '.join(sorted(report.coders))})"
+        f"{report.added} coding(s) added, {report.already_there} already there, "
+        f"{report.memos_added} memo(s) added (coders: {', '.join(sorted(report.coders))})"
     )

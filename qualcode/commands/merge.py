@@ -8,6 +8,7 @@ import typer
 
 from qualcode.coding.merge import merge_projects
 from qualcode.commands.common import JsonOpt, actor_from, console, print_json, project_from
+from qualcode.store.db import mask_password
 
 
 def register(app: typer.Typer) -> None:
@@ -27,7 +28,7 @@ def merge(
         print_json(report.as_json())
         return
     console.print(
-        f"merged from {other}: {report.codings_added} coding(s) added, "
+        f"merged from {mask_password(other)}: {report.codings_added} coding(s) added, "
         f"{report.codings_already_there} already here, {report.memos_added} memo(s), "
         f"{len(report.codes_added)} new code(s); coders: {', '.join(report.coders) or 'none'}"
     )

@@ -17,7 +17,7 @@ from qualcode.commands.common import (
     project_from,
     state,
 )
-from qualcode.store.db import Project
+from qualcode.store.db import Project, open_project
 from qualcode.store.settings import PROJECT_NAME, set_setting
 
 
@@ -33,8 +33,9 @@ def init(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option(help="A name for the project.")] = None,
 ) -> None:
-    """Create a new, empty project (SQLite file or database URL)."""
-    project = project_from(ctx, create=True)
+    """Create a new, empty project (SQLite file or database URL); an existing project is
+    refused."""
+    project = open_project(state(ctx).project, create=True, exist_ok=False)
     with project.write() as s:
         if name:
             set_setting(s, PROJECT_NAME, name)
@@ -42,12 +43,24 @@ def init(
 
 
 def demo(ctx: typer.Context, json_out: JsonOpt = False) -> None:
-    """Build the demo project (24 fictional prosecutor interviews). Safe to run again."""
+    """Build the demo project (24 fictional prosecutor interviews). Safe to run again.
+
+    It goes to exports/demo.qualcode.db, or to --project when that is new, empty or a demo
+    (QUALCODE_PROJECT is not used); a project holding anything else is refused."""
     from rich.progress import Progress
 
-    from qualcode.demo import DEFAULT_DEMO_PROJECT, build_demo
+    from qualcode import demo as demo_module
+    from qualcode.demo import build_demo
 
-    target = state(ctx).project or str(DEFAULT_DEMO_PROJECT)
+    # only --project names the demo's project: QUALCODE_PROJECT names the user's study
+    explicit = ctx.find_root().params.get("project")
+    target = str(explicit) if explicit else str(demo_module.DEFAULT_DEMO_PROJECT)
+    if not explicit and state(ctx).project:
+        err_console.print(
+            "QUALCODE_PROJECT is not used by 'qualcode demo', which builds its own project "
+            f"({target}); give --project to build it elsewhere",
+            markup=False,
+        )
     project = open_for_work(target, create=True)
     with Progress(console=err_console, transient=True, disable=json_out) as bar:
         task = bar.add_task("importing transcripts", total=None)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
-from qualcode.ingest.decode import decode_bytes, normalise_text
+from qualcode.ingest.decode import BadInput, decode_bytes, normalise_text
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
 from qualcode.store.models import Attribute, AttributeValue, Document, Participant
@@ -46,25 +46,46 @@ class AttributesReport:
         }
 
 
-def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
+def read_csv_rows(path: str | Path) -> list[dict[str, str | None]]:
+    """The rows of a CSV file as ``{header: cell}``; a cell missing from a short row is
+    ``None`` (an empty cell is ``""``). A header named twice is refused; a column without a
+    name is refused when it holds a value, and left out when it is empty (as spreadsheets
+    write a trailing empty column)."""
     p = Path(path)
     if not p.is_file():
         raise QualcodeError(f"{p}: no such file")
     if p.stat().st_size > MAX_BYTES:
         raise QualcodeError(f"{p}: larger than {MAX_BYTES // 1_000_000} MB")
-    text, _enc = decode_bytes(p.read_bytes())
-    text = normalise_text(text)
     try:
-        reader = csv.DictReader(io.StringIO(text))
-        rows = list(reader)
+        text = normalise_text(decode_bytes(p.read_bytes(), "CSV file")[0], "CSV file")
+    except BadInput as exc:
+        raise QualcodeError(f"{p}: {exc}") from None
+    try:
+        table = [row for row in csv.reader(io.StringIO(text)) if row]
     except csv.Error as exc:
         raise QualcodeError(f"{p}: not a valid CSV file ({exc})") from None
-    if not reader.fieldnames:
+    if not table:
         raise QualcodeError(f"{p}: the CSV file has no header row")
-    for n, row in enumerate(rows, start=2):
-        if None in row:
+    header, body = table[0], table[1:]
+    for n, row in enumerate(body, start=2):
+        if len(row) > len(header):
             raise QualcodeError(f"{p}: line {n} has more cells than the header")
-    return rows
+    keep: list[int] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        label = name.strip()
+        if not label:
+            if any(i < len(row) and row[i].strip() for row in body):
+                raise QualcodeError(f"{p}: column {i + 1} has no name in the header row")
+            continue
+        if label in seen:
+            raise QualcodeError(
+                f"{p}: column {label!r} appears twice in the header row "
+                f"(columns {seen[label] + 1} and {i + 1})"
+            )
+        seen[label] = i
+        keep.append(i)
+    return [{header[i]: row[i] if i < len(row) else None for i in keep} for row in body]
 
 
 def parse_number(value: str) -> float:
@@ -128,7 +149,9 @@ def import_attributes(project: Project, path: str | Path, *, actor: str) -> Attr
         return _apply(s, rows, str(path), actor)
 
 
-def _apply(s: Session, rows: list[dict[str, str]], source: str, actor: str) -> AttributesReport:
+def _apply(
+    s: Session, rows: list[dict[str, str | None]], source: str, actor: str
+) -> AttributesReport:
     if not rows:
         raise QualcodeError(f"{source}: no rows")
     headers = list(rows[0].keys())
@@ -142,7 +165,13 @@ def _apply(s: Session, rows: list[dict[str, str]], source: str, actor: str) -> A
     kinds: dict[str, tuple[str, str]] = {}
     for col in attr_cols:
         name, kind = _header(col)
-        values = [r[col].strip() for r in rows if (r[col] or "").strip()]
+        twice = next((c for c, (n, _k) in kinds.items() if n == name), None)
+        if twice is not None:
+            raise QualcodeError(
+                f"{source}: attribute {name!r} appears twice in the header row "
+                f"({twice!r} and {col!r})"
+            )
+        values = [v.strip() for r in rows if (v := r[col]) and v.strip()]
         existing = s.scalar(select(Attribute).where(Attribute.name == name))
         kind = kind or (existing.kind if existing else _infer(values, name, source))
         if existing is not None and existing.kind != kind:
@@ -177,25 +206,41 @@ def _apply(s: Session, rows: list[dict[str, str]], source: str, actor: str) -> A
             s.flush()
             report.created.append(label)
         for col, attr in attributes.items():
-            _set_value(s, participant, attr, (row[col] or "").strip())
-        cell = (row[doc_col] or "") if doc_col else None
-        _link_documents(s, participant, cell, source, report.linked)
+            cell = row[col]
+            if cell is not None:  # a cell missing from a short row changes nothing
+                _set_value(s, participant, attr, cell.strip(), actor)
+        _link_documents(
+            s, participant, (row[doc_col] or "") if doc_col else None, source, report.linked
+        )
         report.participants += 1
     audit(s, actor, "import", "attributes", None, source=source, participants=report.participants)
     s.flush()
     return report
 
 
-def _set_value(s: Session, participant: Participant, attr: Attribute, raw: str) -> None:
+def _set_value(s: Session, participant: Participant, attr: Attribute, raw: str, actor: str) -> None:
+    """Set (or, for an empty cell, clear) one value; the audit log keeps a value that is
+    cleared or replaced."""
     value = s.scalar(
         select(AttributeValue).where(
             AttributeValue.participant_id == participant.id,
             AttributeValue.attribute_id == attr.id,
         )
     )
+    old = _stored(value) if value is not None else None
     if not raw:
         if value is not None:
             s.delete(value)
+            audit(
+                s,
+                actor,
+                "clear",
+                "attribute_value",
+                value.id,
+                participant=participant.label,
+                attribute=attr.name,
+                old=old,
+            )
         return
     if value is None:
         value = AttributeValue(participant_id=participant.id, attribute_id=attr.id)
@@ -204,6 +249,28 @@ def _set_value(s: Session, participant: Participant, attr: Attribute, raw: str) 
     value.text_value = parsed if isinstance(parsed, str) else None
     value.number_value = parsed if isinstance(parsed, float) else None
     value.date_value = parsed if isinstance(parsed, dt.date) else None
+    new = _stored(value)
+    if old is not None and old != new:
+        audit(
+            s,
+            actor,
+            "change",
+            "attribute_value",
+            value.id,
+            participant=participant.label,
+            attribute=attr.name,
+            old=old,
+            new=new,
+        )
+
+
+def _stored(value: AttributeValue) -> str | float | None:
+    """A stored value as the audit log writes it (a date as ISO text)."""
+    if value.date_value is not None:
+        return value.date_value.isoformat()
+    if value.number_value is not None:
+        return value.number_value
+    return value.text_value
 
 
 def _link_documents(
@@ -310,7 +377,7 @@ def set_attributes(
                 _parse(value, attr.kind)
             except ValueError:
                 raise QualcodeError(f"{name!r} is a {attr.kind}; {value!r} is not") from None
-        _set_value(s, person, attr, value)
+        _set_value(s, person, attr, value, actor)
         report.values[name] = value
     s.flush()
     audit(s, actor, "set", "attributes", person.id, participant=label, values=report.values)

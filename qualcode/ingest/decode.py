@@ -15,17 +15,18 @@ class BadInput(QualcodeError):
     """A file that cannot be imported, with a one-line reason."""
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode transcript bytes; return (text, encoding name).
+def decode_bytes(data: bytes, kind: str = "transcript") -> tuple[str, str]:
+    """Decode transcript (or other text) bytes; return (text, encoding name).
 
-    UTF-8 with or without BOM, UTF-16 with BOM, then cp1252. Binary data is refused.
+    UTF-8 with or without BOM, UTF-16 with BOM, then cp1252. Binary data is refused; ``kind``
+    names what the file should have been in the message.
     """
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16"), "utf-16"
     if b"\x00" in data:
-        raise BadInput("binary file (contains NUL bytes), not a text transcript")
+        raise BadInput(f"binary file (contains NUL bytes), not a {kind}")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -46,11 +47,11 @@ def _strict(data: bytes, encoding: str) -> str:
         raise BadInput(f"undecodable {encoding} at byte {exc.start}") from None
 
 
-def normalise_text(text: str) -> str:
+def normalise_text(text: str, kind: str = "transcript") -> str:
     """Normalise line endings to ``\\n``, drop a stray BOM, and refuse control characters."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     bad = _BAD_CONTROLS.search(text)
     if bad is not None:
         code = ord(bad.group())
-        raise BadInput(f"binary content (control character U+{code:04X}), not a transcript")
+        raise BadInput(f"binary content (control character U+{code:04X}), not a {kind}")
     return text

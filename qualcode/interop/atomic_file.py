@@ -6,11 +6,17 @@ Every writer works on a hidden temporary file beside the target (same folder, so
 a failure or Ctrl-C removes it. The temporary file is created by the writer with the usual
 permissions (not ``mkstemp``'s owner-only ones), so an export is readable like any file the
 user writes.
+
+Every export target passes through :func:`temp_beside`, which refuses to replace a database:
+a SQLite file (the project itself, another project, an upgrade backup) or the ``-wal``,
+``-shm`` or ``-journal`` file beside one. ``--project study.qdpx export qdpx study.qdpx``
+would otherwise swap the project for its own export.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,8 +38,39 @@ class ExportResult:
         return {"path": str(self.path), "sheets": self.sheets, "notes": self.notes}
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+WAL_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+COMPANION = re.compile(r"^(?P<db>.+)(?:-wal|-shm|-journal|\.backup-[^/]*)$")
+
+
+def refuse_database(target: Path) -> None:
+    """A one-line error when ``target`` is a database or a database's companion file (what
+    SQLite and the schema upgrade write beside a project), so an export cannot replace it."""
+    real = target.expanduser().resolve()
+    head = b""
+    if real.is_file():
+        try:
+            with real.open("rb") as f:
+                head = f.read(len(SQLITE_HEADER))
+        except OSError:
+            pass  # unreadable: the write itself will say why it cannot replace it
+        if head == SQLITE_HEADER or head[:4] in WAL_MAGIC:
+            raise QualcodeError(
+                f"{target} is a database (a qualcode project or its backup); "
+                "refusing to replace it with an export: give another file name"
+            )
+    companion = COMPANION.match(real.name)
+    if companion and real.with_name(companion["db"]).is_file():
+        raise QualcodeError(
+            f"{target} belongs to the database {real.with_name(companion['db'])}; "
+            "refusing to replace it with an export: give another file name"
+        )
+
+
 def temp_beside(target: Path, suffix: str = ".tmp") -> Path:
-    """A new hidden file name in ``target``'s folder."""
+    """A new hidden file name in ``target``'s folder (refused when ``target`` is a
+    database: see :func:`refuse_database`)."""
+    refuse_database(target)
     return target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}{suffix}")
 
 
@@ -65,6 +102,7 @@ def check_target(out: Path, suffix: str) -> Path:
         raise QualcodeError(f"{out}: the file name must end in {suffix}")
     if out.is_dir():
         raise QualcodeError(f"{out} is a folder; give a file name ending in {suffix}")
+    refuse_database(out)  # before the work, not only when the file is moved into place
     make_folder(out.parent)
     return out
 

@@ -1,10 +1,11 @@
 """Cell values that spreadsheets never run as formulas, shared by the Excel and CSV exports.
 
 Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or the full-width
-``＝ ＋ － ＠`` that some Excel input methods turn into formula signs) is written with a leading
-apostrophe ``'`` and stored as a string: Excel and LibreOffice show it as text and never evaluate
-it, not even after the cell is edited. Numbers, booleans and dates are never changed, so they stay
-numbers. See OWASP "CSV Injection".
+``＝ ＋ － ＠`` that some Excel input methods turn into formula signs), also after leading white
+space or zero-width characters (`` =1+1``, which spreadsheets trim and then evaluate), is
+written with a leading apostrophe ``'`` and stored as a string: Excel and LibreOffice show it as
+text and never evaluate it, not even after the cell is edited. Numbers, booleans and dates are
+never changed, so they stay numbers. See OWASP "CSV Injection".
 """
 
 from __future__ import annotations
@@ -28,16 +29,21 @@ Value = str | int | float | bool | dt.date | dt.datetime | None
 
 
 FIRST_CHARS = frozenset(FORMULA_STARTS)
+#: what may stand before a formula sign and be skipped by a spreadsheet (or not be seen)
+LEADING_BLANKS = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*")
 
 
 def is_dangerous(text: str) -> bool:
-    """Would a spreadsheet read this text as the start of a formula?"""
-    return text[:1] in FIRST_CHARS
+    """Would a spreadsheet read this text as the start of a formula (also after leading white
+    space)?"""
+    if text[:1] in FIRST_CHARS:
+        return True
+    return text[LEADING_BLANKS.match(text).end() :][:1] in FIRST_CHARS  # type: ignore[union-attr]
 
 
 def neutralise(text: str) -> str:
     """The text with a leading apostrophe when it could start a formula, else unchanged."""
-    return QUOTE + text if text[:1] in FIRST_CHARS else text
+    return QUOTE + text if is_dangerous(text) else text
 
 
 def plain_value(value: Any) -> Value:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +28,8 @@ __all__ = [
     "Project",
     "Session",
     "StoreError",
+    "create_private_file",
+    "mask_password",
     "open_project",
     "project_key",
     "resolve_url",
@@ -45,16 +47,24 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def resolve_url(project: str | os.PathLike[str] | None = None) -> str:
-    """Turn ``--project`` / ``QUALCODE_PROJECT`` / the default into a SQLAlchemy URL."""
+    """Turn ``--project`` / ``QUALCODE_PROJECT`` / the default into a SQLAlchemy URL: a value
+    with ``scheme://`` is a URL, anything else the path of a SQLite file."""
     value = os.fspath(project) if project else os.environ.get("QUALCODE_PROJECT") or ""
     value = value or DEFAULT_PROJECT
     if "://" in value:
         try:
-            make_url(value)
-        except ArgumentError as exc:
-            raise QualcodeError(f"not a valid database URL: {value!r}") from exc
+            parsed = make_url(value)
+        except (ArgumentError, ValueError):
+            shown = mask_password(value)
+            raise QualcodeError(f"not a valid database URL: {shown!r}") from None
+        if "@" in (parsed.host or ""):
+            raise QualcodeError(
+                f"{mask_password(value)}: the password holds an '@'; write it as %40 in a URL"
+            )
         return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
+    # a path is a path: built as a URL object, '?', '#' and '%' in it are quoted, not a query
+    path = str(Path(value).expanduser().resolve())
+    return URL.create("sqlite", database=path).render_as_string(hide_password=False)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -65,6 +75,18 @@ def sqlite_path(url: str) -> Path | None:
     if parsed.database == ":memory:":
         return None
     return Path(parsed.database)
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner only (0600), unless it exists.
+
+    SQLite then opens it as an empty database and gives the ``-wal``, ``-shm`` and ``-journal``
+    files it makes beside it the same mode, so transcripts are never world-readable."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -119,8 +141,7 @@ class Project:
 
     @property
     def display_name(self) -> str:
-        path = self.path
-        return str(path) if path else make_url(self.url).render_as_string(hide_password=True)
+        return url_for_humans(self.url)
 
     def session(self) -> Session:
         """A new session for one unit of work (read, or write with ``s.begin()``)."""
@@ -145,8 +166,10 @@ def open_project(
     *,
     create: bool = False,
     upgrade: bool = True,
+    exist_ok: bool = True,
 ) -> Project:
-    """Open (and with ``create`` make) a project, upgrading an older schema after a backup.
+    """Open (and with ``create`` make) a project, upgrading an older schema after a backup;
+    with ``exist_ok`` false, a location that already holds a project is refused.
 
     Raises QualcodeError when the project does not exist and ``create`` is false, or when the
     database cannot be reached.
@@ -163,9 +186,10 @@ def open_project(
         if path.exists() and path.is_dir():
             raise QualcodeError(f"{path} is a folder, not a project file")
         path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(path)
     engine = make_engine(url)
     try:
-        ensure_schema(engine, url, create=create, upgrade=upgrade)
+        ensure_schema(engine, url, create=create, upgrade=upgrade, exist_ok=exist_ok)
     except DatabaseError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
@@ -179,18 +203,45 @@ def open_project(
     return Project(url=url, engine=engine, factory=factory, write_factory=write_factory)
 
 
+def mask_password(url: str, mask: str | None = "***") -> str:
+    """The URL as text with its password replaced by ``mask`` (left out when None), in the
+    user part and as a ``password=`` / ``passfile=`` query value.
+
+    Done on the text, not on a parsed URL: a password with an unencoded ``@`` (``ana:Hu@sh@db``)
+    is parsed as ``Hu`` and a host ``sh@db``, which would show half of it. Everything from the
+    ``:`` after the user name to the last ``@`` is taken as the password, so a URL never shows
+    more than it should (a stray ``@`` further on hides more, never less)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    at = rest.rfind("@")
+    if at >= 0:
+        user, colon, _password = rest[:at].partition(":")
+        kept = f"{user}:{mask}" if colon and mask is not None else user
+        rest = f"{kept}@{rest[at + 1 :]}"
+    head, q, query = rest.partition("?")
+    if q:
+        parts = []
+        for part in query.split("&"):
+            key = part.partition("=")[0]
+            if key.lower() in {"password", "passfile"}:
+                if mask is None:
+                    continue
+                part = f"{key}={mask}"
+            parts.append(part)
+        rest = f"{head}?{'&'.join(parts)}" if parts else head
+    return f"{scheme}://{rest}"
+
+
 def project_key(url: str) -> str:
     """A SQLite project's file path, or the URL with no password (in it or in its query)."""
     path = sqlite_path(url)
     if path is not None:
         return str(path.expanduser().resolve())
-    parsed = make_url(url)
-    secret = [k for k in parsed.query if k.lower() in {"password", "passfile"}]
-    # URL.set(password=None) keeps the password: replace the field itself
-    parsed = parsed.difference_update_query(secret)._replace(password=None)
-    return parsed.render_as_string(hide_password=False)
+    return mask_password(url, mask=None)
 
 
 def url_for_humans(url: str) -> str:
+    """A SQLite project's file path, or the URL with its password masked."""
     path = sqlite_path(url)
-    return str(path) if path else make_url(url).render_as_string(hide_password=True)
+    return str(path) if path else mask_password(url)

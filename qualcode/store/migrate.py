@@ -7,6 +7,7 @@ project that is up to date reads its revision with one query.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,13 +15,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, text
 
 from qualcode.errors import QualcodeError
-from qualcode.store.db import sqlite_path
+from qualcode.store.db import create_private_file, sqlite_path, url_for_humans
 
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: the form of qualcode's revision ids ("0003"), which count up
+REVISION = re.compile(r"\d{4}")
 
 #: the newest revision in migrations/versions; tests/store/test_head_revision.py checks it against
 #: Alembic's head, so a new migration must change it
@@ -53,9 +56,10 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup_sqlite(path: Path, revision: str | None) -> Path:
-    """Copy a SQLite project (consistently, WAL included) next to itself."""
+    """Copy a SQLite project (consistently, WAL included) next to itself, owner-only."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.backup-{revision or 'unversioned'}-{stamp}")
+    create_private_file(target)
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(target)
@@ -88,11 +92,14 @@ def _known(script: ScriptDirectory, revision: str) -> bool:
         return False
 
 
-def ensure_schema(engine: Engine, url: str, *, create: bool, upgrade: bool = True) -> None:
+def ensure_schema(
+    engine: Engine, url: str, *, create: bool, upgrade: bool = True, exist_ok: bool = True
+) -> None:
     """Bring the database to the newest schema.
 
     A new, empty database is created at head. An older project is first backed up (SQLite:
-    a copy next to the file) and then upgraded. A project newer than this qualcode is refused.
+    a copy next to the file) and then upgraded. A project newer than this qualcode is refused,
+    and so is any project when ``exist_ok`` is false (``init`` makes only new ones).
     """
     if _at_head(engine):
         return
@@ -101,17 +108,26 @@ def ensure_schema(engine: Engine, url: str, *, create: bool, upgrade: bool = Tru
 
     head = head_revision()
     current = current_revision(engine)
+    if current is not None and not exist_ok:
+        raise QualcodeError(
+            f"{url_for_humans(url)} is already a qualcode project; 'init' makes only new ones"
+        )
     if current == head:
         return
     tables = set(inspect(engine).get_table_names())
     if current is None and tables - {"alembic_version"}:
-        raise QualcodeError(f"{url} holds tables but is not a qualcode project")
+        raise QualcodeError(f"{url_for_humans(url)} holds tables but is not a qualcode project")
     if current is None and not create:
         raise QualcodeError("the database is empty; create a project with 'qualcode init'")
     script = ScriptDirectory.from_config(alembic_config())
     if current is not None and not _known(script, current):
+        if REVISION.fullmatch(current) and current > head:
+            raise QualcodeError(
+                f"the project's schema ({current}) is newer than this qualcode; upgrade qualcode"
+            )
         raise QualcodeError(
-            f"the project's schema ({current}) is newer than this qualcode; upgrade qualcode"
+            f"the project's schema version {current[:40]!r} is not a qualcode schema version "
+            "(the database was not made by qualcode, or its alembic_version table is damaged)"
         )
     if current is not None and not upgrade:
         raise QualcodeError(f"the project's schema ({current}) needs an upgrade to {head}")

@@ -108,8 +108,9 @@ def test_init_names_the_project_and_participants_list_attributes(
     from qualcode.store.db import open_project
 
     proj = str(tmp_path / "named.db")
-    assert run(capsys, "init", "--name", "First", "--project", proj)[0] == 0
     assert run(capsys, "init", "--name", "Prosecutors", "--project", proj)[0] == 0
+    # init never renames (or touches) a project that is already there
+    assert run(capsys, "init", "--name", "Other", "--project", proj)[0] == 2
     (tmp_path / "P01.txt").write_text("P01: The lab is slow.\n", encoding="utf-8")
     assert run(capsys, "import", str(tmp_path / "P01.txt"), "--project", proj)[0] == 0
     csv = tmp_path / "people.csv"

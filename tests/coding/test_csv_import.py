@@ -81,7 +81,12 @@ def test_offsets_on_both_backends(
     url = small_any.project.url
     code, out, err = cli(capsys, "import-codings", str(path), "--project", url, "--json")
     assert code == 0, err
-    assert json.loads(out) == {"added": 2, "already_there": 1, "coders": ["ana", "cara"]}
+    assert json.loads(out) == {
+        "added": 2,
+        "already_there": 1,
+        "memos_added": 1,
+        "coders": ["ana", "cara"],
+    }
     expected = {
         ("P01.txt", PLEA, "ana", *plea, "typical"),
         ("P02.txt", LAB, "cara", *lab, None),
@@ -91,7 +96,12 @@ def test_offsets_on_both_backends(
     # Importing the same file again adds nothing.
     code, out, _ = cli(capsys, "import-codings", str(path), "--project", url, "--json")
     assert code == 0
-    assert json.loads(out) == {"added": 0, "already_there": 3, "coders": ["ana", "cara"]}
+    assert json.loads(out) == {
+        "added": 0,
+        "already_there": 3,
+        "memos_added": 0,
+        "coders": ["ana", "cara"],
+    }
     assert stored(small_any) == expected
 
 
@@ -118,7 +128,7 @@ def test_quoted_text_and_its_occurrence(
     )
     code, out, err = cli(capsys, "import-codings", str(path), "--project", str(small.project.path))
     assert code == 0, err
-    assert "4 coding(s) added, 0 already there (coders: ana, ben)" in out
+    assert "4 coding(s) added, 0 already there, 0 memo(s) added (coders: ana, ben)" in out
     assert stored(small) == {
         ("P01.txt", PLEA, "ben", *first, None),
         ("P01.txt", PLEA, "ana", *second, None),
@@ -166,3 +176,26 @@ def test_a_bad_row_exits_2_and_writes_nothing(
     assert "Traceback" not in err
     assert counts(small) == before  # no coding, and the new coder was not kept either
     assert stored(small) == set()
+
+
+def test_a_memo_on_a_coding_already_there_is_attached_once(
+    small: Small, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plea = span(TEXT_1, "Plea deals are common.")
+    header = ["document", "coder", "code", "start", "end", "memo"]
+    row = ["P01.txt", "ana", PLEA, str(plea[0]), str(plea[1])]
+    url = str(small.project.path)
+    bare = write_csv(tmp_path / "bare.csv", header, [[*row, ""]])
+    assert cli(capsys, "import-codings", str(bare), "--project", url)[0] == 0
+    with_memo = write_csv(tmp_path / "memo.csv", header, [[*row, "typical"]])
+    code, out, err = cli(capsys, "import-codings", str(with_memo), "--project", url, "--json")
+    assert code == 0, err
+    assert json.loads(out)["memos_added"] == 1
+    assert stored(small) == {("P01.txt", PLEA, "ana", *plea, "typical")}
+    # the same file again adds no second copy; a new text is kept next to the first
+    code, out, _ = cli(capsys, "import-codings", str(with_memo), "--project", url, "--json")
+    assert json.loads(out)["memos_added"] == 0
+    other = write_csv(tmp_path / "other.csv", header, [[*row, "seen twice"]])
+    code, out, _ = cli(capsys, "import-codings", str(other), "--project", url)
+    assert code == 0 and "1 memo(s) added" in out
+    assert stored(small) == {("P01.txt", PLEA, "ana", *plea, "typical\n\nseen twice")}

@@ -31,7 +31,9 @@ def test_text_that_could_start_a_formula_gets_a_quote() -> None:
     for start in STARTS:
         assert neutralise(start + "1+1") == "'" + start + "1+1"
         assert csv_value(start + "cmd") == "'" + start + "cmd"
-    for text in ["plain", "", " =not first", "'already quoted", "1+1", "a=b"]:
+    # white space before the sign does not stop a spreadsheet from running it
+    assert neutralise(" =not first") == "' =not first"
+    for text in ["plain", "", " plain", "'already quoted", "1+1", "a=b", " a=b"]:
         assert neutralise(text) == text
         assert not is_dangerous(text)
 
