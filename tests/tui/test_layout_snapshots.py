@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from qualcode.coding.history import History
 from qualcode.tui.app import QualcodeApp, create_app
 from qualcode.tui.screens.project import ProjectScreen
+from qualcode.tui.screens.supervisor import SupervisorScreen
 
 from .screen_harness import settle
 
@@ -55,6 +56,12 @@ def test_screen_at_size(
             await pilot.press(KEYED[screen])
             await drive.until(pilot, lambda: not isinstance(app.screen, ProjectScreen))
         await settle(pilot)
+        if screen == "agreement":  # its table is filled after two workers, one after the other
+            shown = app.screen
+            assert isinstance(shown, SupervisorScreen)
+            await drive.until(pilot, lambda: bool(shown.stats))
+            await settle(pilot)
+        await pilot.pause()
 
     app = create_app(small.project, "ana")
     assert snap_compare(app, terminal_size=size, run_before=run_before)
