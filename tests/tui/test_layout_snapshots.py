@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from qualcode.coding.history import History
 from qualcode.tui.app import QualcodeApp, create_app
@@ -61,6 +62,9 @@ def test_screen_at_size(
             assert isinstance(shown, SupervisorScreen)
             await drive.until(pilot, lambda: bool(shown.stats))
             await settle(pilot)
+            # a DataTable sizes its columns when idle, which a busy machine may not reach first
+            table = shown.query_one("#sup-table", DataTable)
+            await drive.until(pilot, lambda: not table._require_update_dimensions)
         await pilot.pause()
 
     app = create_app(small.project, "ana")
