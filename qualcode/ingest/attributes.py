@@ -107,7 +107,7 @@ def _parse(value: str, kind: str) -> float | dt.date | str:
 
 def _is_number(value: str) -> bool:
     try:
-        float(value)
+        parse_number(value)
     except ValueError:
         return False
     return True

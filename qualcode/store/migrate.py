@@ -102,6 +102,10 @@ def ensure_schema(
     and so is any project when ``exist_ok`` is false (``init`` makes only new ones).
     """
     if _at_head(engine):
+        if not exist_ok:
+            raise QualcodeError(
+                f"{url_for_humans(url)} is already a qualcode project; 'init' makes only new ones"
+            )
         return
     from alembic import command
     from alembic.script import ScriptDirectory

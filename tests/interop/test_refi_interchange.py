@@ -76,7 +76,12 @@ def test_a_csv_number_that_is_not_finite_is_refused(project: Project, tmp_path: 
     csv.write_text("participant,score:number\nP1,3.5\nP2,inf\n")
     with pytest.raises(QualcodeError, match="'score' value 'inf' is not a number"):
         import_attributes(project, csv, actor="test")
-    csv.write_text("participant,score\nP1,3.5\nP2,-Infinity\n")  # inferred: kept as text
+    csv.write_text("participant,score\nP1,3.5\nP2,-Infinity\n")  # inferred: not a number
+    with pytest.raises(
+        QualcodeError, match=r"'score' mixes numbers \(1\) and words \('-Infinity'\)"
+    ):
+        import_attributes(project, csv, actor="test")
+    csv.write_text("participant,score:text\nP1,3.5\nP2,-Infinity\n")  # as text, on request
     report = import_attributes(project, csv, actor="test")
     assert report.attributes == {"score": "text"}
 
