@@ -9,19 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.cli import hoist_global_options, main
+from qualcode.cli import hoist_global_options
+
+from ..run_cli import cli as run
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -9,23 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from qualcode.cli import main
 from qualcode.coding.codes import code_paths
 from qualcode.demo import build_demo
 from qualcode.store import open_project
 from qualcode.store.models import Document, Group
 
+from ..run_cli import cli as run
 from .shared_files import sample as sample_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import pytest
 import xmlschema
 from sqlalchemy import select
 
-from qualcode.cli import main
 from qualcode.codebook.edit import add_code
 from qualcode.coding.codes import code_paths
 from qualcode.coding.codings import add_coding
@@ -30,6 +29,7 @@ from qualcode.interop.refi.qdpx_import import import_qdpx
 from qualcode.store import Project, open_project
 from qualcode.store.models import Attribute, AttributeValue, Code, Participant
 
+from ..run_cli import cli as run
 from .shared_files import TOOLS, xsd
 
 
@@ -107,14 +107,6 @@ def test_a_stored_infinity_is_left_out_of_the_export_which_stays_valid(
 
 
 # -- 6. importing a project file into a project that does not exist yet ----------------------------
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 SMALL = project_xml(
