@@ -219,6 +219,7 @@ def test_extend_and_shrink_by_words(small: Small, drive: Drive) -> None:
     text = small.text("P01.txt")
     start = text.index("lab is slow")
     spans: list[str] = []
+    selected: list[tuple[int, int] | None] = []
 
     async def scenario(pilot: Pilot[None]) -> None:
         screen = await drive.open_coding(pilot, small.docs["P01.txt"])
@@ -228,6 +229,8 @@ def test_extend_and_shrink_by_words(small: Small, drive: Drive) -> None:
             await drive.keys(pilot, screen, key)
             (coding,) = small.codings("ana")
             spans.append(text[coding.start : coding.end])
+            selected.append(screen.view.selected_span)
+            assert selected[-1] in (None, (coding.start, coding.end))  # never the old span
 
     drive.run(create_app(small.project, "ana"), scenario)
     assert spans == [

@@ -117,6 +117,8 @@ class CodingScreen(DataScreen):
         self.writes_done = 0
         #: for each edit not yet answered: (note when it changed something, note when not)
         self._pending: deque[tuple[str, str]] = deque()
+        #: a coding whose new span the selection follows once its change is read back
+        self._reselect: int | None = None
         self._visible: list[CodingInfo] = []
         self._at_cursor: tuple[int, ...] = ()
         self._doc_list_timer: Timer | None = None
@@ -240,6 +242,11 @@ class CodingScreen(DataScreen):
             self.focus_coding_id = focus
         if changed or rebuilt:
             self._show_codings(changed, rebuilt)
+        if not message.polled and self._reselect is not None:
+            moved = self.codings.get(self._reselect)
+            self._reselect = None
+            if moved is not None and self.view.selected_span is not None:
+                self.view.select_span(moved.start, moved.end)
         if note:
             self.note = note
         self._update_status()
@@ -514,6 +521,7 @@ class CodingScreen(DataScreen):
         verb = "extended" if (edge == "end") == (step > 0) else "shrank"
         note = f"{verb} coding to {span[0]}-{span[1]}"
         edit = ChangeCoding(coding.id, start=span[0], end=span[1], label=verb)
+        self._reselect = coding.id  # the selection shows the coding's new span
         self._submit(edit, (note, note))
 
     def action_undo(self) -> None:
