@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -34,6 +35,16 @@ def _code_some(small: Small) -> None:
     history = History(small.project, "ana")
     history.add(doc, small.codes["Volume"], text.index("About half"), text.index("slow,") + 5)
     history.add(doc, small.codes["Lab backlog"], text.index("The lab is"), text.index("Plea") - 1)
+
+
+def _sized(table: DataTable[Any]) -> bool:
+    """Every column at least as wide as its widest cell (its label included)."""
+    for key, column in table.columns.items():
+        cells = [column.label, *table.get_column(key)]
+        widest = max(c.cell_len if isinstance(c, Text) else Text(str(c)).cell_len for c in cells)
+        if column.content_width < widest:
+            return False
+    return True
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -62,9 +73,10 @@ def test_screen_at_size(
             assert isinstance(shown, SupervisorScreen)
             await drive.until(pilot, lambda: bool(shown.stats))
             await settle(pilot)
-            # a DataTable sizes its columns when idle, which a busy machine may not reach first
-            table = shown.query_one("#sup-table", DataTable)
-            await drive.until(pilot, lambda: not table._require_update_dimensions)
+        # a DataTable sizes its columns to its cells when idle, which a busy machine (or a
+        # quiet one, before a second fill) may not have reached: wait for every table to be
+        tables = list(app.screen.query(DataTable))
+        await drive.until(pilot, lambda: all(_sized(t) for t in tables))
         await pilot.pause()
 
     app = create_app(small.project, "ana")
