@@ -73,11 +73,17 @@ def test_screen_at_size(
             assert isinstance(shown, SupervisorScreen)
             await drive.until(pilot, lambda: bool(shown.stats))
             await settle(pilot)
+
         # a DataTable sizes its columns to its cells when idle, which a busy machine (or a
         # quiet one, before a second fill) may not have reached: wait for every table to be
-        tables = list(app.screen.query(DataTable))
-        await drive.until(pilot, lambda: all(_sized(t) for t in tables))
-        await pilot.pause()
+        # (twice: a screen may fill a table again once its first answer is shown)
+        def all_sized() -> bool:
+            return all(_sized(t) for t in app.screen.query(DataTable))
+
+        for _ in range(2):
+            await drive.until(pilot, all_sized)
+            await settle(pilot)
+        await drive.until(pilot, all_sized)
 
     app = create_app(small.project, "ana")
     assert snap_compare(app, terminal_size=size, run_before=run_before)
