@@ -72,15 +72,15 @@ def backup_sqlite(path: Path, revision: str | None) -> Path:
     return target
 
 
-def _at_head(engine: Engine) -> bool:
-    """Whether the project's recorded revision is :data:`HEAD` (False when unreadable: the
-    full check then says why)."""
+def _recorded(engine: Engine) -> list[str] | None:
+    """The revisions the project records (None when there is no readable record: the full
+    check then says why)."""
     try:
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
     except Exception:
-        return False
-    return [r[0] for r in rows] == [HEAD]
+        return None
+    return [r[0] for r in rows]
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:
@@ -101,21 +101,18 @@ def ensure_schema(
     a copy next to the file) and then upgraded. A project newer than this qualcode is refused,
     and so is any project when ``exist_ok`` is false (``init`` makes only new ones).
     """
-    if _at_head(engine):
-        if not exist_ok:
-            raise QualcodeError(
-                f"{url_for_humans(url)} is already a qualcode project; 'init' makes only new ones"
-            )
+    recorded = _recorded(engine)
+    if recorded and not exist_ok:
+        raise QualcodeError(
+            f"{url_for_humans(url)} is already a qualcode project; 'init' makes only new ones"
+        )
+    if recorded == [HEAD]:
         return
     from alembic import command
     from alembic.script import ScriptDirectory
 
     head = head_revision()
     current = current_revision(engine)
-    if current is not None and not exist_ok:
-        raise QualcodeError(
-            f"{url_for_humans(url)} is already a qualcode project; 'init' makes only new ones"
-        )
     if current == head:
         return
     tables = set(inspect(engine).get_table_names())
