@@ -160,7 +160,7 @@ def coding_memos(s: Session, coding_ids: Sequence[int] | None = None) -> dict[in
 
 
 # -- the audit record ---------------------------------------------------------------------------
-class _Describer:
+class CodingDescriber:
     """Turns specs into audit details, reading names once per unit of work."""
 
     def __init__(self, s: Session) -> None:
@@ -190,7 +190,7 @@ class _Describer:
         }
 
 
-def _audit_rows(
+def audit_codings(
     s: Session, actor: str, action: str, rows: list[tuple[int, dict[str, Any]]]
 ) -> None:
     if rows:
@@ -262,8 +262,8 @@ def insert_codings(
     ]
     if memo_rows:
         s.execute(insert(Memo), memo_rows)
-    describe = _Describer(s)
-    _audit_rows(
+    describe = CodingDescriber(s)
+    audit_codings(
         s,
         actor,
         "add",
@@ -283,8 +283,8 @@ def delete_codings(
     gone = specs_of(s, ids)
     if not gone:
         return {}
-    describe = _Describer(s)
-    _audit_rows(s, actor, "remove", [(i, describe(sp) | context) for i, sp in gone.items()])
+    describe = CodingDescriber(s)
+    audit_codings(s, actor, "remove", [(i, describe(sp) | context) for i, sp in gone.items()])
     s.execute(delete(Memo).where(Memo.coding_id.in_(list(gone))))
     s.execute(delete(Coding).where(Coding.id.in_(list(gone))))
     return gone
@@ -328,42 +328,10 @@ def change_coding(
     row.code_id, row.start, row.end = after.code_id, after.start, after.end
     row.updated_at = utcnow()
     s.flush()
-    describe = _Describer(s)
+    describe = CodingDescriber(s)
     detail = describe(after) | {"replaced": describe(before)} | context
-    _audit_rows(s, actor, "change", [(coding_id, detail)])
+    audit_codings(s, actor, "change", [(coding_id, detail)])
     return before, after
-
-
-def set_coding_memo(s: Session, coding_id: int, body: str, *, coder: str) -> tuple[str, str]:
-    """Set the coder's memo on a coding (an empty text removes it); others' memos on it stay.
-
-    Returns (the coder's memo before, after). Audited with the coding and both texts."""
-    coding = s.get(Coding, coding_id)
-    if coding is None:
-        raise NotFound(f"no coding with id {coding_id}; it may have been removed")
-    coder_id = get_or_create_coder(s, coder).id
-    mine = s.scalars(
-        select(Memo)
-        .where(Memo.coding_id == coding_id, Memo.coder_id == coder_id)
-        .order_by(Memo.created_at, Memo.id)
-    ).all()
-    old = join_memos(m.body for m in mine) or ""
-    new = body.strip()
-    if new == old:
-        return old, new
-    for extra in mine[1:]:
-        s.delete(extra)
-    if mine and new:
-        mine[0].body = new
-    elif mine:
-        s.delete(mine[0])
-    else:
-        s.add(Memo(body=new, coding_id=coding_id, coder_id=coder_id))
-    s.flush()
-    spec = specs_of(s, [coding_id])[coding_id]
-    detail = _Describer(s)(spec) | {"memo_before": old or None}
-    _audit_rows(s, coder, "memo", [(coding_id, detail)])
-    return old, new
 
 
 def check_own(s: Session, ids: Iterable[int], coder: str) -> None:

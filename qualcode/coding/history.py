@@ -25,7 +25,6 @@ from qualcode.coding.codings import (
     coding_ids,
     delete_codings,
     insert_codings,
-    set_coding_memo,
     specs_of,
 )
 from qualcode.coding.edits import (
@@ -39,6 +38,7 @@ from qualcode.coding.edits import (
     SetCodingMemo,
     Undo,
 )
+from qualcode.coding.memos import set_coding_memo
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store.db import Project
 from qualcode.store.models import Document

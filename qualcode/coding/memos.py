@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.coding.coders import get_or_create_coder
 from qualcode.coding.codes import code_paths, find_code
-from qualcode.coding.codings import join_memos, set_coding_memo
+from qualcode.coding.codings import CodingDescriber, audit_codings, join_memos, specs_of
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.ingest.documents import find_document
 from qualcode.store.audit import audit
@@ -205,6 +205,33 @@ def _own_memos(s: Session, target: str, target_id: int, coder_id: int) -> list[M
     if target == "document":
         stmt = stmt.where(Memo.start.is_(None))
     return list(s.scalars(stmt.order_by(Memo.created_at, Memo.id)).all())
+
+
+def set_coding_memo(s: Session, coding_id: int, body: str, *, coder: str) -> tuple[str, str]:
+    """Set the coder's memo on a coding (an empty text removes it); others' memos on it stay.
+
+    Returns (the coder's memo before, after). Audited with the coding and both texts."""
+    if s.get(Coding, coding_id) is None:
+        raise NotFound(f"no coding with id {coding_id}; it may have been removed")
+    coder_id = get_or_create_coder(s, coder).id
+    mine = _own_memos(s, "coding", coding_id, coder_id)
+    old = join_memos(m.body for m in mine) or ""
+    new = body.strip()
+    if new == old:
+        return old, new
+    for extra in mine[1:]:
+        s.delete(extra)
+    if mine and new:
+        mine[0].body = new
+    elif mine:
+        s.delete(mine[0])
+    else:
+        s.add(Memo(body=new, coding_id=coding_id, coder_id=coder_id))
+    s.flush()
+    spec = specs_of(s, [coding_id])[coding_id]
+    detail = CodingDescriber(s)(spec) | {"memo_before": old or None}
+    audit_codings(s, coder, "memo", [(coding_id, detail)])
+    return old, new
 
 
 def read_memo(s: Session, target: str, target_id: int, coder: str) -> str:
