@@ -13,7 +13,7 @@ from qualcode.coding.memos import memo_rows
 from qualcode.interop.tables_for_export import ExportSelection, Table, cols
 
 COLUMNS = cols(
-    "memo_id|Memo|int", "on|On", "about|About", "document|Document", "code|Code",
+    "memo_id|Memo id|int", "on|On", "about|About", "document|Document", "code|Code",
     "coding_id|Coding|int", "start|Start|int", "end|End|int", "coder|Coder", "title|Title",
     "memo|Memo|long", "created|Created", "updated|Updated",
 )  # fmt: skip
