@@ -74,15 +74,19 @@ def test_screen_at_size(
             await drive.until(pilot, lambda: bool(shown.stats))
             await settle(pilot)
 
-        # a DataTable sizes its columns to its cells when idle, which a busy machine (or a
-        # quiet one, before a second fill) may not have reached: wait for every table to be
-        # (twice: a screen may fill a table again once its first answer is shown)
+        # a DataTable sizes its columns to its cells when idle, which a busy machine may not
+        # have reached: wait for every table to be sized
         def all_sized() -> bool:
             return all(_sized(t) for t in app.screen.query(DataTable))
 
-        for _ in range(2):
+        # and a screen may fill its tables again (a second load): wait until its loads stop
+        loads: object = object()
+        for _ in range(6):
             await drive.until(pilot, all_sized)
             await settle(pilot)
+            if getattr(app.screen, "loads_done", None) == loads and all_sized():
+                break
+            loads = getattr(app.screen, "loads_done", None)
         await drive.until(pilot, all_sized)
 
     app = create_app(small.project, "ana")
