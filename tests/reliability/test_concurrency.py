@@ -1,8 +1,12 @@
-"""Eight processes code the same documents at once, for a bounded time, on SQLite (WAL) and
-on PostgreSQL, while another renames a code and another merges codes (``merge_codes``) that the
-coders are coding with. Every coding each process reported as committed is there afterwards
-(under the merge target if its code was merged), with no duplicates; the renames and merges are
-serialised, not lost, and a coding of a code merged away meanwhile is refused, not lost."""
+"""Eight processes code the same documents at once, on SQLite (WAL) and on PostgreSQL, while
+another renames a code and another merges codes (``merge_codes``) that the coders are coding with.
+Every coding each process reported as committed is there afterwards (under the merge target if its
+code was merged), with no duplicates; the renames and merges are serialised, not lost, and a coding
+of a code merged away meanwhile is refused, not lost.
+
+The race is driven by events, not by a clock: the merger merges a code only once the coders have
+committed codings of it, and the coders and the renamer go on until every merge is done and each
+has made its share, so a busy machine makes the test slower, never weaker."""
 
 from __future__ import annotations
 
@@ -30,45 +34,52 @@ from crash_helpers import spawn
 
 pytestmark = pytest.mark.slow
 WORKERS = 8
-SECONDS = 3.0
+EACH = 6  # codings each coder commits at least, after the last merge has gone through
 SOURCES = ("M1", "M2", "M3", "M4", "M5", "M6")  # merged into D, one by one, while coded
-MERGE_EVERY = SECONDS / (len(SOURCES) + 2)
 SLOW = 0.15  # seconds a merge waits inside its transaction, after moving the codings
+CAP = 20_000  # a bound on any one loop, so a broken run ends instead of hanging
 
 CODER = """
-import random, sys, time
+import os, random, sys
 from sqlalchemy.exc import IntegrityError
 from qualcode.coding.history import History
+from qualcode.errors import QualcodeError
 from qualcode.store import open_project
 project = open_project(sys.argv[1])
 me = sys.argv[2]
+done = sys.argv[3]
 codes = [int(c) for c in sys.argv[4].split(",")]
 rng = random.Random(me)
 history = History(project, me)
-end = time.monotonic() + float(sys.argv[3])
-while time.monotonic() < end:
+made = after = 0
+for _ in range(int(sys.argv[6])):
+    if os.path.exists(done):
+        if after >= int(sys.argv[5]):
+            break
     doc = rng.randint(1, 3)
     start = rng.randrange(0, 1900)
     stop = start + rng.randint(1, 100)
     code = rng.choice(codes)
+    finished = os.path.exists(done)
     try:
         (cid,) = history.add(doc, code, start, stop)
-    except IntegrityError:  # the code was merged into another and is gone
+    except (IntegrityError, QualcodeError):  # the code was merged into another and is gone
         print("refused", code, flush=True)
         codes.remove(code)
         continue
+    made += 1
+    after += finished
     print(doc, code, start, stop, cid, flush=True)
 """
 
 RENAMER = """
-import sys, time
+import os, sys
 from sqlalchemy import select
 from qualcode.store import open_project
 from qualcode.store.models import Code
 project = open_project(sys.argv[1])
-end = time.monotonic() + float(sys.argv[2])
 n = 0
-while time.monotonic() < end:
+while n < int(sys.argv[3]) and not (os.path.exists(sys.argv[2]) and n > 0):
     with project.write() as s:
         code = s.scalar(select(Code).where(Code.id == 1))
         code.name = f"Caseload {n}"
@@ -78,21 +89,30 @@ print("renames", n, flush=True)
 
 MERGER = """
 import sys, time
+from pathlib import Path
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 import qualcode.codebook.edit as edit
 from qualcode.store import open_project
+from qualcode.store.models import Coding
 project = open_project(sys.argv[1])
 audit = edit.audit
 def slow_audit(*args, **kw):
     # A slow merge: wait between moving the source's codings and deleting the source, while
     # the coders go on coding with it. Without row locks their codings would be lost.
-    time.sleep(float(sys.argv[5]))
+    time.sleep(float(sys.argv[4]))
     return audit(*args, **kw)
 edit.audit = slow_audit
 target = int(sys.argv[2])
-pause = float(sys.argv[4])
 for source in (int(c) for c in sys.argv[3].split(",")):
-    time.sleep(pause)
+    # merge a code only once the coders have committed codings of it: the race is then run
+    for _ in range(int(sys.argv[6])):
+        with project.session() as s:
+            if s.scalar(select(func.count()).where(Coding.code_id == source)):
+                break
+        time.sleep(0.01)
+    else:
+        sys.exit(f"no coding of code {source} was ever committed")
     for attempt in range(5):
         try:
             with project.write() as s:
@@ -101,6 +121,7 @@ for source in (int(c) for c in sys.argv[3].split(",")):
         except OperationalError as exc:  # a deadlock PostgreSQL broke: try again
             print("retry", source, str(exc).splitlines()[0], file=sys.stderr, flush=True)
     print("merged", source, target, report.moved, report.dropped, flush=True)
+Path(sys.argv[5]).touch()
 """
 
 
@@ -129,15 +150,22 @@ def test_eight_coders_at_once_lose_nothing(location: str, tmp_path: Path) -> Non
         files.append(f)
     import_files(project, files, actor="t")
     every_code = ",".join(str(ids[n]) for n in names)
-    procs = [spawn(CODER, location, f"coder{i}", str(SECONDS), every_code) for i in range(WORKERS)]
-    renamer = spawn(RENAMER, location, str(SECONDS))
+    done = str(tmp_path / "merges-done")
+    procs = [
+        spawn(CODER, location, f"coder{i}", done, every_code, str(EACH), str(CAP))
+        for i in range(WORKERS)
+    ]
+    renamer = spawn(RENAMER, location, done, str(CAP))
     merger = spawn(
-        MERGER, location, str(target), ",".join(map(str, sources)), str(MERGE_EVERY), str(SLOW)
+        MERGER, location, str(target), ",".join(map(str, sources)), str(SLOW), done, str(CAP)
     )
     committed = set()
     refused = []
+    out, err = merger.communicate(timeout=600)
+    assert merger.returncode == 0, err[-2000:]
+    merges = [line.split() for line in out.splitlines()]
     for i, proc in enumerate(procs):
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err[-2000:]
         for line in out.splitlines():
             if line.startswith("refused"):
@@ -145,19 +173,16 @@ def test_eight_coders_at_once_lose_nothing(location: str, tmp_path: Path) -> Non
                 continue
             doc, code, start, end, cid = map(int, line.split())
             committed.add((f"coder{i}", doc, code, start, end, cid))
-    out, err = renamer.communicate(timeout=120)
+    out, err = renamer.communicate(timeout=600)
     assert renamer.returncode == 0, err[-2000:]
     renames = int(out.split()[-1])
-    out, err = merger.communicate(timeout=120)
-    assert merger.returncode == 0, err[-2000:]
-    merges = [line.split() for line in out.splitlines()]
     assert [int(m[1]) for m in merges] == sources  # every merge went through
     dropped = sum(int(m[4]) for m in merges)
     assert renames > 0
-    assert len(committed) > WORKERS * 5
-    # the race was run: codings of the sources were committed, and moved by the merges
-    assert any(c[2] in sources for c in committed)
-    assert sum(int(m[3]) for m in merges) > 0
+    assert len(committed) >= WORKERS * EACH
+    # the race was run: codings of every source were committed before its merge, and moved
+    assert {c[2] for c in committed} >= set(sources)
+    assert all(int(m[3]) + int(m[4]) > 0 for m in merges)
     with project.session() as s:
         rows = s.execute(
             select(
