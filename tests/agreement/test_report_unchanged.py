@@ -22,7 +22,8 @@ from qualcode.agreement.project_report import agreement_report
 from qualcode.store import Project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report_before.json"
-WORDS = "the lab backlog is long and we triage cases by plea offers every week".split()
+WORDS = ["the", "lab", "backlog", "is", "long", "and", "we", "triage", "cases", "by", "plea"]
+WORDS += ["offers", "every", "week"]
 CODES = ("Caseload", "Caseload/Volume", "Triage/Plea", "Triage/Dismissal", "Lab")
 UNITS = ("sentence", "paragraph", "character", "document", "overlap")
 N_BOOT = 300
@@ -40,7 +41,7 @@ def generated(
     for d in range(14):
         parts, sentences, turns = [], [], []
         pos = 0
-        for t in range(rng.randint(4, 8)):
+        for _turn in range(rng.randint(4, 8)):
             turn_start = pos
             for _ in range(rng.randint(1, 5)):
                 words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 12)))
