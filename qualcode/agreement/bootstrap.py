@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import NormalDist
 from typing import Any
 
@@ -48,6 +49,7 @@ DEFAULT_SAMPLES = 5000
 DEFAULT_SEED = 0
 DEFAULT_THRESHOLDS = (0.667, 0.800)
 CELLS_PER_CHUNK = 1 << 20
+CLUSTER_CHUNK = 1 << 16  # units whose clusters are summed at once
 METHOD = "BCa bootstrap, resampling {what} (Efron 1987)"
 
 
@@ -178,15 +180,45 @@ def resampling_items(
         rows, multiplicity = _merge(features, per_pattern)
         return Items(rows, multiplicity, level, delta2)
     _, group = _compact(np.asarray(clusters, dtype=np.int64)[pairable])
-    n_groups = int(group.max()) + 1 if len(group) else 0
+    del counts
+    merged = [
+        _cluster_rows(group[part], weights[part], features, inverse[part])
+        for part in _cluster_chunks(group)
+    ]
+    rows, multiplicity = _merge(
+        np.concatenate([m[0] for m in merged]), np.concatenate([m[1] for m in merged])
+    )
+    return Items(rows, multiplicity, level, delta2)
+
+
+def _cluster_chunks(group: NDArray[np.intp]) -> list[slice]:
+    """Slices of about CLUSTER_CHUNK units that never split a cluster, when the units come
+    cluster by cluster (as the report's do); else one slice of all."""
+    n = len(group)
+    if n <= CLUSTER_CHUNK or bool((group[1:] < group[:-1]).any()):
+        return [slice(0, n)]
+    starts = np.searchsorted(group, group[::CLUSTER_CHUNK], side="left")
+    bounds = [*dict.fromkeys(int(b) for b in starts), n]
+    return [slice(a, b) for a, b in pairwise(bounds)]
+
+
+def _cluster_rows(
+    group: NDArray[np.intp], weights: FloatArray, features: FloatArray, inverse: NDArray[np.intp]
+) -> tuple[FloatArray, FloatArray]:
+    """The distinct summed features of the clusters of some units (each cluster whole), and
+    how many clusters have each."""
+    if len(group) == 0:
+        return np.zeros((0, features.shape[1])), np.zeros(0)
+    local = group - group.min()
+    n_groups = int(local.max()) + 1
     # each cluster adds up the features of its units, one feature column at a time
     columns = [
-        np.bincount(group, weights=weights * column[inverse], minlength=n_groups)
+        np.bincount(local, weights=weights * column[inverse], minlength=n_groups)
         for column in features.T
     ]
     summed = np.asarray(np.column_stack(columns), dtype=np.float64)
-    rows, multiplicity = _merge(summed, np.ones(n_groups, dtype=np.float64))
-    return Items(rows, multiplicity, level, delta2)
+    present = np.bincount(local, minlength=n_groups) > 0
+    return _merge(summed[present], np.ones(int(present.sum()), dtype=np.float64))
 
 
 def bootstrap_samples(items: Items, n_boot: int, rng: np.random.Generator) -> FloatArray:

@@ -19,9 +19,17 @@ OverlapMeasure = Literal["union", "longer"]
 OVERLAP_MEASURES: tuple[str, ...] = ("union", "longer")
 
 
-def as_spans(spans: Iterable[Span]) -> SpanArray:
+def as_spans(spans: Iterable[Span] | SpanArray) -> SpanArray:
     """Spans as an (n, 2) array, empty spans dropped, sorted by start then end."""
-    arr = np.asarray([s for s in spans if s[1] > s[0]], dtype=np.int64).reshape(-1, 2)
+    if isinstance(spans, np.ndarray):
+        arr = spans.astype(np.int64, copy=False).reshape(-1, 2)
+        if bool((arr[:, 1] <= arr[:, 0]).any()):
+            arr = arr[arr[:, 1] > arr[:, 0]]
+        starts, ends = arr[1:, 0], arr[1:, 1]
+        if bool(((starts > arr[:-1, 0]) | ((starts == arr[:-1, 0]) & (ends >= arr[:-1, 1]))).all()):
+            return arr  # already in order: no copy
+    else:
+        arr = np.asarray([s for s in spans if s[1] > s[0]], dtype=np.int64).reshape(-1, 2)
     order = np.lexsort((arr[:, 1], arr[:, 0]))
     return arr[order]
 

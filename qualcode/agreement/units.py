@@ -55,7 +55,7 @@ class DocumentCodings:
     length: int
     coders: frozenset[str]  # the coders who coded anything in it
     spans: Mapping[tuple[str, str], Sequence[Span]] = field(default_factory=dict)  # (coder, code)
-    units: Sequence[Span] = ()  # segments of the chosen kind (segment units only)
+    units: Sequence[Span] | SpanArray = ()  # segments of the chosen kind (segment units only)
     text: str | None = None
 
     @cached_property
@@ -112,12 +112,46 @@ class Variable:
         if n_units == 0 or n_coders > 12:
             return self
         powers = 3 ** np.arange(n_coders, dtype=np.int64)
-        keys = powers @ (self.values.astype(np.int64) + 1)  # MISSING, ABSENT, PRESENT -> 0, 1, 2
+        keys = np.zeros(n_units, dtype=np.int64)
+        for i, row in enumerate(self.values):  # MISSING, ABSENT, PRESENT -> 0, 1, 2
+            keys += (row.astype(np.int64) + 1) * 3**i
         present = np.flatnonzero(np.bincount(keys, minlength=1))
         weights = np.bincount(keys, weights=self.weights)[present]
         values = (present[None, :] // powers[:, None]) % 3 - 1
         none = np.full(len(present), -1, dtype=np.intp)
         return Variable(self.coders, values.astype(np.int8), weights.astype(np.float64), none, none)
+
+    def unit_keys(self, span: int) -> NDArray[np.int64]:
+        """One number per unit for its document, its position (below ``span``; 0 for every
+        unit when ``span`` is 1) and its values: units with the same key are identical units
+        of one segment (or one document), whose weights may be added."""
+        patterns = 3 ** len(self.coders)
+        keys = self.document.astype(np.int64) * span
+        if span > 1:
+            keys += self.position
+        keys *= patterns
+        for i, row in enumerate(self.values):  # MISSING, ABSENT, PRESENT -> 0, 1, 2
+            keys += (row.astype(np.int64) + 1) * 3**i
+        return keys
+
+    @classmethod
+    def from_keys(
+        cls,
+        coders: tuple[str, ...],
+        keys: NDArray[np.int64],
+        weights: NDArray[np.float64],
+        span: int,
+    ) -> Variable:
+        """The units that :meth:`unit_keys` numbered, back from their keys."""
+        patterns = 3 ** len(coders)
+        values = np.empty((len(coders), len(keys)), dtype=np.int8)
+        pattern = keys % patterns
+        for i in range(len(coders)):
+            values[i] = pattern // 3**i % 3 - 1
+        place = keys // patterns
+        return cls(
+            coders, values, weights, (place // span).astype(np.intp), (place % span).astype(np.intp)
+        )
 
     def by_document(self, count: int) -> list[Variable]:
         """The variable split by document index ``0 .. count-1`` (one pass, not one per
@@ -164,13 +198,25 @@ def build_variable(
     """The reliability data of one code for ``coders`` (default: all), over every document."""
     check_unit_and_threshold(unit, threshold)
     who = data.coders if coders is None else coders
-    parts = []
-    for index, doc in enumerate(data.documents):
-        values, weights = _document_values(doc, code, unit, who, threshold, measure)
-        count = len(weights)
-        document = np.full(count, index, dtype=np.intp)
-        parts.append(Variable(who, values, weights, document, np.arange(count, dtype=np.intp)))
-    return Variable.concat(who, parts)
+    values, weights = [], []
+    for doc in data.documents:
+        doc_values, doc_weights = _document_values(doc, code, unit, who, threshold, measure)
+        values.append(doc_values)
+        weights.append(doc_weights)
+    if not values:
+        return Variable.concat(who, [])
+    counts = np.array([len(w) for w in weights], dtype=np.intp)
+    document = np.repeat(np.arange(len(counts), dtype=np.intp), counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    position = np.arange(len(document), dtype=np.intp) - starts
+    del starts
+    return Variable(
+        who,
+        np.concatenate(values, axis=1),
+        np.concatenate(weights).astype(np.float64, copy=False),
+        document,
+        position,
+    )
 
 
 def _document_values(

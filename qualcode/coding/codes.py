@@ -53,9 +53,21 @@ def new_guid() -> str:
     return str(uuid.uuid4())
 
 
-def code_paths(s: Session) -> dict[int, str]:
-    """Every code's id mapped to its full path."""
-    rows = s.execute(select(Code.id, Code.parent_id, Code.name)).all()
+def code_paths(s: Session, only: Iterable[int] | None = None) -> dict[int, str]:
+    """Every code's id mapped to its full path; with ``only``, just those codes' paths (their
+    ancestors are read, one query per level, and nothing else)."""
+    columns = select(Code.id, Code.parent_id, Code.name)
+    wanted = None if only is None else list(dict.fromkeys(only))
+    if wanted is None:
+        rows = list(s.execute(columns).all())
+    else:
+        rows = []
+        level_ids, read = set(wanted), set()
+        while level_ids:
+            level = s.execute(columns.where(Code.id.in_(list(level_ids)))).all()
+            rows.extend(level)
+            read |= level_ids
+            level_ids = {r.parent_id for r in level if r.parent_id is not None} - read
     parent = {r.id: r.parent_id for r in rows}
     name = {r.id: r.name for r in rows}
     paths: dict[int, str] = {}
@@ -73,7 +85,7 @@ def code_paths(s: Session) -> dict[int, str]:
         paths[cid] = join_path(reversed(parts))
         return paths[cid]
 
-    for cid in name:
+    for cid in name if wanted is None else [c for c in wanted if c in name]:
         path(cid)
     return paths
 

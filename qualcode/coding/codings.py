@@ -15,26 +15,38 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from qualcode.coding.coders import get_or_create_coder
 from qualcode.coding.codes import code_paths, find_code, get_code
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.ingest.documents import find_document
-from qualcode.store.models import AuditEntry, Coder, Coding, Document, Memo, Participant, utcnow
+from qualcode.store.models import (
+    AuditEntry,
+    Base,
+    Coder,
+    Coding,
+    Document,
+    Memo,
+    Participant,
+    utcnow,
+)
 
 #: (document, code, coder, start, end): what the store keeps unique about a coding
 CodingIdentity = tuple[int, int, int, int, int]
 
 
 def check_span(doc: Document, start: int, end: int) -> None:
-    if start < 0 or end > len(doc.text) or start >= end:
-        raise QualcodeError(
-            f"span {start}-{end} is not inside {doc.name} (0-{len(doc.text)}, start < end)"
-        )
+    check_span_within(doc.name, len(doc.text), start, end)
+
+
+def check_span_within(name: str, length: int, start: int, end: int) -> None:
+    """Refuse a span that is not inside a document of ``length`` code points (or is empty)."""
+    if start < 0 or end > length or start >= end:
+        raise QualcodeError(f"span {start}-{end} is not inside {name} (0-{length}, start < end)")
 
 
 @dataclass(frozen=True)
@@ -92,19 +104,38 @@ def coding_ids(s: Session, specs: Sequence[CodingSpec]) -> list[int | None]:
     """The id of the stored coding with each spec's identity, or None."""
     if not specs:
         return []
-    found = existing_identities(s, {spec.document_id for spec in specs})
+    found = existing_identities(s, [spec.identity for spec in specs])
     return [found.get(spec.identity) for spec in specs]
 
 
-def existing_identities(s: Session, document_ids: Iterable[int]) -> dict[CodingIdentity, int]:
-    """Identity -> id of every coding of these documents."""
-    ids = list(document_ids)
-    if not ids:
+#: up to this many identities, the query names their starts too (one coding's lookup then
+#: reads the codings at that offset, not every coding of the document)
+NARROW_LOOKUP = 500
+
+
+def existing_identities(
+    s: Session, identities: Iterable[CodingIdentity]
+) -> dict[CodingIdentity, int]:
+    """Identity -> id of the stored codings that have one of these identities.
+
+    The query reads only codings of the documents, codes and coders named (and, for a few
+    identities, starting where one of them starts), so its cost follows what is asked, not
+    how many codings a document holds."""
+    wanted = set(identities)
+    if not wanted:
         return {}
+    docs, codes, coders, starts = ({ident[i] for ident in wanted} for i in range(4))
     stmt = select(
         Coding.id, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end
-    ).where(Coding.document_id.in_(ids))
-    return {(d, c, k, a, b): i for i, d, c, k, a, b in s.execute(stmt)}
+    ).where(
+        Coding.document_id.in_(sorted(docs)),
+        Coding.code_id.in_(sorted(codes)),
+        Coding.coder_id.in_(sorted(coders)),
+    )
+    if len(wanted) <= NARROW_LOOKUP:
+        stmt = stmt.where(Coding.start.in_(sorted(starts)))
+    rows = ((i, (d, c, k, a, b)) for i, d, c, k, a, b in s.execute(stmt))
+    return {ident: i for i, ident in rows if ident in wanted}
 
 
 def specs_of(s: Session, ids: Iterable[int]) -> dict[int, CodingSpec]:
@@ -159,30 +190,47 @@ def coding_memos(s: Session, coding_ids: Sequence[int] | None = None) -> dict[in
     return {k: text for k, v in bodies.items() if (text := join_memos(v)) is not None}
 
 
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements (bulk writes skip the ORM's per-row work)."""
+    return cast(Table, model.__table__)
+
+
 # -- the audit record ---------------------------------------------------------------------------
 class CodingDescriber:
-    """Turns specs into audit details, reading names once per unit of work."""
+    """Turns specs into audit details, reading the names of only the documents, codes and
+    coders involved, once per unit of work (those of ``specs`` in three queries)."""
 
-    def __init__(self, s: Session) -> None:
+    def __init__(self, s: Session, specs: Iterable[CodingSpec] = ()) -> None:
         self.s = s
-        self._paths: dict[int, str] | None = None
+        self._paths: dict[int, str] = {}
         self._coders: dict[int, str] = {}
         self._docs: dict[int, str] = {}
+        self._read(list(specs))
+
+    def _read(self, specs: list[CodingSpec]) -> None:
+        codes = {sp.code_id for sp in specs} - self._paths.keys()
+        coders = {sp.coder_id for sp in specs} - self._coders.keys()
+        docs = {sp.document_id for sp in specs} - self._docs.keys()
+        if codes:
+            self._paths.update(code_paths(self.s, codes))
+        if coders:
+            stmt = select(Coder.id, Coder.name).where(Coder.id.in_(coders))
+            self._coders.update({i: name for i, name in self.s.execute(stmt)})
+        if docs:
+            stmt = select(Document.id, Document.name).where(Document.id.in_(docs))
+            self._docs.update({i: name for i, name in self.s.execute(stmt)})
+            self._docs.update({d: f"document {d}" for d in docs - self._docs.keys()})
 
     def __call__(self, spec: CodingSpec) -> dict[str, Any]:
-        if self._paths is None:
-            self._paths = code_paths(self.s)
-        if spec.coder_id not in self._coders:
-            self._coders[spec.coder_id] = self.s.get_one(Coder, spec.coder_id).name
-        if spec.document_id not in self._docs:
-            name = self.s.scalar(select(Document.name).where(Document.id == spec.document_id))
-            self._docs[spec.document_id] = name or f"document {spec.document_id}"
+        known = (self._docs, spec.document_id), (self._coders, spec.coder_id)
+        if any(key not in names for names, key in known) or spec.code_id not in self._paths:
+            self._read([spec])
         return {
             "document": self._docs[spec.document_id],
             "document_id": spec.document_id,
             "code": self._paths.get(spec.code_id, f"code {spec.code_id}"),
             "code_id": spec.code_id,
-            "coder": self._coders[spec.coder_id],
+            "coder": self._coders.get(spec.coder_id, f"coder {spec.coder_id}"),
             "coder_id": spec.coder_id,
             "start": spec.start,
             "end": spec.end,
@@ -194,11 +242,12 @@ def audit_codings(
     s: Session, actor: str, action: str, rows: list[tuple[int, dict[str, Any]]]
 ) -> None:
     if rows:
+        now = utcnow()
         s.execute(
-            insert(AuditEntry),
+            insert(table_of(AuditEntry)),
             [
                 {
-                    "at": utcnow(),
+                    "at": now,
                     "actor": actor,
                     "action": action,
                     "entity": "coding",
@@ -220,7 +269,7 @@ def insert_codings(
     into every audit record (say, ``via="merge"``). Spans are not checked here: callers check
     them against the text (:func:`check_span`) where they come from outside.
     """
-    have = existing_identities(s, {spec.document_id for spec in specs})
+    have = existing_identities(s, [spec.identity for spec in specs])
     ids: list[int | None] = []
     new_specs: list[CodingSpec] = []
     pending: dict[CodingIdentity, int] = {}
@@ -245,8 +294,11 @@ def insert_codings(
         }
         for sp in new_specs
     ]
-    result = s.execute(insert(Coding).returning(Coding.id, sort_by_parameter_order=True), rows)
-    new_ids = [row[0] for row in result]
+    # One Core executemany (RETURNING in parameter order would send SQLite one statement per
+    # row), then the new ids read back by identity, which the store keeps unique.
+    s.execute(insert(table_of(Coding)), rows)
+    stored = existing_identities(s, pending)
+    new_ids = [stored[sp.identity] for sp in new_specs]
     memo_rows = [
         {
             "coding_id": cid,
@@ -261,8 +313,8 @@ def insert_codings(
         for m in sp.memos
     ]
     if memo_rows:
-        s.execute(insert(Memo), memo_rows)
-    describe = CodingDescriber(s)
+        s.execute(insert(table_of(Memo)), memo_rows)
+    describe = CodingDescriber(s, new_specs)
     audit_codings(
         s,
         actor,
@@ -283,7 +335,7 @@ def delete_codings(
     gone = specs_of(s, ids)
     if not gone:
         return {}
-    describe = CodingDescriber(s)
+    describe = CodingDescriber(s, gone.values())
     audit_codings(s, actor, "remove", [(i, describe(sp) | context) for i, sp in gone.items()])
     s.execute(delete(Memo).where(Memo.coding_id.in_(list(gone))))
     s.execute(delete(Coding).where(Coding.id.in_(list(gone))))
@@ -321,7 +373,7 @@ def change_coding(
     if after.identity == before.identity:
         return before, after
     check_span(s.get_one(Document, before.document_id), after.start, after.end)
-    clash = existing_identities(s, [before.document_id]).get(after.identity)
+    clash = existing_identities(s, [after.identity]).get(after.identity)
     if clash is not None:
         raise QualcodeError("that coding is already there")
     row = s.get_one(Coding, coding_id)

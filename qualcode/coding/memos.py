@@ -7,6 +7,7 @@ writes them here. A coding's memos travel with the coding (see :mod:`qualcode.co
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -245,18 +246,31 @@ def read_memo(s: Session, target: str, target_id: int, coder: str) -> str:
     return mine[-1].body if mine else ""
 
 
-def attach_coding_memo(s: Session, coding_id: int, body: str, *, coder: str) -> bool:
-    """Add the coder's memo to a coding unless that coder already wrote this text on it (so
-    importing one file twice adds it once); the coder's other memos on it stay. Returns
-    whether it was added."""
-    text = body.strip()
-    coder_id = get_or_create_coder(s, coder).id
-    if not text or any(
-        m.body.strip() == text for m in _own_memos(s, "coding", coding_id, coder_id)
-    ):
-        return False
-    add_memo(s, body=text, coder=coder, target="coding", ref=coding_id)
-    return True
+def attach_coding_memos(s: Session, memos: Iterable[tuple[int, str, str]]) -> int:
+    """Add memos ``(coding id, coder, text)`` to codings, each unless that coder already wrote
+    this text on it (so importing one file twice adds it once); the coders' other memos stay.
+    One query finds the memos already there. Returns how many were added."""
+    wanted = [(cid, coder, text.strip()) for cid, coder, text in memos if text.strip()]
+    if not wanted:
+        return 0
+    coder_ids = {name: get_or_create_coder(s, name).id for name in {w[1] for w in wanted}}
+    stmt = select(Memo.coding_id, Memo.coder_id, Memo.body).where(
+        Memo.coding_id.in_(sorted({w[0] for w in wanted}))
+    )
+    have = {(cid, coder_id, body.strip()) for cid, coder_id, body in s.execute(stmt)}
+    added: list[tuple[Memo, str]] = []
+    for cid, coder, text in wanted:
+        key = (cid, coder_ids[coder], text)
+        if key not in have:
+            have.add(key)
+            memo = Memo(body=text, coding_id=cid, coder_id=key[1])
+            s.add(memo)
+            added.append((memo, coder))
+    if added:
+        s.flush()
+    for memo, coder in added:
+        audit(s, coder, "add", "memo", memo.id, target="coding", body=memo.body, ref=memo.coding_id)
+    return len(added)
 
 
 def save_memo(s: Session, target: str, target_id: int, coder: str, body: str) -> None:

@@ -29,9 +29,10 @@ def find_document(s: Session, ref: str | int) -> Document:
     doc = s.scalar(select(Document).where(Document.name == ref))
     if doc is not None:
         return doc
-    stem_matches = [d for d in s.scalars(select(Document)).all() if d.name.rsplit(".", 1)[0] == ref]
+    names = s.execute(select(Document.id, Document.name)).all()  # names only, not every text
+    stem_matches = [i for i, name in names if name.rsplit(".", 1)[0] == ref]
     if len(stem_matches) == 1:
-        return stem_matches[0]
+        return s.get_one(Document, stem_matches[0])
     raise NotFound(f"no document {ref!r}; 'qualcode documents' lists them")
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from qualcode.coding.codes import code_paths
 from qualcode.coding.codings import coding_memos
-from qualcode.store.models import Code, Coder, Coding, Document
+from qualcode.store.models import AuditEntry, Code, Coder, Coding, Document
 
 from ..run_cli import cli
 from .conftest import TEXT_1, TEXT_2, Small
@@ -199,3 +199,53 @@ def test_a_memo_on_a_coding_already_there_is_attached_once(
     code, out, _ = cli(capsys, "import-codings", str(other), "--project", url)
     assert code == 0 and "1 memo(s) added" in out
     assert stored(small) == {("P01.txt", PLEA, "ana", *plea, "typical\n\nseen twice")}
+
+
+def test_repeated_rows_and_their_memos_in_one_file(
+    small: Small, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One coding named on several rows is added once; its distinct memos are each kept once,
+    a coding already there gets the memos it lacks, and each new coding is audited once."""
+    plea = span(TEXT_1, "Plea deals are common.")
+    lab = span(TEXT_2, "The lab is fast here.")
+    url = str(small.project.path)
+    header = ["document", "coder", "code", "start", "end", "memo"]
+    first = write_csv(tmp_path / "first.csv", header, [["P02.txt", "ben", LAB, *map(str, lab), ""]])
+    assert cli(capsys, "import-codings", str(first), "--project", url)[0] == 0
+    path = write_csv(
+        tmp_path / "repeats.csv",
+        header,
+        [
+            ["P01.txt", "ana", PLEA, str(plea[0]), str(plea[1]), "typical"],
+            ["P01.txt", "ana", PLEA, str(plea[0]), str(plea[1]), " typical "],  # the same text
+            ["P01.txt", "ana", PLEA, str(plea[0]), str(plea[1]), "seen twice"],
+            ["P01.txt", "cara", PLEA, str(plea[0]), str(plea[1]), ""],  # another coder's
+            ["P02.txt", "ben", LAB, str(lab[0]), str(lab[1]), "fast"],  # there already
+            ["P02.txt", "ben", LAB, str(lab[0]), str(lab[1]), "fast"],
+        ],
+    )
+    code, out, err = cli(capsys, "import-codings", str(path), "--project", url, "--json")
+    assert code == 0, err
+    assert json.loads(out) == {
+        "added": 2,
+        "already_there": 4,
+        "memos_added": 3,
+        "coders": ["ana", "ben", "cara"],
+    }
+    assert stored(small) == {
+        ("P01.txt", PLEA, "ana", *plea, "typical\n\nseen twice"),
+        ("P01.txt", PLEA, "cara", *plea, None),
+        ("P02.txt", LAB, "ben", *lab, "fast"),
+    }
+    with small.project.session() as s:
+        added = s.execute(
+            select(AuditEntry.actor, AuditEntry.detail).where(
+                AuditEntry.entity == "coding", AuditEntry.action == "add"
+            )
+        ).all()
+    details = sorted((actor, d["coder"], d["memo"], d["via"]) for actor, d in added)
+    assert details == [
+        ("ana", "ana", "typical\n\nseen twice", "CSV import"),
+        ("ben", "ben", None, "CSV import"),
+        ("cara", "cara", None, "CSV import"),
+    ]
