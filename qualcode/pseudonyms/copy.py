@@ -119,7 +119,7 @@ def fill_copy(src: Session, dst: Session, rep: Replacer, general: Generalisation
 def _participants(
     src: Session, dst: Session, rep: Replacer, general: Generalisation
 ) -> dict[int, int]:
-    kinds = dict(src.execute(select(Attribute.name, Attribute.kind)).tuples().all())
+    kinds = {n: k for n, k in src.execute(select(Attribute.name, Attribute.kind))}
     values: dict[int, list[tuple[str, str | None, str]]] = {}
     for value in src.scalars(select(AttributeValue)):
         name = value.attribute.name

@@ -282,7 +282,7 @@ def accepted_forms(s: Session) -> dict[str, str]:
         .join(Pseudonym, PseudonymForm.pseudonym_id == Pseudonym.id)
         .where(Pseudonym.status == "accepted")
     )
-    return dict(rows.tuples().all())
+    return {form: label for form, label in rows}
 
 
 def replacer(s: Session) -> Replacer:

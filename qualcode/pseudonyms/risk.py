@@ -146,7 +146,7 @@ class RiskReport:
 
 def participant_table(s: Session, quasi: tuple[str, ...]) -> list[tuple[Value, ...]]:
     """One row per participant: the values of the quasi-identifiers (None when missing)."""
-    known = dict(s.execute(select(Attribute.name, Attribute.id)).tuples().all())
+    known = {n: i for n, i in s.execute(select(Attribute.name, Attribute.id))}
     missing = [q for q in quasi if q not in known]
     if missing:
         names = ", ".join(sorted(known)) or "none"
