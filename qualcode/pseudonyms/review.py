@@ -315,3 +315,18 @@ def export_key(s: Session, out: Path, *, actor: str) -> int:
         tmp.unlink(missing_ok=True)
     audit(s, actor, "export key", "pseudonyms", None, file=str(out), rows=len(rows))
     return len(rows)
+
+
+def occurrences(s: Session, ref: str | int, limit: int = 20) -> list[Occurrence]:
+    """Where one pseudonym's forms occur in the project, in context (at most ``limit``)."""
+    p = find_pseudonym(s, ref)
+    pattern = form_pattern(v for f in p.forms for v in variants(f.form))
+    out: list[Occurrence] = []
+    if pattern is None:
+        return out
+    for text in project_texts(s):
+        for m in pattern.finditer(text.text):
+            out.append(occurrence(text.kind, text.label, text.text, m.start(), m.end()))
+            if len(out) >= limit:
+                return out
+    return out

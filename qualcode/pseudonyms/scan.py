@@ -185,6 +185,9 @@ def _merge_people(items: list[Found]) -> list[Found]:
             holders[word] = holders.get(word, 0) + 1
     field_words = set(FIELD_TERMS)
     for f in full:
+        core = " ".join(f.names)  # "Nora Quill" of "Detective Nora Quill"
+        if core not in f.forms:
+            f.derived.setdefault(core)
         alone = [f.names[-1]]
         if f.names[0] not in WORD_NAMES:
             alone.append(f.names[0])
