@@ -22,6 +22,14 @@ from typing import Generic, TypeVar
 
 from qualcode.errors import QualcodeError
 from qualcode.interop.atomic_file import make_folder, refuse_database
+from qualcode.interop.export_all import (
+    FORMAT_BY_KEY,
+    FORMATS,
+    ExportDone,
+    ExportFormat,
+    run_export,
+    target_path,
+)
 from qualcode.pseudonyms.copy import original_forms, pseudonymised_copy
 from qualcode.pseudonyms.generalise import Generalisation
 from qualcode.pseudonyms.replace import form_pattern, variants
@@ -134,3 +142,41 @@ def share_package(
         return SharePackage(target, readme, result)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def format_for(out: str) -> ExportFormat:
+    """The export format a share package's path asks for: ``.qdpx``, ``.xlsx``, ``.qdc``, or a
+    folder of CSV files (no extension)."""
+    suffix = Path(out.strip()).suffix.lower()
+    for fmt in FORMATS:
+        if fmt.suffix == suffix:
+            return fmt
+    if suffix:
+        known = ", ".join(f.suffix for f in FORMATS if f.suffix)
+        raise QualcodeError(f"a share package is {known} or a folder (CSV), not {suffix}")
+    return FORMAT_BY_KEY["csv"]
+
+
+def run_share_export(
+    project: Project,
+    out: str,
+    *,
+    coder: str | None = None,
+    generalise: Generalisation | None = None,
+    risk: RiskOptions | None = None,
+) -> ExportDone:
+    """The workbench's export (:func:`run_export`) as a share package, in the format its path
+    names (see :func:`format_for`)."""
+    fmt = format_for(out)
+    target = target_path(out, fmt)
+
+    def write(copy: Project, staged: Path) -> ExportDone:
+        return run_export(copy, fmt.key, staged, coder=coder)
+
+    package = share_package(
+        project, target, write, folder=fmt.is_folder, generalise=generalise, risk=risk
+    )
+    files = sorted(p for p in target.rglob("*") if p.is_file()) if fmt.is_folder else [target]
+    size = sum(f.stat().st_size for f in files)
+    summary = f"{package.result.summary}; pseudonymised, residual risk in {package.readme.name}"
+    return ExportDone(fmt, target, size, summary)

@@ -4,13 +4,14 @@ accept all, scan again; asserted on the store. It fits an 80x24 terminal."""
 from __future__ import annotations
 
 import asyncio
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from qualcode.store.models import Pseudonym
 from qualcode.tui.context import AppContext
@@ -97,3 +98,43 @@ def test_the_screen_fits_80_by_24(proj: Proj) -> None:
             assert screen.query_one("#pseudo-status").region.right <= 80
 
     asyncio.run(main())
+
+
+def test_share_package_and_risk_from_the_screen(proj: Proj, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "share.qdpx"
+
+    async def scenario(pilot: Pilot[None], app: Harness) -> None:
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.loads_done > 0)
+        # nothing accepted yet: the share package is refused, and nothing is written
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#prompt-input", Input).value = str(target)
+        await pilot.press("enter")
+        await until(pilot, lambda: len(screen.reports) == 1)
+        assert screen.reports[0].title == "share package refused"
+        assert not target.exists()
+        await pilot.press("A")
+        await until(pilot, lambda: "candidate" not in statuses(proj).values())
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#prompt-input", Input).value = str(target)
+        await pilot.press("enter")
+        await until(pilot, lambda: len(screen.reports) == 2)
+        assert screen.reports[1].title == "share package written", screen.reports[1].lines
+        with zipfile.ZipFile(target) as zf:
+            sources = [zf.read(n).decode() for n in zf.namelist() if n.startswith("sources/")]
+        assert any("[Detective 1]" in t for t in sources)
+        assert not any("Oduya" in t for t in sources)
+        assert (target.parent / "share.README.md").is_file()
+        await pilot.press("k")
+        await settle(pilot)
+        app.screen.query_one("#prompt-input", Input).value = "state,office_type k=2"
+        await pilot.press("enter")
+        await until(pilot, lambda: len(screen.reports) == 3)
+        lines = screen.reports[2].lines
+        assert lines[0].startswith("k-anonymity over state, office_type: 1")
+        assert "generalise state=suppress -> k = 2" in "\n".join(lines)
+
+    run(proj, PseudonymScreen, scenario)

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Select, Static
 
 from qualcode.errors import QualcodeError, first_line
+from qualcode.interop.export_all import project_label, slug
 from qualcode.pseudonyms.review import (
     Occurrence,
     PseudonymRow,
@@ -25,11 +26,14 @@ from qualcode.pseudonyms.review import (
     occurrences,
     set_status,
 )
+from qualcode.pseudonyms.risk import RiskOptions, residual_risk
 from qualcode.pseudonyms.scan import scan_project
+from qualcode.pseudonyms.share import run_share_export
 from qualcode.store.db import StoreError
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.screens.data_screen import DataScreen
+from qualcode.tui.screens.text_prompt import TextPrompt
 from qualcode.tui.widgets.key_footer import KeyFooter
 
 PSEUDONYMS = KeyGroup(
@@ -46,6 +50,22 @@ PSEUDONYMS = KeyGroup(
             help="Accept every candidate still to review",
         ),
         Key("pseudonyms.scan", "s", "scan", "Scan", show=True, help="Scan the project again"),
+        Key(
+            "pseudonyms.export",
+            "e",
+            "share",
+            "Share package",
+            show=True,
+            help="Export a pseudonymised share package (.qdpx, .xlsx, .qdc or a CSV folder)",
+        ),
+        Key(
+            "pseudonyms.risk",
+            "k",
+            "risk",
+            "Risk",
+            show=True,
+            help="Residual risk: k-anonymity over attributes, unreviewed, numbers and dates left",
+        ),
         Key("pseudonyms.status", "v", "focus_status", "Show", help="Which statuses to list"),
         Key("pseudonyms.back", "q,escape", "back", "Back", show=True),
     ),
@@ -60,6 +80,7 @@ class Loaded(Message):
     """The list, read."""
 
     rows: list[PseudonymRow]
+    generation: int
 
 
 @dataclass
@@ -68,6 +89,14 @@ class ContextLoaded(Message):
 
     pseudonym_id: int
     found: list[Occurrence]
+
+
+@dataclass
+class Reported(Message):
+    """Lines to show in the lower pane (the residual risk, an export's result)."""
+
+    title: str
+    lines: list[str]
 
 
 @dataclass
@@ -91,6 +120,9 @@ class PseudonymScreen(DataScreen):
         #: reads and writes done (tests wait on them)
         self.loads_done = 0
         self.contexts_done = 0
+        self.reports: list[Reported] = []
+        #: reads asked for: an answer to an older one than the last is dropped
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="pseudo-form"):
@@ -122,18 +154,21 @@ class PseudonymScreen(DataScreen):
         value = self.query_one("#pseudo-status", Select).value
         return value if isinstance(value, str) and value != ALL else None
 
-    @work(thread=True, exclusive=True, group="pseudonyms-load")
     def _load(self) -> None:
-        status = self.app.call_from_thread(self._status_filter)
+        self.generation += 1
+        self._read(self.generation, self._status_filter())
+
+    @work(thread=True, group="pseudonyms-load")
+    def _read(self, generation: int, status: str | None) -> None:
         try:
             with self.ctx.project.session() as s:
                 rows = list_pseudonyms(s, status=status)
         except (StoreError, QualcodeError) as exc:
             self.app.call_from_thread(self.notify, first_line(exc), severity="error")
             return
-        self.post_message(Loaded(rows))
+        self.post_message(Loaded(rows, generation))
 
-    @work(thread=True, exclusive=True, group="pseudonyms-context")
+    @work(thread=True, group="pseudonyms-context")  # an answer for another row is dropped
     def _load_context(self, pseudonym_id: int) -> None:
         try:
             with self.ctx.project.session() as s:
@@ -165,8 +200,31 @@ class PseudonymScreen(DataScreen):
         new = sum(report.new.values())
         self.post_message(Changed(f"scan: {new} new, {report.candidates} to review"))
 
+    @work(thread=True, exclusive=True, group="pseudonyms-share")
+    def _share(self, path: str) -> None:
+        try:
+            done = run_share_export(self.ctx.project, path)
+        except (StoreError, QualcodeError) as exc:
+            self.post_message(Reported("share package refused", [first_line(exc)]))
+            return
+        self.post_message(Reported("share package written", [str(done.path), done.summary]))
+
+    @work(thread=True, exclusive=True, group="pseudonyms-risk")
+    def _risk(self, answer: str) -> None:
+        words = answer.split()
+        k = next((int(w[2:]) for w in words if w.startswith("k=") and w[2:].isdigit()), 3)
+        quasi = [q.strip() for w in words if not w.startswith("k=") for q in w.split(",")]
+        try:
+            report = residual_risk(self.ctx.project, RiskOptions(tuple(q for q in quasi if q), k))
+        except (StoreError, QualcodeError) as exc:
+            self.post_message(Reported("residual risk", [first_line(exc)]))
+            return
+        self.post_message(Reported("residual risk", report.lines()))
+
     # -- answers ------------------------------------------------------------------------------
     def on_loaded(self, message: Loaded) -> None:
+        if message.generation != self.generation:
+            return
         keep = self._highlighted()
         self.rows = message.rows
         table = self.query_one("#pseudo-table", DataTable)
@@ -204,6 +262,12 @@ class PseudonymScreen(DataScreen):
             lines.append("not found in the project's texts", style="dim")
         self.query_one("#pseudo-occurrences", Static).update(lines)
         self.contexts_done += 1
+
+    def on_reported(self, message: Reported) -> None:
+        text = Text(f"{message.title}\n", style="bold")
+        text.append("\n".join(message.lines))
+        self.query_one("#pseudo-occurrences", Static).update(text)
+        self.reports.append(message)
 
     def on_changed(self, message: Changed) -> None:
         self.notify(message.note)
@@ -248,6 +312,36 @@ class PseudonymScreen(DataScreen):
     def action_scan(self) -> None:
         self.notify("scanning the project…")
         self._scan()
+
+    def action_share(self) -> None:
+        def answered(path: str | None) -> None:
+            if path and path.strip():
+                self.query_one("#pseudo-occurrences", Static).update("writing the share package…")
+                self._share(path.strip())
+
+        name = slug(project_label(self.ctx.project))
+        self.app.push_screen(
+            TextPrompt(
+                "Share package: replaced text, codings moved, README with the residual risk",
+                ".qdpx, .xlsx or .qdc; a folder for CSV files",
+                f"exports/{name}-share.qdpx",
+            ),
+            answered,
+        )
+
+    def action_risk(self) -> None:
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self._risk(text)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Residual risk: quasi-identifiers (participant attributes)",
+                "comma-separated, and k=N (default 3), e.g. state,office_type k=3",
+                "",
+            ),
+            answered,
+        )
 
     def action_focus_status(self) -> None:
         self.query_one("#pseudo-status").focus()
