@@ -64,7 +64,10 @@ def _name_token() -> dict[str, Any]:
     }
 
 
-PREPOSITIONS = ["in", "from", "to", "near", "at", "of", "outside", "around", "into"]
+PREPOSITIONS = ["in", "from", "to", "near", "at", "of", "outside", "around", "into", "past",
+                "toward", "towards", "by", "through", "across"]  # fmt: skip
+#: the prosecution's side of a case caption ("State v. Hargrove": the defendant is named)
+PROSECUTION = ["State", "People", "Commonwealth", "Government", "US", "U.S."]
 
 #: patterns for numbers, on the text: (category, role, pattern)
 NUMBER_PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
@@ -134,6 +137,8 @@ def _matchers() -> tuple[Matcher, PhraseMatcher]:
     first = {"ORTH": {"IN": sorted(first_names())}}
     initial = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
     m.add("NAME", [[first, initial, name], [first, name, name]], greedy="LONGEST")
+    versus = {"LOWER": {"IN": ["v.", "v", "vs.", "vs"]}}
+    m.add("CAPTION", [[{"ORTH": {"IN": PROSECUTION}}, versus, {"ORTH": ".", "OP": "?"}, name]])
     m.add("SURNAMED", [[name, {"ORTH": {"IN": sorted(last_names())}}]], greedy="LONGEST")
     cap_run = [name, opt_name]
     m.add("COUNTY", [[*cap_run, {"ORTH": {"IN": list(PLACE_SUFFIXES)}}]], greedy="LONGEST")
@@ -197,6 +202,9 @@ def _token_mentions(doc: Doc) -> Iterator[Mention]:
             names = [t.text for t in span[1:] if t.text != "."]
             role = TITLES.get(title, TITLES.get(title + ".", "Person"))
             yield _person(span.start_char, span.end_char, span.text, names, role)
+        elif label == "CAPTION":  # only the defendant's name, not "State v."
+            last = doc[end - 1]
+            yield _person(last.idx, last.idx + len(last), last.text, [last.text], "Defendant")
         elif label in ("NAME", "SURNAMED"):
             names = [t.text for t in span]
             yield _person(span.start_char, span.end_char, span.text, names, "Person")
