@@ -42,7 +42,7 @@ def span_of(text: str, needle: str, *, skip: str = "", cut: int = 0) -> tuple[in
     return start + cut, start + len(needle)
 
 
-def build_study(path: Path) -> Project:
+def build_study(path: Path | str) -> Project:
     project = open_project(path, create=True)
     import_files(project, sorted(FIXTURES.glob("P0*.txt")), actor="ana")
     import_attributes(project, FIXTURES / "attributes.csv", actor="ana")
