@@ -166,7 +166,7 @@ def list_cmd(
         )
         for c in r.contexts:
             console.print(
-                f"        {c.where}: …{c.before} «{c.match}» {c.after}…",
+                f"        {c.where}: …{c.before}«{c.match}»{c.after}…",
                 markup=False,
                 soft_wrap=True,
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from qualcode.store.models import (
 )
 
 CONTEXT = 40
+SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,8 @@ def _count(s: Session, rows: list[PseudonymRow], contexts: int) -> None:
 
 
 def occurrence(kind: str, label: str, text: str, start: int, end: int) -> Occurrence:
-    before = " ".join(text[max(0, start - CONTEXT) : start].split())
-    after = " ".join(text[end : end + CONTEXT].split())
+    before = SPACE.sub(" ", text[max(0, start - CONTEXT) : start]).lstrip()
+    after = SPACE.sub(" ", text[end : end + CONTEXT]).rstrip()
     return Occurrence(f"{kind} {label}", before, text[start:end], after)
 
 

@@ -44,6 +44,8 @@ def test_accept_and_reject_with_one_key_each(proj: Proj) -> None:
         screen = screen_of(app)
         await until(pilot, lambda: screen.loads_done > 0 and screen.contexts_done > 0)
         first, second = screen.rows[0], screen.rows[1]
+        cells = screen.query_one("#pseudo-table", DataTable).get_row_at(0)
+        assert str(cells[1]) == first.pseudonym and first.pseudonym.startswith("[")
         shown = str(screen.query_one("#pseudo-occurrences", Static).render())
         assert first.forms[0] in shown and "document" in shown
         await pilot.press("a")  # accept the first, move on to the next

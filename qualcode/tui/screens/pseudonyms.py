@@ -73,6 +73,8 @@ PSEUDONYMS = KeyGroup(
 ALL = "__all__"
 STATUS_STYLE = {"candidate": "yellow", "accepted": "green", "rejected": "dim"}
 CONTEXTS = 12
+#: the list's columns and widths (the forms take what is left of 80 columns, and more)
+COLUMNS = (("Status", 9), ("Pseudonym", 16), ("Category", 16), ("Seen", 4), ("Forms", 60))
 
 
 @dataclass
@@ -136,7 +138,8 @@ class PseudonymScreen(DataScreen):
                 type_to_search=False,
             )  # fmt: skip
         table: DataTable[str | Text] = DataTable(id="pseudo-table", cursor_type="row")
-        table.add_columns("Status", "Pseudonym", "Category", "Seen", "Forms")
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         yield table
         with VerticalScroll(id="pseudo-context"):
             yield Static("", id="pseudo-occurrences")
@@ -232,10 +235,10 @@ class PseudonymScreen(DataScreen):
         for r in self.rows:
             table.add_row(
                 Text(r.status, style=STATUS_STYLE.get(r.status, "")),
-                r.pseudonym,
-                r.category,
-                str(r.occurrences),
-                " | ".join(r.forms),
+                Text(r.pseudonym),  # as Text: a str cell is read as markup, "[Judge 1]" a tag
+                Text(r.category),
+                Text(str(r.occurrences)),
+                Text(" | ".join(r.forms)),
                 key=str(r.id),
             )
         ids = [r.id for r in self.rows]
@@ -255,9 +258,9 @@ class PseudonymScreen(DataScreen):
         lines = Text()
         for c in message.found:
             lines.append(f"{c.where}: ", style="dim")
-            lines.append(f"…{c.before} ")
+            lines.append(f"…{c.before}")
             lines.append(c.match, style="bold reverse")
-            lines.append(f" {c.after}…\n")
+            lines.append(f"{c.after}…\n")
         if not message.found:
             lines.append("not found in the project's texts", style="dim")
         self.query_one("#pseudo-occurrences", Static).update(lines)
