@@ -112,7 +112,16 @@ def share_export(
         generalise=general,
         risk=_risk_options(quasi, k),
     )
-    err_console.print(f"pseudonymised share package; residual risk in {package.readme}")
+    err_console.print(
+        f"pseudonymised share package; residual risk in {package.readme}", markup=False
+    )
+    waiting = sum(package.risk.unreviewed.values())
+    if waiting:
+        err_console.print(
+            f"note: {waiting} identifier(s) still unreviewed were left as they are "
+            "('qualcode pseudonyms list --status candidate')",
+            markup=False,
+        )
     return package
 
 

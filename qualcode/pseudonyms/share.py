@@ -33,7 +33,7 @@ from qualcode.interop.export_all import (
 from qualcode.pseudonyms.copy import original_forms, pseudonymised_copy
 from qualcode.pseudonyms.generalise import Generalisation
 from qualcode.pseudonyms.replace import form_pattern, variants
-from qualcode.pseudonyms.risk import RiskOptions, residual_risk
+from qualcode.pseudonyms.risk import RiskOptions, RiskReport, residual_risk
 from qualcode.store.db import Project
 
 T = TypeVar("T")
@@ -50,6 +50,7 @@ class SharePackage(Generic[T]):
     path: Path
     readme: Path
     result: T
+    risk: RiskReport
 
 
 def _readable(path: Path) -> Iterator[tuple[str, str]]:
@@ -139,7 +140,7 @@ def share_package(
         else:
             os.replace(staged, target)
         os.replace(staged_readme, readme)
-        return SharePackage(target, readme, result)
+        return SharePackage(target, readme, result, report)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

@@ -190,6 +190,22 @@ def test_xlsx_and_csv_share_packages(
     assert texts == expected_codings(accepted)
 
 
+def test_unreviewed_identifiers_are_left_and_said(
+    study: Study, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(study.path)
+    assert cli(capsys, "--project", db, "pseudonyms", "accept", "[Detective 1]")[0] == 0
+    out = tmp_path / "share.qdpx"
+    code, _o, err = cli(capsys, "--project", db, "export", "qdpx", str(out), "--pseudonymised")
+    assert code == 0, err
+    assert "identifier(s) still unreviewed were left as they are" in err
+    with zipfile.ZipFile(out) as zf:
+        texts = "\n".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("sources/"))
+    assert "Oduya" not in texts and "[Detective 1]" in texts and "Greg Petrakis" in texts
+    readme = (tmp_path / "share.README.md").read_text(encoding="utf-8")
+    assert "still unreviewed: 30" in readme
+
+
 def test_an_original_left_in_the_output_refuses_the_export(
     accepted: Study, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
