@@ -180,9 +180,10 @@ def _field_spans(doc: Doc) -> list[tuple[int, int]]:
 
 
 def _resolve(text: str, field: list[tuple[int, int]], found: list[Mention]) -> list[Mention]:
-    """Drop mentions inside the field's vocabulary, then keep the longest of overlapping ones."""
+    """Drop mentions inside the field's vocabulary, then keep the longest of overlapping ones
+    (of two as long, a place or organisation before a person: "New York" is a state)."""
     kept = [m for m in found if not any(a <= m.start and m.end <= b for a, b in field)]
-    kept.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept.sort(key=lambda m: (m.start, -(m.end - m.start), m.category == "person"))
     out: list[Mention] = []
     for m in kept:
         if out and m.start < out[-1].end:

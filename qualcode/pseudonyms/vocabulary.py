@@ -64,11 +64,11 @@ ROLE_SPEAKERS = frozenset(
 #: of these becomes a pseudonym's short form.
 FIELD_TERMS: tuple[str, ...] = (
     # statutes, doctrines, cases
-    "Adam Walsh Act", "Adam Walsh Child Protection and Safety Act", "Walsh Act", "Brady",
-    "Brady material", "Brady v. Maryland", "Brady list", "Giglio", "Miranda", "Miranda rights",
-    "Miranda warning", "Daubert", "Daubert hearing", "Frye", "Frye hearing", "Terry stop",
-    "Terry", "Gideon", "Batson", "Crawford", "Strickland", "Jencks", "Jencks Act", "Franks",
-    "Franks hearing", "Megan's Law", "Jessica's Law", "Amber Alert", "AMBER Alert",
+    "Adam Walsh Act", "Adam Walsh", "Adam Walsh Child Protection and Safety Act", "Walsh Act",
+    "Brady", "Brady material", "Brady v. Maryland", "Brady list", "Giglio", "Miranda",
+    "Miranda rights", "Miranda warning", "Daubert", "Daubert hearing", "Frye", "Frye hearing",
+    "Terry stop", "Terry", "Gideon", "Batson", "Crawford", "Strickland", "Jencks", "Jencks Act",
+    "Franks", "Franks hearing", "Megan's Law", "Jessica's Law", "Amber Alert", "AMBER Alert",
     "Kristen's Act", "Jacob Wetterling Act", "Wetterling Act", "Title IX", "Title VII",
     "Fourth Amendment", "Fifth Amendment", "Sixth Amendment", "First Amendment",
     "Fourteenth Amendment", "Eighth Amendment", "Sex Offender Registration and Notification Act",
@@ -82,8 +82,8 @@ FIELD_TERMS: tuple[str, ...] = (
     "Department of Justice", "Secret Service", "US Marshals", "U.S. Marshals", "Marshals Service",
     "NCMEC", "National Center for Missing and Exploited Children", "CyberTipline",
     "Internet Crimes Against Children", "ICAC", "ICAC Task Force", "Child Advocacy Center", "CAC",
-    "CPS", "Child Protective Services", "DCFS", "Postal Inspection Service", "Interpol",
-    "Europol", "Attorney General", "US Attorney", "U.S. Attorney", "United States Attorney",
+    "CPS", "Child Protective Services", "DCFS", "Postal Inspection Service", "Interpol", "Europol",
+    "Attorney General", "US Attorney", "U.S. Attorney", "United States Attorney",
     "District Attorney", "State Police", "Highway Patrol", "Public Defender",
     # forensic tools
     "Cellebrite", "Cellebrite UFED", "UFED", "EnCase", "FTK", "Forensic Toolkit", "Magnet AXIOM",
@@ -91,11 +91,11 @@ FIELD_TERMS: tuple[str, ...] = (
     "Griffeye Analyze", "PhotoDNA", "Project VIC", "Autopsy", "X-Ways", "BitTorrent", "Tor",
     # platforms
     "Facebook", "Facebook Messenger", "Messenger", "Instagram", "Snapchat", "Kik", "Discord",
-    "TikTok", "WhatsApp", "Twitter", "X", "Google", "Gmail", "Google Drive", "Dropbox",
-    "Microsoft", "Apple", "iCloud", "iPhone", "Android", "Craigslist", "Backpage", "Grindr",
-    "Tinder", "Roblox", "Minecraft", "Fortnite", "Omegle", "Telegram", "Reddit", "YouTube",
-    "Skype", "Zoom", "Yahoo", "Tumblr", "Pinterest", "LinkedIn", "Signal", "Wickr", "MeetMe",
-    "Whisper", "Yubo", "Xbox", "PlayStation", "Steam", "Twitch", "OnlyFans", "Pornhub",
+    "TikTok", "WhatsApp", "Twitter", "X", "Google", "Gmail", "Google Drive", "Dropbox", "Microsoft",
+    "Apple", "iCloud", "iPhone", "Android", "Craigslist", "Backpage", "Grindr", "Tinder", "Roblox",
+    "Minecraft", "Fortnite", "Omegle", "Telegram", "Reddit", "YouTube", "Skype", "Zoom", "Yahoo",
+    "Tumblr", "Pinterest", "LinkedIn", "Signal", "Wickr", "MeetMe", "Whisper", "Yubo", "Xbox",
+    "PlayStation", "Steam", "Twitch", "OnlyFans", "Pornhub",
 )  # fmt: skip
 
 #: first names that are also ordinary words: found as part of a full name, never alone
@@ -121,7 +121,9 @@ NOT_NAMES = frozenset(
         "January February March April May June July August September October November December "
         "Interviewer Participant Respondent Q A Mr Mrs Ms Dr Judge Detective Officer County City "
         "State Court Office Department Police Sheriff District Attorney Prosecutor Defense Victim "
-        "Defendant Jury God Christmas Thanksgiving Easter English Spanish American"
+        "Defendant Jury God Christmas Thanksgiving Easter English Spanish American "
+        "New North South East West Saint St Fort Port Mount Lake San Santa Los Las El Upper "
+        "Lower Great Little Old"
     )
 )
 
