@@ -90,6 +90,7 @@ COMMANDS: tuple[Entry, ...] = (
         "Exchange",
         ("export", ("refi", "exports")),
         ("import-qdpx", "refi"),
+        ("pseudonyms", "pseudonyms"),
     ),
 )
 

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qualcode.commands.common import JsonOpt, coder_filter, console, print_json, project_from
+from qualcode.commands.pseudonyms import (
+    GeneraliseOpt,
+    KOpt,
+    PseudonymisedOpt,
+    QuasiOpt,
+    share_export,
+)
 from qualcode.commands.refi import export_app
+from qualcode.store.db import Project
 
 if TYPE_CHECKING:  # imported when a command runs: pandas and openpyxl are slow to load
     from qualcode.interop.atomic_file import ExportResult
@@ -47,13 +55,27 @@ def export_xlsx_cmd(
     out: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
     coder: CodersOpt = None,
     codes: CodesOpt = None,
+    pseudonymised: PseudonymisedOpt = False,
+    generalise: GeneraliseOpt = None,
+    quasi: QuasiOpt = None,
+    k: KOpt = 3,
     json_out: JsonOpt = False,
 ) -> None:
     """Write an Excel workbook: overview, frequencies, matrix, co-occurrence, coded segments,
-    caseload shares, agreement and codebook, with charts."""
+    caseload shares, agreement and codebook, with charts. With --pseudonymised, a share
+    package: see 'qualcode pseudonyms'."""
     from qualcode.interop.xlsx_workbook import export_xlsx
 
-    result = export_xlsx(project_from(ctx), out, _filters(ctx, coder, codes))
+    filters = _filters(ctx, coder, codes)
+
+    def write(project: Project, target: Path) -> ExportResult:
+        return export_xlsx(project, target, filters)
+
+    if pseudonymised:
+        result = share_export(ctx, out, write, generalise=generalise, quasi=quasi, k=k).result
+        result.path = out
+    else:
+        result = write(project_from(ctx), out)
     _report(result, "workbook", "sheets", json_out)
 
 
@@ -65,12 +87,29 @@ def export_csv_cmd(
     bom: Annotated[
         bool, typer.Option("--bom", help="Start files with a UTF-8 byte-order mark (for Excel).")
     ] = False,
+    pseudonymised: PseudonymisedOpt = False,
+    generalise: GeneraliseOpt = None,
+    quasi: QuasiOpt = None,
+    k: KOpt = 3,
     json_out: JsonOpt = False,
 ) -> None:
-    """Write the same tables as UTF-8 CSV files, one per sheet."""
+    """Write the same tables as UTF-8 CSV files, one per sheet. With --pseudonymised, a share
+    package (README.md in the folder): see 'qualcode pseudonyms'."""
     from qualcode.interop.csv_export import export_csv
 
-    result = export_csv(project_from(ctx), directory, _filters(ctx, coder, codes), bom=bom)
+    filters = _filters(ctx, coder, codes)
+
+    def write(project: Project, target: Path) -> ExportResult:
+        return export_csv(project, target, filters, bom=bom)
+
+    if pseudonymised:
+        package = share_export(
+            ctx, directory, write, folder=True, generalise=generalise, quasi=quasi, k=k
+        )
+        result = package.result
+        result.path = directory
+    else:
+        result = write(project_from(ctx), directory)
     _report(result, "CSV files", "files", json_out)
 
 

@@ -21,10 +21,18 @@ from qualcode.commands.common import (
     project_from,
     state,
 )
+from qualcode.commands.pseudonyms import (
+    GeneraliseOpt,
+    KOpt,
+    PseudonymisedOpt,
+    QuasiOpt,
+    share_export,
+)
 from qualcode.errors import QualcodeError
-from qualcode.store.db import resolve_url, sqlite_path
+from qualcode.store.db import Project, resolve_url, sqlite_path
 
 if TYPE_CHECKING:
+    from qualcode.interop.refi.project_xml import ExportReport
     from qualcode.nlp.turn_finder import TurnRules
 
 export_app = typer.Typer(
@@ -85,14 +93,27 @@ def export_qdpx_cmd(
         ),
     ] = "standard",
     unique_names: UniqueNamesOpt = False,
+    pseudonymised: PseudonymisedOpt = False,
+    generalise: GeneraliseOpt = None,
+    quasi: QuasiOpt = None,
+    k: KOpt = 3,
     json_out: JsonOpt = False,
 ) -> None:
-    """Write the whole project (documents, codes, codings, memos, cases, groups) as a .qdpx."""
+    """Write the whole project (documents, codes, codings, memos, cases, groups) as a .qdpx.
+
+    With --pseudonymised, a share package: see 'qualcode pseudonyms'."""
     from qualcode.interop.refi.qdpx_export import export_qdpx
 
-    report = export_qdpx(
-        project_from(ctx), out, positions=positions.strip().lower(), unique_names=unique_names
-    )
+    def write(project: Project, target: Path) -> ExportReport:
+        return export_qdpx(
+            project, target, positions=positions.strip().lower(), unique_names=unique_names
+        )
+
+    if pseudonymised:
+        report = share_export(ctx, out, write, generalise=generalise, quasi=quasi, k=k).result
+        report.file = str(out)
+    else:
+        report = write(project_from(ctx), out)
     if json_out:
         print_json(report.as_json())
         return

@@ -299,6 +299,16 @@ def _link_documents(
             linked.append((participant.label, doc.name))
 
 
+def ensure_participant(s: Session, label: str) -> Participant:
+    """The participant with this label, made (and flushed) if new."""
+    person = s.scalar(select(Participant).where(Participant.label == label))
+    if person is None:
+        person = Participant(label=label)
+        s.add(person)
+        s.flush()
+    return person
+
+
 # -- one participant's attributes, set by hand --------------------------------------------------
 @dataclass
 class AttributesSet:
@@ -354,9 +364,7 @@ def set_attributes(
     if person is None:
         if not create:
             raise QualcodeError(f"no participant {label!r}")
-        person = Participant(label=label)
-        s.add(person)
-        s.flush()
+        person = ensure_participant(s, label)
         report.created = True
         linked: list[tuple[str, str]] = []
         _link_documents(s, person, None, "", linked)

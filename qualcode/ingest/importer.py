@@ -134,7 +134,8 @@ def _import(
 
     for rows, (path, digest, raw) in with_sentences(good_files(), rules):
         name = known_hashes[digest]
-        doc = Document(
+        doc = add_document(
+            s,
             name=name,
             text=raw.text,
             sha256=digest,
@@ -142,8 +143,6 @@ def _import(
             source_format=raw.format,
             participant_id=participants.get(path.stem),
         )
-        s.add(doc)
-        s.flush()
         new_ids.append(doc.id)
         if rows:
             insert_segments(s, doc.id, rows)
@@ -156,6 +155,31 @@ def _import(
             progress(len(report.imported) + len(report.skipped), len(files), name)
     if new_ids:
         record_segmenter_version_if_new(s, new_ids)
+
+
+def add_document(
+    s: Session,
+    *,
+    name: str,
+    text: str,
+    source_name: str,
+    source_format: str,
+    participant_id: int | None = None,
+    sha256: str | None = None,
+) -> Document:
+    """The one place a document (its text, which never changes) is stored: flushed, so it has
+    its id. Callers check the name is free and the text new (by ``sha256``)."""
+    doc = Document(
+        name=name,
+        text=text,
+        sha256=sha256 or text_sha256(text),
+        source_name=source_name,
+        source_format=source_format,
+        participant_id=participant_id,
+    )
+    s.add(doc)
+    s.flush()
+    return doc
 
 
 def record_segmenter_version(s: Session) -> None:

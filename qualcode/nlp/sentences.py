@@ -22,13 +22,20 @@ T = TypeVar("T")
 BATCH_SIZE = 32
 
 
-@lru_cache(maxsize=1)
-def sentence_nlp() -> Language:
+def blank_english() -> Language:
+    """A new ``spacy.blank("en")`` (tokenizer only, no model) that takes long transcripts; each
+    pipeline adds its own rule components to it."""
     import spacy
 
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
     nlp.max_length = 5_000_000
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def sentence_nlp() -> Language:
+    nlp = blank_english()
+    nlp.add_pipe("sentencizer")
     return nlp
 
 

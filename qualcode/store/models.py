@@ -295,3 +295,64 @@ class GroupMember(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
 
     group: Mapped[Group] = relationship(back_populates="members")
+
+
+#: what an identifier is (``qualcode pseudonyms``): the category of a pseudonym
+PSEUDONYM_CATEGORIES = (
+    "person",
+    "place",
+    "organisation",
+    "case number",
+    "date",
+    "phone",
+    "email",
+    "address",
+    "other identifier",
+)
+#: a pseudonym is proposed by a scan (``candidate``), then ``accepted`` or ``rejected``
+PSEUDONYM_STATUSES = ("candidate", "accepted", "rejected")
+
+
+class Pseudonym(Base):
+    """One identifier (a person, a place, a case number...) and the pseudonym that replaces
+    every one of its surface forms in a share package. The original text is never changed."""
+
+    __tablename__ = "pseudonyms"
+    __table_args__ = (
+        CheckConstraint(
+            "category IN (" + ", ".join(f"'{c}'" for c in PSEUDONYM_CATEGORIES) + ")",
+            name="category",
+        ),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{c}'" for c in PSEUDONYM_STATUSES) + ")", name="status"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(100), unique=True)
+    category: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="candidate")
+    #: ``scan`` (proposed) or ``manual`` (added by a person)
+    source: Mapped[str] = mapped_column(String(10), default="scan")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    forms: Mapped[list[PseudonymForm]] = relationship(
+        back_populates="pseudonym",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="PseudonymForm.id",
+    )
+
+
+class PseudonymForm(Base):
+    """A surface form of an identifier ("Detective Kim Oduya", "Kim Oduya", "Oduya"): each
+    form belongs to one pseudonym, matched as a whole word, case-sensitively."""
+
+    __tablename__ = "pseudonym_forms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym_id: Mapped[int] = mapped_column(
+        ForeignKey("pseudonyms.id", ondelete="CASCADE"), index=True
+    )
+    form: Mapped[str] = mapped_column(String(255), unique=True)
+
+    pseudonym: Mapped[Pseudonym] = relationship(back_populates="forms")

@@ -168,6 +168,13 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Every memo, searchable; Enter opens what it is on",
         "qualcode.tui.screens.memo_list:MemoListScreen",
     ),
+    ScreenEntry(
+        "pseudonyms",
+        "f11",
+        "Pseudonyms",
+        "Identifiers to replace in share packages: review each in context",
+        "qualcode.tui.screens.pseudonyms:PseudonymScreen",
+    ),
 )
 
 GLOBAL = KeyGroup(

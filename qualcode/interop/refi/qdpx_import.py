@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from qualcode.coding.codes import code_paths, join_path
 from qualcode.coding.codings import CodingSpec, insert_codings
 from qualcode.errors import QualcodeError
-from qualcode.ingest.importer import record_segmenter_version_if_new, text_sha256
+from qualcode.ingest.importer import add_document, record_segmenter_version_if_new, text_sha256
 from qualcode.ingest.readers import RawTranscript
 from qualcode.ingest.segment import with_sentences
 from qualcode.interop.refi.cases_import import import_cases
@@ -169,15 +169,14 @@ def _add_documents(state: ImportState, prepared: list[PreparedSource]) -> list[D
             continue
         name = _unique_name(" ".join(label.split())[:MAX_DOC_NAME], names)
         names.add(name)
-        doc = Document(
+        doc = add_document(
+            s,
             name=name,
             text=prep.text,
             sha256=digest,
             source_name=f"{state.report.file}:{source.plain_path or source.key}"[:1024],
             source_format=SOURCE_FORMAT,
         )
-        s.add(doc)
-        s.flush()
         by_hash[digest] = doc.id
         state.doc_of_source[source.key] = doc.id
         state.report.documents_added.append(name)
