@@ -295,3 +295,61 @@ class GroupMember(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
 
     group: Mapped[Group] = relationship(back_populates="members")
+
+
+class SuggestionModel(Base):
+    """One training run of the code suggester (:mod:`qualcode.suggest`).
+
+    No model object is stored (a project never holds code that runs when it is opened): the
+    run keeps its settings, its held-out evaluation and the suggestions it made, as data.
+    """
+
+    __tablename__ = "suggestion_models"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the method and its version, e.g. "tfidf-sgd-1"
+    algorithm: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str] = mapped_column(String(10))
+    #: the coders whose codings it learned from
+    coders: Mapped[list[str]] = mapped_column(JSON)
+    min_precision: Mapped[float] = mapped_column(Float)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    evaluation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Suggestion(Base):
+    """A unit the suggester proposes for a code, with its probability."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND start < "end"', name="span"),
+        Index("ix_suggestions_doc_code", "document_id", "code_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(
+        ForeignKey("suggestion_models.id", ondelete="CASCADE"), index=True
+    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    probability: Mapped[float] = mapped_column(Float)
+
+
+class SuggestionRejection(Base):
+    """A suggestion a coder turned down: not offered again, and a negative in the next training."""
+
+    __tablename__ = "suggestion_rejections"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND start < "end"', name="span"),
+        UniqueConstraint("document_id", "code_id", "start", "end"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
