@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from qualcode.coding.edits import AddCodings, NewCoding
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.ingest.documents import find_document
 from qualcode.store.audit import audit
+from qualcode.store.db import Project
 from qualcode.store.models import (
     Coding,
     Document,
@@ -151,11 +152,35 @@ def chosen(s: Session, ids: Sequence[int] = (), above: float | None = None) -> l
     return [found[i] for i in wanted]
 
 
-def accept_edit(s: Session, rows: Sequence[SuggestionRow]) -> AddCodings:
-    """The edit that codes these suggestions: ONE undoable change, audited with the model."""
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which training run made the suggestions: its id and its algorithm (the model version)."""
+
+    id: int
+    algorithm: str
+    #: each offered code's held-out precision (code path -> precision)
+    precision: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+def model_info(s: Session) -> ModelInfo | None:
     model = latest_model(s)
     if model is None:
+        return None
+    codes = model.evaluation.get("codes", []) if isinstance(model.evaluation, dict) else []
+    precision = {str(c["code"]): float(c["precision"]) for c in codes if c.get("offered") is True}
+    return ModelInfo(model.id, model.algorithm, precision)
+
+
+def accept_edit(s: Session, rows: Sequence[SuggestionRow]) -> AddCodings:
+    """The edit that codes these suggestions: ONE undoable change, audited with the model."""
+    model = model_info(s)
+    if model is None:
         raise QualcodeError("no suggestions yet: run 'qualcode suggest train' first")
+    return edit_accepting(rows, model)
+
+
+def edit_accepting(rows: Sequence[SuggestionRow], model: ModelInfo) -> AddCodings:
+    """See :func:`accept_edit` (for a face that read the model with the suggestions)."""
     return AddCodings(
         tuple(NewCoding(r.document_id, r.code_id, r.start, r.end) for r in rows),
         label=f"accept {len(rows)} suggestion(s)",
@@ -165,6 +190,26 @@ def accept_edit(s: Session, rows: Sequence[SuggestionRow]) -> AddCodings:
             ("model_version", model.algorithm),
         ),
     )
+
+
+@dataclass(frozen=True)
+class OpenSuggestions:
+    """The open suggestions (of one document, or all) and the run that made them."""
+
+    rows: list[SuggestionRow]
+    model: ModelInfo | None
+
+
+def read_open(project: Project, document_id: int | None = None) -> OpenSuggestions:
+    """:func:`list_suggestions` in a session of its own, with the model (for a worker)."""
+    with project.session() as s:
+        return OpenSuggestions(list_suggestions(s, document=document_id), model_info(s))
+
+
+def reject_ids(project: Project, ids: Sequence[int], coder: str) -> int:
+    """:func:`reject_suggestions` of open suggestions by id, committed."""
+    with project.write() as s:
+        return reject_suggestions(s, chosen(s, ids), coder)
 
 
 def reject_suggestions(s: Session, rows: Sequence[SuggestionRow], coder: str) -> int:

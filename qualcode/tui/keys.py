@@ -168,6 +168,13 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Every memo, searchable; Enter opens what it is on",
         "qualcode.tui.screens.memo_list:MemoListScreen",
     ),
+    ScreenEntry(
+        "suggestions",
+        "f11",
+        "Suggestions",
+        "Review the code suggester's suggestions, code by code, best first",
+        "qualcode.tui.screens.suggestions:SuggestionReviewScreen",
+    ),
 )
 
 GLOBAL = KeyGroup(
@@ -287,6 +294,34 @@ CODING = KeyGroup(
         Key("coding.search-next", "ctrl+g", "search_next", "Next match", help="Next search match"),
         Key("coding.speaker", "f", "cycle_speaker", "Speaker", help="Filter by speaker (cycles)"),
         Key("coding.view", "v", "cycle_view", "View", True, help="Mine / another coder's / all"),
+        Key(
+            "coding.suggestions",
+            "S",
+            "toggle_suggestions",
+            "Suggestions",
+            help="Show or hide the code suggester's layer (train it first: F11 or the CLI)",
+        ),
+        Key(
+            "coding.accept-suggestion",
+            "A",
+            "accept_suggestion",
+            "Accept suggestion",
+            help="Code the suggestion at the cursor (u undoes it)",
+        ),
+        Key(
+            "coding.reject-suggestion",
+            "X",
+            "reject_suggestion",
+            "Reject suggestion",
+            help="Turn down the suggestion at the cursor (a negative for the next training)",
+        ),
+        Key(
+            "coding.similar",
+            "L",
+            "more_like_this",
+            "More like this",
+            help="Passages most like the coding at the cursor, not yet coded with its code",
+        ),
         Key("coding.clear", "escape", "clear_selection", "Clear", help="Clear selection, search"),
         Key("coding.text", "ctrl+t", "focus_text", "Text", help="Go to the text"),
         Key("coding.back", "q", "back", "Back", True, help="Back to the project"),

@@ -15,7 +15,7 @@ from qualcode.suggest.suggestions import accept_edit, chosen, list_suggestions
 from qualcode.suggest.train import ALGORITHM, train_suggester
 
 from ..run_cli import cli
-from .conftest import Study
+from ..suggest_study import Study
 
 
 def _open(study: Study, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, object]]:

@@ -22,7 +22,7 @@ from qualcode.suggest.train import THRESHOLD, held_out, train_suggester
 from qualcode.suggest.vectors import TextVectors
 
 from ..run_cli import cli
-from .conftest import Study
+from ..suggest_study import Study
 
 
 def test_folds_keep_each_documents_units_together() -> None:
