@@ -105,23 +105,27 @@ def held_out(ts: TrainingSet, codes: list[int]) -> NDArray[np.float64]:
     """The held-out probability of every labelled unit for each code (units x codes)."""
     out = np.zeros((ts.labelled, len(codes)))
     texts = np.asarray(ts.texts, dtype=object)
-    extra = sorted({i for code in codes for i in ts.extra.get(code, [])})
+    extra = np.asarray(sorted({i for code in codes for i in ts.extra.get(code, [])}), np.intp)
     for train, test in document_folds(ts.groups):
-        fit_rows = np.concatenate([train, np.asarray(extra, dtype=np.intp)])
-        vectors = TextVectors.fit(list(texts[fit_rows]))
-        x_all = vectors.transform(list(texts))
+        fit_rows = np.concatenate([train, extra])
+        vectors, x_fit = TextVectors.fit_transform(list(texts[fit_rows]))
+        x_test = vectors.transform(list(texts[test]))
+        where = {int(unit): row for row, unit in enumerate(fit_rows)}
         for j, code_id in enumerate(codes):
             rows = _train_rows(ts, train, code_id)
             y = _labels(ts, code_id, rows)
             if y.sum() == 0:
                 continue  # no positive in this fold's training documents
-            out[test, j] = _probability(_model(x_all[rows], y), x_all[test])
+            x = x_fit[np.asarray([where[int(i)] for i in rows], dtype=np.intp)]
+            out[test, j] = _probability(_model(x, y), x_test)
     return out
 
 
 def _labels(ts: TrainingSet, code_id: int, rows: NDArray[np.intp]) -> NDArray[np.int8]:
-    base = ts.labels[code_id]
-    return np.asarray([base[i] if i < ts.labelled else 0 for i in rows], dtype=np.int8)
+    inside = rows < ts.labelled
+    out = np.zeros(len(rows), dtype=np.int8)
+    out[inside] = ts.labels[code_id][rows[inside]]
+    return out
 
 
 def train_suggester(
@@ -233,13 +237,14 @@ def _suggest(project: Project, ts: TrainingSet, offered: list[int]) -> list[dict
         [np.arange(ts.labelled, dtype=np.intp), np.asarray(extra, dtype=np.intp)]
     )
     texts = np.asarray(ts.texts, dtype=object)
-    vectors = TextVectors.fit(list(texts[everything]))
-    x_train = vectors.transform(list(texts))
+    vectors, x_fit = TextVectors.fit_transform(list(texts[everything]))
+    where = {int(unit): row for row, unit in enumerate(everything)}
     labelled = np.arange(ts.labelled, dtype=np.intp)
     models = {}
     for code_id in offered:
         rows = _train_rows(ts, labelled, code_id)
-        models[code_id] = _model(x_train[rows], _labels(ts, code_id, rows))
+        x = x_fit[np.asarray([where[int(i)] for i in rows], dtype=np.intp)]
+        models[code_id] = _model(x, _labels(ts, code_id, rows))
     with project.session() as s:
         doc_texts = dict(s.execute(select(Document.id, Document.text)).all())
         spans = document_units(s, ts.unit, set(doc_texts))

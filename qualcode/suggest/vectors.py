@@ -32,6 +32,11 @@ class TextVectors:
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> TextVectors:
+        return cls.fit_transform(texts)[0]
+
+    @classmethod
+    def fit_transform(cls, texts: Sequence[str]) -> tuple[TextVectors, Any]:
+        """Fit on ``texts``; returns the features and the rows of ``texts`` (one pass)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         settings = FEATURE_SETTINGS
@@ -48,14 +53,16 @@ class TextVectors:
             max_features=settings["max_char_features"],
             sublinear_tf=settings["sublinear_tf"],
         )
-        word.fit(texts)
-        char.fit(texts)
-        return cls(word, char)
+        vectors = cls(word, char)
+        return vectors, vectors._join(word.fit_transform(texts), char.fit_transform(texts))
 
     def transform(self, texts: Sequence[str]) -> Any:
         """A sparse matrix, one row per text."""
+        return self._join(self.word.transform(texts), self.char.transform(texts))
+
+    @staticmethod
+    def _join(word: Any, char: Any) -> Any:
         import scipy.sparse as sp
 
         half = np.sqrt(0.5)
-        blocks = [self.word.transform(texts) * half, self.char.transform(texts) * half]
-        return sp.hstack(blocks).tocsr()
+        return sp.hstack([word * half, char * half]).tocsr()
