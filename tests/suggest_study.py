@@ -46,7 +46,7 @@ OTHER = [
 @dataclass
 class Study:
     project: Project
-    path: Path
+    path: Path | str
     docs: dict[str, int]
     codes: dict[str, int]
 
@@ -61,7 +61,7 @@ def _sentences(rng: random.Random, doc: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def build_study(path: Path) -> None:
+def build_study(path: Path | str) -> None:
     project = open_project(path, create=True)
     rng = random.Random(7)
     with project.write() as s:
@@ -101,7 +101,7 @@ def build_study(path: Path) -> None:
     project.engine.dispose()
 
 
-def study_ids(project: Project, path: Path) -> Study:
+def study_ids(project: Project, path: Path | str) -> Study:
     """The study with its documents' and codes' ids."""
     with project.session() as s:
         docs = {n: i for i, n in s.execute(select(Document.id, Document.name))}
