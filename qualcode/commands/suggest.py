@@ -36,6 +36,8 @@ def _figure(value: object) -> str:
 
 
 def print_training(report: TrainingReport) -> None:
+    from qualcode.suggest.evaluate import MIN_PREDICTED
+
     console.print(
         f"model {report.model_id}: learned from {', '.join(report.coders)} "
         f"({report.documents} documents, {report.units} {report.unit}s)"
@@ -77,7 +79,7 @@ def print_training(report: TrainingReport) -> None:
         )
     console.print(
         f"{len(report.offered)} code(s) offered (held-out precision >= {report.min_precision:g} "
-        f"over 3 proposals or more); {report.suggestions} suggestion(s) stored"
+        f"over {MIN_PREDICTED} proposals or more); {report.suggestions} suggestion(s) stored"
     )
 
 
