@@ -10,7 +10,7 @@ training run in worker threads, which post the dataclass messages below.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -23,7 +23,6 @@ from textual.widgets.option_list import Option
 
 from qualcode.coding.edits import Undo
 from qualcode.errors import QualcodeError, first_line
-from qualcode.suggest.similar import SimilarResult, similar_passages
 from qualcode.suggest.suggestions import (
     ModelInfo,
     SuggestionRow,
@@ -36,6 +35,9 @@ from qualcode.tui.context import AppContext
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodingsChanged, OpenDocument
 from qualcode.tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:  # the similarity (numpy, scikit-learn) loads when it is first asked for
+    from qualcode.suggest.similar import SimilarResult
 
 REVIEW = KeyGroup(
     "Suggestions review screen",
@@ -290,6 +292,8 @@ class SimilarScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="similar")
     def _find(self) -> None:
+        from qualcode.suggest.similar import similar_passages
+
         try:
             with self.ctx.project.session() as s:
                 result = similar_passages(s, self.coding_id, unit=self.unit)
