@@ -86,7 +86,8 @@ def document_units(s: Session, kind: str, doc_ids: set[int]) -> dict[int, list[S
         stored[doc_id].append((start, end))
     missing = [d for d, spans in stored.items() if not spans]
     items = ((RawTranscript(text=texts[d], format="txt"), d) for d in missing)
-    for cut, doc_id in with_sentences(items):
+    # (spaCy loads only when a document has to be cut on the fly)
+    for cut, doc_id in with_sentences(items) if missing else ():
         stored[doc_id] = [(r.start, r.end) for r in cut if r.kind == kind]
         if kind == "turn" and not stored[doc_id]:
             stored[doc_id] = [(0, len(texts[doc_id]))]

@@ -70,6 +70,8 @@ COMMANDS: tuple[Entry, ...] = (
         ("memos", "codings"),
         ("autocode", "autocode"),
         ("retrieve", "retrieve"),
+        ("suggest", "suggest"),
+        ("similar", "suggest"),
     ),
     *_entries(
         "Analysis",

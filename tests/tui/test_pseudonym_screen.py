@@ -1,4 +1,4 @@
-"""The pseudonym screen (F11): each identifier in context, one key to accept or reject it,
+"""The pseudonym screen (F12): each identifier in context, one key to accept or reject it,
 accept all, scan again; asserted on the store. It fits an 80x24 terminal."""
 
 from __future__ import annotations

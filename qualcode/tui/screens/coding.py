@@ -39,6 +39,7 @@ from qualcode.coding.live_codings import Delta, read_document_view
 from qualcode.coding.span_edit import resized_span, trim_span, turn_body_start
 from qualcode.errors import QualcodeError, first_line
 from qualcode.store.db import Project
+from qualcode.suggest.suggestions import ModelInfo, SuggestionRow, edit_accepting
 from qualcode.tui.coding_service import CodingsRead, EditFailed, Reread
 from qualcode.tui.context import AppContext
 from qualcode.tui.keys import CODING, TRANSCRIPT
@@ -46,6 +47,7 @@ from qualcode.tui.messages import CodingsChanged
 from qualcode.tui.screens.code_picker import CodePicker
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.screens.memo import MemoScreen
+from qualcode.tui.screens.suggestions import SimilarScreen, SuggestionsRead, read_suggestions
 from qualcode.tui.widgets.codebook_tree import CodebookTree
 from qualcode.tui.widgets.coding_list import CodingList
 from qualcode.tui.widgets.codings_panel import CodingsPanel
@@ -122,6 +124,12 @@ class CodingScreen(DataScreen):
         self._visible: list[CodingInfo] = []
         self._at_cursor: tuple[int, ...] = ()
         self._doc_list_timer: Timer | None = None
+        #: the code suggester's layer (S): on or off, and the open suggestions of the document
+        self.suggestions_on = False
+        self.suggested: list[SuggestionRow] = []
+        self.suggestion_model: ModelInfo | None = None
+        #: suggestion reads answered: tests wait on it
+        self.suggestion_reads = 0
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -200,6 +208,8 @@ class CodingScreen(DataScreen):
         self._show_cursor_codings(force=True)
         self._fill_doc_list()
         self._update_status()
+        if self.suggestions_on:
+            self._read_suggestions(data.id)
 
     def reload_data(self) -> None:
         """Re-read codings, codebook and coders (another instance may have written)."""
@@ -252,6 +262,8 @@ class CodingScreen(DataScreen):
         self._update_status()
         if changed:
             self.post_message(CodingsChanged(frozenset({self.document_id})))
+            if self.suggestions_on:  # coded (or undone): what is open has changed
+                self._read_suggestions(self.document_id)
 
     def _take(self, delta: Delta) -> dict[int, CodingInfo | None]:
         """Apply what the writer read back; returns the codings that changed (id -> the coding
@@ -533,6 +545,75 @@ class CodingScreen(DataScreen):
     def _path(self, code_id: int) -> str:
         code = self.codes.get(code_id)
         return code.path if code is not None else f"code {code_id}"
+
+    # -- the code suggester's layer ---------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="suggestions")
+    def _read_suggestions(self, document_id: int, reject: tuple[int, ...] = ()) -> None:
+        read_suggestions(self, self.ctx, document_id, reject)
+
+    def on_suggestions_read(self, message: SuggestionsRead) -> None:
+        self.suggestion_reads += 1
+        if message.error:
+            self.notify(message.error, severity="error")
+            return
+        if message.document_id != self.document_id or not self.suggestions_on:
+            return
+        self.suggested, self.suggestion_model = message.rows, message.model
+        self.view.set_suggestions((r.start, r.end) for r in self.suggested)
+        if message.note:
+            self.note = message.note
+        elif self.suggestion_model is None:
+            self.note = "no suggestions yet: train the suggester (F11, t)"
+        else:
+            self.note = f"{len(self.suggested)} suggestion(s) here: A accepts, X rejects"
+        self._update_status()
+
+    def action_toggle_suggestions(self) -> None:
+        self.suggestions_on = not self.suggestions_on
+        if self.suggestions_on:
+            self._read_suggestions(self.document_id)
+            return
+        self.suggested = []
+        self.view.set_suggestions([])
+        self.note = "suggestions hidden"
+        self._update_status()
+
+    def suggestion_here(self) -> SuggestionRow | None:
+        """The likeliest suggestion at the cursor (the layer on), or None."""
+        here = self.view.cursor_offset
+        found = [r for r in self.suggested if r.start <= here < r.end]
+        return max(found, key=lambda r: r.probability) if found else None
+
+    def _suggestion_target(self) -> SuggestionRow | None:
+        if not self.suggestions_on:
+            self.notify("the suggestions are hidden: S shows them")
+            return None
+        row = self.suggestion_here()
+        if row is None or self.suggestion_model is None:
+            self.notify("no suggestion at the cursor")
+            return None
+        return row
+
+    def action_accept_suggestion(self) -> None:
+        row = self._suggestion_target()
+        if row is None or self.suggestion_model is None:
+            return
+        self.suggested = [r for r in self.suggested if r.id != row.id]
+        self.view.set_suggestions((r.start, r.end) for r in self.suggested)
+        edit = edit_accepting([row], self.suggestion_model)
+        self._submit(edit, (f"accepted {row.code} (u undoes it)", "already coded"))
+
+    def action_reject_suggestion(self) -> None:
+        row = self._suggestion_target()
+        if row is not None:
+            self._read_suggestions(self.document_id, (row.id,))
+
+    def action_more_like_this(self) -> None:
+        coding = self.codings.get(self.focus_coding_id) if self.focus_coding_id else None
+        if coding is None:
+            self.notify("no coding at the cursor")
+            return
+        self.app.push_screen(SimilarScreen(self.ctx, coding.id))
 
     # -- selecting without the mouse ---------------------------------------------------------------
     def action_select_sentence(self) -> None:

@@ -81,6 +81,7 @@ class TranscriptView(TextArea, inherit_bindings=False):
         "transcript--overlap",
         "transcript--match",
         "transcript--dimmed",
+        "transcript--suggestion",
     }
 
     #: (wrapped document, width, tab width) of the last wrap (TextArea wraps while it is built);
@@ -108,6 +109,8 @@ class TranscriptView(TextArea, inherit_bindings=False):
         self._labels: dict[int, list[Run]] = {}
         self._dimmed: dict[int, list[Run]] = {}
         self._match: tuple[int, int] | None = None
+        #: the code suggester's layer: spans marked apart from the codings (none: layer off)
+        self._suggested: list[tuple[int, int]] = []
         self.nav = TextNavigator()
         self._styled: dict[int, Text] = {}
         #: a styled line cut at its wrap offsets: (offsets, [(first column, section)])
@@ -143,6 +146,7 @@ class TranscriptView(TextArea, inherit_bindings=False):
         self._labels = prepared.labels
         self._dimmed = {}
         self._match = None
+        self._suggested = []
         self._styled.clear()
         self._sections.clear()
         self._versions.clear()
@@ -172,6 +176,15 @@ class TranscriptView(TextArea, inherit_bindings=False):
             if old_or_new is not None:
                 rows.update(self.index.rows_between(*old_or_new))
         self._match = span
+        self._invalidate(rows)
+
+    def set_suggestions(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Mark the suggester's spans (an empty list hides the layer)."""
+        new = sorted(set(spans))
+        rows: set[int] = set()
+        for a, b in (*self._suggested, *new):
+            rows.update(self.index.rows_between(a, b))
+        self._suggested = new
         self._invalidate(rows)
 
     def cycle_speaker(self) -> str | None:
@@ -289,6 +302,11 @@ class TranscriptView(TextArea, inherit_bindings=False):
             dim = self.get_component_rich_style("transcript--dimmed", partial=True)
             for a, b, _ in dimmed:
                 text.stylize(dim, a, b)
+        if self._suggested:
+            mark = self.get_component_rich_style("transcript--suggestion", partial=True)
+            for a, b in self._suggested:
+                if a < end and b > start:
+                    text.stylize(mark, max(a, start) - start, min(b, end) - start)
         if self._match is not None:
             a, b = self._match
             if a < end and b > start:

@@ -1,7 +1,7 @@
 """the pseudonym list: identifiers, their pseudonyms and review status, and their surface forms
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-03 10:30:00
 
 ``qualcode pseudonyms`` proposes identifiers found in the project (people, places, case
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
