@@ -77,6 +77,7 @@ COMMANDS: tuple[Entry, ...] = (
         ("frequencies", "analysis"),
         ("matrix", "analysis"),
         ("cooccurrence", "analysis"),
+        ("saturation", "saturation"),
     ),
     *_entries(
         "Agreement",
