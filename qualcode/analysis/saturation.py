@@ -224,3 +224,24 @@ def run_ratios(
 def _first_saturated(cumulative: npt.NDArray[np.int_], options: SaturationOptions) -> int | None:
     """The 1-based position where saturation is reached in this order, or None."""
     return next((last + 1 for _f, last, _n, _r, ok in run_ratios(cumulative, options) if ok), None)
+
+
+def describe_saturation(report: dict[str, Any]) -> str:
+    """One line: where saturation is reached (or why not), and how often in random orders
+    (the CLI prints it, the report shows it)."""
+    sat = report["saturation"]
+    rule = f"base {sat['base']}, run {sat['run']}, new information <= {sat['threshold']:.0%}"
+    if sat["not_computable"]:
+        line = f"saturation: not computable ({sat['not_computable']}; {rule})"
+    elif sat["reached"]:
+        line = f"saturation reached at document {sat['at_position']} ({sat['at_document']}; {rule})"
+    else:
+        line = f"saturation not reached ({rule})"
+    orders = report["random_orders"]
+    if orders["saturated_share"] is not None:
+        line += (
+            f"; {orders['saturated_share']:.0%} of {orders['permutations']} random orders reach it"
+        )
+        if orders["median_position"] is not None:
+            line += f", at document {orders['median_position']:g} (median)"
+    return line

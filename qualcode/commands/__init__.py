@@ -78,6 +78,7 @@ COMMANDS: tuple[Entry, ...] = (
         ("matrix", "analysis"),
         ("cooccurrence", "analysis"),
         ("saturation", "saturation"),
+        ("report", "report"),
     ),
     *_entries(
         "Agreement",

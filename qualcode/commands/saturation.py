@@ -16,6 +16,7 @@ from qualcode.analysis.saturation import (
     DEFAULT_SEED,
     DEFAULT_THRESHOLD,
     SaturationOptions,
+    describe_saturation,
 )
 from qualcode.analysis.saturation_data import BY_NAME, saturation_report
 from qualcode.commands.common import JsonOpt, coder_filter, console, print_json, project_from
@@ -88,23 +89,3 @@ def print_curve(report: dict[str, Any], title: str) -> None:
         )
     console.print(table)
     console.print(describe_saturation(report))
-
-
-def describe_saturation(report: dict[str, Any]) -> str:
-    """One line: where saturation is reached (or why not), and how often in random orders."""
-    sat = report["saturation"]
-    rule = f"base {sat['base']}, run {sat['run']}, new information <= {sat['threshold']:.0%}"
-    if sat["not_computable"]:
-        line = f"saturation: not computable ({sat['not_computable']}; {rule})"
-    elif sat["reached"]:
-        line = f"saturation reached at document {sat['at_position']} ({sat['at_document']}; {rule})"
-    else:
-        line = f"saturation not reached ({rule})"
-    orders = report["random_orders"]
-    if orders["saturated_share"] is not None:
-        line += (
-            f"; {orders['saturated_share']:.0%} of {orders['permutations']} random orders reach it"
-        )
-        if orders["median_position"] is not None:
-            line += f", at document {orders['median_position']:g} (median)"
-    return line
