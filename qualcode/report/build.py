@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from qualcode.agreement.project_report import agreement_report
 from qualcode.analysis import tables
 from qualcode.analysis.coders import CountedCoders, counted_coders
-from qualcode.analysis.data import text_attributes
+from qualcode.analysis.data import load_code_tree, text_attributes
 from qualcode.analysis.saturation_data import saturation_report
 from qualcode.codebook import Codebook, codebook_from_project
 from qualcode.errors import QualcodeError
@@ -61,6 +61,8 @@ class ReportData:
     glance: dict[str, Any]
     counted: CountedCoders
     codebook: Codebook
+    #: code path -> (own name, depth), for the charts' indented labels
+    code_labels: dict[str, tuple[str, int]]
     frequencies: list[dict[str, Any]]
     matrices: dict[str, tuple[list[str], list[str], list[list[int]]]]
     cooccurrence: list[dict[str, Any]]
@@ -105,6 +107,7 @@ def gather(project: Project, coder: str | None = None) -> ReportData:
             },
             counted=counted,
             codebook=codebook_from_project(s),
+            code_labels=load_code_tree(s).labels(),
             frequencies=frequencies,
             matrices=_matrices(s, coder),
             cooccurrence=tables.to_records(tables.cooccurrence_table(s, coder=coder)),

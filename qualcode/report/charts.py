@@ -54,10 +54,10 @@ def _svg(fig: Figure) -> str:
     return text[text.index("<svg") :].strip()
 
 
-def tree_labels(paths: Sequence[str]) -> list[str]:
-    """Code paths as an indented tree: ``Parent/Child`` is shown as ``Child`` under its parent
-    (en spaces, which SVG text does not collapse)."""
-    return ["\u2002\u2002" * p.count("/") + p.rsplit("/", 1)[-1] for p in paths]
+def tree_labels(paths: Sequence[str], labels: dict[str, tuple[str, int]]) -> list[str]:
+    """Code paths as an indented tree: each code's own name under its parent (``labels``:
+    path -> (name, depth); en spaces, which SVG text does not collapse)."""
+    return ["\u2002\u2002" * labels[p][1] + labels[p][0] if p in labels else p for p in paths]
 
 
 def _bold_top_level(ax: Axes) -> None:

@@ -122,7 +122,7 @@ def frequencies_section(data: ReportData) -> str:
     if any(r["codings"] for r in own):
         svg = charts.bar_chart(
             "frequencies",
-            charts.tree_labels([r["code"] for r in own]),
+            charts.tree_labels([r["code"] for r in own], data.code_labels),
             [r["codings"] for r in own],
             "codings",
             horizontal=True,
@@ -151,7 +151,9 @@ def attributes_section(data: ReportData) -> str:
     for name, (rows, columns, values) in data.matrices.items():
         if not any(any(r) for r in values):
             continue
-        svg = charts.heatmap(f"matrix-{name}", charts.tree_labels(rows), columns, values)
+        svg = charts.heatmap(
+            f"matrix-{name}", charts.tree_labels(rows, data.code_labels), columns, values
+        )
         parts.append(f"<h3>By {esc(name)}</h3>")
         parts.append(figure(svg, f"Codings of each code by {name} (own codings)."))
         body = [

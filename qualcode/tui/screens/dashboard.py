@@ -133,13 +133,8 @@ def load_dashboard(
             extras=[(cls, found) for cls, found in extras if found is not None],
         )
         tree = load_code_tree(s)
+        data.labels = tree.labels()
         for cid in tree.order:
-            name = tree.path[cid].rsplit("/", 1)[-1]
-            depth = 0
-            parent = tree.parent.get(cid)
-            while parent is not None:
-                depth, parent = depth + 1, tree.parent.get(parent)
-            data.labels[tree.path[cid]] = (name, depth)
             if tree.parent.get(cid) is None:
                 kids = tuple(
                     (tree.path[k], tree.has_children(k)) for k in tree.children.get(cid, [])
