@@ -41,6 +41,8 @@ DEFAULT_PERMUTATIONS = 1000
 DEFAULT_SEED = 0
 #: the percentiles of the band from random orders
 BAND = (2.5, 50.0, 97.5)
+#: random orders are drawn in chunks of at most this many orders x documents x codes cells
+CHUNK_CELLS = 4_000_000
 SOURCE = (
     "Guest, Namey & Chen (2020), A simple method to assess and report thematic saturation "
     "in qualitative research, PLoS ONE 15(5): e0232076"
@@ -134,19 +136,21 @@ def saturation_runs(
     base_codes = cumulative[b - 1] if len(cumulative) >= b else None
     runs: list[dict[str, Any]] = []
     reached: dict[str, Any] | None = None
-    for first, last, new, ratio, saturated in run_ratios(cumulative, options):
+    new, ratio, saturated = run_table(np.asarray([cumulative], dtype=np.int64), options)
+    for i in range(new.shape[1] if base_codes else 0):
+        first, last = b + i, b + i + r - 1  # 0-based indices of the run's documents
         runs.append(
             {
                 "first": names[first],
                 "last": names[last],
                 "first_position": first + 1,
                 "last_position": last + 1,
-                "new_codes": new,
-                "ratio": ratio,
-                "saturated": saturated,
+                "new_codes": int(new[0, i]),
+                "ratio": float(ratio[0, i]),
+                "saturated": bool(saturated[0, i]),
             }
         )
-        if saturated and reached is None:
+        if saturated[0, i] and reached is None:
             reached = {"document": names[last], "position": last + 1}
     why = None
     if not enough:
@@ -192,38 +196,47 @@ def random_orders(matrix: npt.NDArray[np.bool_], options: SaturationOptions) -> 
         return out
     rng = np.random.default_rng(options.seed)
     orders = np.argsort(rng.random((k, n)), axis=1)
-    cumulative = np.logical_or.accumulate(matrix[orders], axis=1).sum(axis=2)  # (k, n)
+    # in chunks of orders, so that a large corpus never holds orders x documents x codes at once
+    chunk = max(1, CHUNK_CELLS // max(1, n * matrix.shape[1]))
+    cumulative = np.concatenate(
+        [
+            np.logical_or.accumulate(matrix[orders[i : i + chunk]], axis=1).sum(axis=2)
+            for i in range(0, k, chunk)
+        ]
+    )  # (orders, positions)
     percentiles = np.percentile(cumulative, BAND, axis=0)
     out["percentiles"] = [[float(v) for v in row] for row in percentiles]
-    positions = [_first_saturated(cumulative[i], options) for i in range(k)]
-    reached = [p for p in positions if p is not None]
-    if n >= options.base + options.run:
-        out["saturated_share"] = len(reached) / k
-    out["median_position"] = float(np.median(reached)) if reached else None
+    _new, _ratio, saturated = run_table(cumulative, options)
+    if saturated.shape[1]:
+        hit = saturated.any(axis=1)
+        # the 1-based position of the last document of each order's first saturated run
+        positions = options.base + saturated.argmax(axis=1) + options.run
+        out["saturated_share"] = float(hit.mean())
+        out["median_position"] = float(np.median(positions[hit])) if hit.any() else None
+    elif n >= options.base + options.run:  # the base has no codes in any order
+        out["saturated_share"] = 0.0
     return out
 
 
-def run_ratios(
-    cumulative: Sequence[int] | npt.NDArray[np.int_], options: SaturationOptions
-) -> list[tuple[int, int, int, float, bool]]:
-    """Each run after the base: (first index, last index, new codes, ratio, saturated);
-    none when there are fewer than base + run documents or the base has no codes."""
+def run_table(
+    cumulative: npt.NDArray[np.int64], options: SaturationOptions
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """For orders x positions of cumulative codes: each run after the base (columns: runs
+    starting at document base + 1, base + 2, ...) with its new codes, its ratio to the base's
+    codes and whether it is at most the threshold. No columns when there are fewer than
+    base + run documents; a base without codes saturates nothing."""
     b, r = options.base, options.run
-    if len(cumulative) < b + r or not cumulative[b - 1]:
-        return []
-    base_codes = int(cumulative[b - 1])
-    out: list[tuple[int, int, int, float, bool]] = []
-    for first in range(b, len(cumulative) - r + 1):
-        last = first + r - 1
-        new = int(cumulative[last] - cumulative[first - 1])
-        ratio = new / base_codes
-        out.append((first, last, new, ratio, ratio <= options.threshold + 1e-12))
-    return out
-
-
-def _first_saturated(cumulative: npt.NDArray[np.int_], options: SaturationOptions) -> int | None:
-    """The 1-based position where saturation is reached in this order, or None."""
-    return next((last + 1 for _f, last, _n, _r, ok in run_ratios(cumulative, options) if ok), None)
+    n = cumulative.shape[1]
+    if n < b + r:
+        empty = np.zeros((cumulative.shape[0], 0))
+        return empty.astype(np.int64), empty, empty.astype(bool)
+    before = cumulative[:, b - 1 : n - r]  # the document before each run
+    new = (cumulative[:, b + r - 1 :] - before).astype(np.int64)
+    base = cumulative[:, b - 1 : b].astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(base > 0, new / np.where(base > 0, base, 1), np.nan)
+    saturated = (base > 0) & (ratio <= options.threshold + 1e-12)
+    return new, ratio, saturated
 
 
 def describe_saturation(report: dict[str, Any]) -> str:

@@ -37,6 +37,8 @@ from qualcode.store.db import Project
 #: quotes shown per code, and the longest quote (characters) before it is cut
 QUOTES_PER_CODE = 3
 QUOTE_CHARS = 400
+#: passages per code the quotes are chosen from (the first ones, in document order)
+QUOTE_CANDIDATES = 60
 #: heatmaps of codes by attribute: attributes with at most this many values
 HEATMAP_MAX_VALUES = 30
 #: co-occurring pairs listed
@@ -144,10 +146,13 @@ def _quotes(s: Session, coder: str | None, counted: CountedCoders) -> dict[str, 
         _cid, document, participant, who, path, _start, _end, _before, text, _after, _memo = row
         if who not in counted.coders:
             continue
+        candidates = found.setdefault(path, [])
+        if len(candidates) >= QUOTE_CANDIDATES:
+            continue
         text = " ".join(str(text).split())
         if len(text) > QUOTE_CHARS:
             text = text[: QUOTE_CHARS - 1].rstrip() + "…"
-        found.setdefault(path, []).append(Quote(path, text, document, participant))
+        candidates.append(Quote(path, text, document, participant))
     return {path: _pick(quotes) for path, quotes in found.items()}
 
 

@@ -29,10 +29,10 @@ def methods_section(data: ReportData) -> str:
         methods = "; ".join(a["kappa_interval"]["methods"].values())
         kappa = "Cohen's kappa" if a["kappa"] == "cohen_kappa" else "Fleiss' kappa"
         paragraphs.append(
-            f"Intercoder agreement compares {', '.join(a['coders'])} by {a['unit']}: each code is "
-            f"a present/absent rating of every {a['unit']} in the documents both coded, and the "
-            f"pooled row takes every ({a['unit']}, code) pair as one unit. Percent agreement, "
-            f"{kappa} and Krippendorff's alpha (nominal) are reported. Kappa's "
+            f"Intercoder agreement compares {', '.join(a['coders'])} by {a['unit']}: each code "
+            f"is a present/absent rating of every {a['unit']} in the documents the coders "
+            f"coded, and the pooled row takes every ({a['unit']}, code) pair as one unit. "
+            f"Percent agreement, {kappa} and Krippendorff's alpha (nominal) are reported. Kappa's "
             f"{a['kappa_interval']['ci']:.0%} interval: {methods}. Alpha's "
             f"{boot['ci']:.0%} interval: {boot['method']}, {boot['samples']:,} samples "
             f"(seed {boot['seed']}); codes resample {boot['resampled']['codes']}, the pooled "

@@ -57,7 +57,7 @@ def agreement_section(data: ReportData) -> str:
     ]
     lead = (
         f"Coders {', '.join(report['coders'])}, by {report['unit']}, over "
-        f"{report['documents']} document(s) that both coded. Verdict from α: reliable at "
+        f"{report['documents']} document(s) that the coders coded. Verdict from α: reliable at "
         f"{RELIABLE:.3f} or more, tentative from {TENTATIVE:.3f}, unreliable below."
     )
     return section(

@@ -171,3 +171,52 @@ def test_saturation_refuses_an_unknown_order(
     assert "no attribute 'nope'" in err
     code, _out, err = run(capsys, "saturation", "--base", "0", "--project", str(built.project.path))
     assert code == 2 and "--base" in err
+
+
+def naive_first_saturation(order: list[CodedDocument], base: int, run: int, limit: float) -> int:
+    """The rule spelled out with sets, one run at a time: 0 when never reached."""
+    base_codes = set().union(*(d.codes for d in order[:base]))
+    for first in range(base, len(order) - run + 1):
+        before = set().union(*(d.codes for d in order[:first]))
+        new = set().union(*(d.codes for d in order[first : first + run])) - before
+        if len(new) / len(base_codes) <= limit + 1e-12:
+            return first + run
+    return 0
+
+
+def test_random_orders_equal_a_naive_count_of_the_same_orders() -> None:
+    """The vectorised band and saturation share against sets, on the orders it draws."""
+    import numpy as np
+
+    options = SaturationOptions(permutations=300, seed=11, threshold=0.1)
+    out = saturation_curve(KNOWN, options)
+    rng = np.random.default_rng(options.seed)
+    orders = np.argsort(rng.random((options.permutations, len(KNOWN))), axis=1)
+    points = []
+    curves = []
+    for order in orders:
+        docs = [KNOWN[i] for i in order]
+        points.append(naive_first_saturation(docs, options.base, options.run, options.threshold))
+        seen: set[str] = set()
+        curve = []
+        for d in docs:
+            seen |= d.codes
+            curve.append(len(seen))
+        curves.append(curve)
+    reached = [p for p in points if p]
+    orders_out = out["random_orders"]
+    assert orders_out["saturated_share"] == pytest.approx(len(reached) / len(points))
+    assert orders_out["median_position"] == pytest.approx(float(np.median(reached)))
+    low, mid, high = np.percentile(np.array(curves), [2.5, 50, 97.5], axis=0)
+    assert [r["band_low"] for r in out["documents"]] == pytest.approx(list(low))
+    assert [r["band_median"] for r in out["documents"]] == pytest.approx(list(mid))
+    assert [r["band_high"] for r in out["documents"]] == pytest.approx(list(high))
+    assert 0 < len(reached) < len(points)  # the check sees both outcomes
+
+
+def test_large_corpora_are_drawn_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qualcode.analysis.saturation as saturation
+
+    whole = saturation_curve(KNOWN, SaturationOptions(permutations=200))
+    monkeypatch.setattr(saturation, "CHUNK_CELLS", 50)  # one order per chunk
+    assert saturation_curve(KNOWN, SaturationOptions(permutations=200)) == whole
