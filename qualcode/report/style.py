@@ -1,5 +1,6 @@
 """The report's stylesheet, inlined in the page: system fonts only (nothing fetched), verdicts
-in colour and in words, and a print layout (A4, sections kept whole where they fit)."""
+in colour and in words, and a print layout (A4, figures and tables kept whole where they fit,
+folded tables unfolded)."""
 
 CSS = """
 :root { --ink: #1d232b; --muted: #5b6573; --rule: #d5dbe3; --head: #eef2f7;
@@ -42,7 +43,9 @@ details summary { cursor: pointer; color: var(--muted); }
   nav { display: none; }
   section, figure, table, blockquote { break-inside: avoid; }
   h2 { break-after: avoid; }
-  details > *:not(summary) { display: block; }
+  /* folded tables print unfolded (::details-content: Chromium 131, Firefox 143, Safari 18.4) */
+  details::details-content { content-visibility: visible; display: block; }
+  details > summary { display: none; }
   @page { size: A4; margin: 16mm; }
 }
 """
