@@ -1,5 +1,5 @@
 """The report's stylesheet, inlined in the page: system fonts only (nothing fetched), verdicts
-in colour and in words, and a print layout (A4, figures and tables kept whole where they fit,
+in colour and in words, and a print layout (A4, figures, quotes and table rows kept whole,
 folded tables unfolded)."""
 
 CSS = """
@@ -41,7 +41,7 @@ details summary { cursor: pointer; color: var(--muted); }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   nav { display: none; }
-  section, figure, table, blockquote { break-inside: avoid; }
+  figure, blockquote, tr, dd { break-inside: avoid; }
   h2 { break-after: avoid; }
   /* folded tables print unfolded (::details-content: Chromium 131, Firefox 143, Safari 18.4) */
   details::details-content { content-visibility: visible; display: block; }
