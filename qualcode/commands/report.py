@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcode.commands.common import coder_filter, console, project_from
+from qualcode.commands.common import JsonOpt, coder_filter, console, print_json, project_from
 from qualcode.errors import QualcodeError
 
 PSEUDONYMISED_NOT_YET = (
@@ -28,6 +28,7 @@ def report(
         bool,
         typer.Option("--pseudonymised", help="Report on a pseudonymised copy of the project."),
     ] = False,
+    json_out: JsonOpt = False,
 ) -> None:
     """Write the project's report: codebook, figures, agreement, saturation, quotes, audit trail.
 
@@ -43,4 +44,7 @@ def report(
         raise QualcodeError(PSEUDONYMISED_NOT_YET)
     who = coder or coder_filter(ctx)
     path = write_report(project_from(ctx), out, who)
+    if json_out:
+        print_json({"path": str(path), "coder": who})
+        return
     console.print(f"report written: {path}")

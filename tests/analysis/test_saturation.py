@@ -220,3 +220,11 @@ def test_large_corpora_are_drawn_in_chunks(monkeypatch: pytest.MonkeyPatch) -> N
     whole = saturation_curve(KNOWN, SaturationOptions(permutations=200))
     monkeypatch.setattr(saturation, "CHUNK_CELLS", 50)  # one order per chunk
     assert saturation_curve(KNOWN, SaturationOptions(permutations=200)) == whole
+
+
+def test_saturation_printed(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("--base", "2", "--run", "1", "--threshold", "0", "--by", "state")
+    code, out, err = run(capsys, "saturation", *args, "--project", str(built.project.path))
+    assert code == 0, err
+    assert "in order of name" in out and "state = Ohio" in out
+    assert "saturation reached at document 3 (d3; base 2, run 1" in out

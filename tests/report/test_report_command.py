@@ -4,6 +4,7 @@ quotes, chart labels), refusals as one line with exit 2."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,8 +83,9 @@ def test_only_one_coder_counts_with_coder(
     hostile: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "mine.html"
-    code, _out, err = run(capsys, hostile, str(out), "--coder", "<ann>")
+    code, stdout, err = run(capsys, hostile, str(out), "--coder", "<ann>", "--json")
     assert code == 0, err
+    assert json.loads(stdout) == {"path": str(out), "coder": "<ann>"}
     html = out.read_text(encoding="utf-8")
     assert "counting &lt;ann&gt;&#x27;s codings" in html
     # agreement needs two coders: the section says why it is missing
