@@ -20,6 +20,7 @@ from qualcode.analysis.coders import CountedCoders, counted_coders
 from qualcode.analysis.data import load_code_tree, text_attributes
 from qualcode.analysis.saturation_data import saturation_report
 from qualcode.codebook import Codebook, codebook_from_project
+from qualcode.coding.coders import coder_names
 from qualcode.errors import QualcodeError
 from qualcode.interop.atomic_file import check_target, replacing
 from qualcode.interop.tables_for_export import (
@@ -103,7 +104,7 @@ def gather(project: Project, coder: str | None = None) -> ReportData:
             glance={
                 "documents": overview["Documents"],
                 "participants": overview["Participants"],
-                "coders": overview["Coders"],
+                "coders": coder_names(s),
                 "codes": overview["Codes"],
                 "codings": overview["Codings exported"],
             },

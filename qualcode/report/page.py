@@ -75,7 +75,7 @@ def page(data: ReportData) -> str:
 
 def glance_section(data: ReportData) -> str:
     g = data.glance
-    coders = [c for c in str(g["coders"]).split(", ") if c]
+    coders: list[str] = g["coders"]
     items = [
         ("documents", "Documents", g["documents"]),
         ("participants", "Participants", g["participants"]),
