@@ -1,4 +1,6 @@
-"""Make the README's screenshots of the coding screen, wide and at 80×24, from the demo project.
+"""Make the README's screenshots from the demo project: the coding screen, wide and at 80×24,
+and the HTML report (``qualcode report``) in headless Chromium: its top, and its saturation
+section alone (the other sections hidden by a style added to a copy of the page).
 
 .venv/bin/qualcode demo --project exports/demo.qualcode.db
 .venv/bin/python docs/make_screenshots.py
@@ -7,9 +9,13 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 from qualcode.coding.document_view import document_rows
+from qualcode.report.build import write_report
 from qualcode.store import open_project
 from qualcode.tui.app import create_app
 from qualcode.tui.messages import OpenDocument
@@ -43,10 +49,53 @@ async def shoot(name: str, size: tuple[int, int]) -> None:
     project.dispose()
 
 
+#: the report's screenshots: file -> (window height, sections shown; None: the whole page)
+REPORT_SHOTS: dict[str, tuple[int, tuple[str, ...] | None]] = {
+    "report.png": (1250, None),
+    "report-saturation.png": (820, ("saturation",)),
+}
+
+
+def shoot_report() -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("the report's screenshots need chromium (apt-get install chromium)")
+    project = open_project(DEMO)
+    with tempfile.TemporaryDirectory() as tmp:
+        page = write_report(project, Path(tmp) / "report.html")
+        html = page.read_text(encoding="utf-8")
+        for name, (height, sections) in REPORT_SHOTS.items():
+            shown = page
+            if sections is not None:
+                keep = "".join(f":not(#{s})" for s in sections)
+                style = f"<style>header, nav, section{keep} {{ display: none; }}</style>"
+                shown = Path(tmp) / f"{name}.html"
+                shown.write_text(html.replace("</head>", style + "</head>"), encoding="utf-8")
+            subprocess.run(
+                [
+                    chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    f"--user-data-dir={tmp}/profile",
+                    "--hide-scrollbars",
+                    f"--window-size=1000,{height}",
+                    f"--screenshot={DOCS / name}",
+                    shown.as_uri(),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            print(DOCS / name)
+    project.dispose()
+
+
 def main() -> None:
     for name, size in SHOTS.items():
         asyncio.run(shoot(name, size))
         print(DOCS / name)
+    shoot_report()
 
 
 if __name__ == "__main__":

@@ -204,3 +204,31 @@ def test_xlsx_and_qdpx_exports_on_each_backend(
         assert stored(fresh) == set(rows)
     finally:
         fresh.dispose()
+
+
+# --- saturation and the HTML report --------------------------------------------------------
+
+
+def test_saturation_and_report_on_each_backend(
+    any_project: Project, backend_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows: list[Row] = []
+    for doc, path, coder, phrase in PHRASES:
+        start = TEXTS[doc].index(phrase)
+        rows.append((doc, path, coder, start, start + len(phrase)))
+    fill(any_project, TEXTS, rows)
+    data = json.loads(run(capsys, "saturation", "--project", backend_url, "--json"))
+    # one.txt: Caseload, Caseload/Backlog, Triage; two.txt adds nothing new
+    assert [(d["document"], d["new_codes"], d["cumulative_codes"]) for d in data["documents"]] == [
+        ("one.txt", 3, 3),
+        ("two.txt", 0, 3),
+    ]
+    out = tmp_path / "report.html"
+    run(capsys, "report", str(out), "--project", backend_url)
+    html = out.read_text(encoding="utf-8")
+    cells = dict(
+        re.findall(r'<tr data-row="([^"]*)"><td data-col="position" data-value="(\d+)"', html)
+    )
+    assert cells == {"one.txt": "1", "two.txt": "2"}
+    assert 'data-glance="codings" data-value="6"' in html
+    assert "Backlog" in html and "The lab is far behind." in html  # a quote

@@ -36,6 +36,7 @@ class CodeTree:
     path: dict[int, str] = field(default_factory=dict)
     parent: dict[int, int | None] = field(default_factory=dict)
     children: dict[int, list[int]] = field(default_factory=dict)
+    name: dict[int, str] = field(default_factory=dict)
 
     def subtree(self, code_id: int) -> list[int]:
         """The code and all its descendants."""
@@ -46,6 +47,17 @@ class CodeTree:
 
     def has_children(self, code_id: int) -> bool:
         return bool(self.children.get(code_id))
+
+    def depth(self, code_id: int) -> int:
+        """0 for a top-level code, 1 for its children..."""
+        depth, parent = 0, self.parent.get(code_id)
+        while parent is not None:
+            depth, parent = depth + 1, self.parent.get(parent)
+        return depth
+
+    def labels(self) -> dict[str, tuple[str, int]]:
+        """Path -> (the code's own name, its depth), in tree order."""
+        return {self.path[c]: (self.name[c], self.depth(c)) for c in self.order}
 
 
 def load_code_tree(s: Session) -> CodeTree:
@@ -65,6 +77,7 @@ def load_code_tree(s: Session) -> CodeTree:
                 continue
             seen.add(cid)
             tree.path[cid] = f"{prefix}{SEP}{name}" if prefix else name
+            tree.name[cid] = name
             tree.order.append(cid)
             walk(cid, tree.path[cid], seen)
 

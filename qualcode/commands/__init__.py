@@ -79,6 +79,8 @@ COMMANDS: tuple[Entry, ...] = (
         ("frequencies", "analysis"),
         ("matrix", "analysis"),
         ("cooccurrence", "analysis"),
+        ("saturation", "saturation"),
+        ("report", "report"),
     ),
     *_entries(
         "Agreement",

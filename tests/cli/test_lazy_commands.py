@@ -14,7 +14,7 @@ from qualcode.commands import COMMANDS, PANELS, command_modules, feature_command
 from qualcode.commands.lazy import build_commands
 from tests.run_cli import cli
 
-HEAVY = ("spacy", "pandas", "textual", "openpyxl", "alembic", "numpy")
+HEAVY = ("spacy", "pandas", "textual", "openpyxl", "alembic", "numpy", "matplotlib")
 
 
 def test_documents_json_imports_no_heavy_library(tmp_path: Path) -> None:

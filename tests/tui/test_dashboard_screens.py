@@ -4,21 +4,26 @@ are tested with their feature, in tests/caseload/."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, Sparkline
 
-from qualcode.store import Coder, Coding
+from qualcode.analysis.saturation import describe_saturation
+from qualcode.analysis.saturation_data import saturation_report
+from qualcode.store import Code, Coder, Coding
+from qualcode.tui.context import AppContext
 from qualcode.tui.messages import CodingsChanged
 from qualcode.tui.screens.dashboard import DASHBOARD, DashboardScreen
 from qualcode.tui.screens.dashboard_panels import ExtraPanel, Panel
+from qualcode.tui.screens.saturation_panel import SaturationPanel
 from qualcode.tui.widgets.charts import BarChart
 
-from .screen_harness import Harness, Proj, build_project, run, until
+from .screen_harness import Harness, Proj, build_project, run, settle, until
 
 
 @pytest.fixture
@@ -44,7 +49,7 @@ def test_dashboard_panels_show_the_projects_numbers(proj: Proj) -> None:
         await until(pilot, lambda: screen.loads_done >= 1)
         # a plain project: three panels, no study feature's panel and none of its keys
         assert [p.id for p in screen.query(Panel)] == [
-            "dash-frequency", "dash-matrix", "dash-cooccurrence",
+            "dash-frequency", "dash-matrix", "dash-cooccurrence", "dash-saturation",
         ]  # fmt: skip
         assert not screen.query(ExtraPanel) and not screen.query("#dash-summary")
         assert screen.query_one("#dash-grid").has_class("-plain")
@@ -134,3 +139,61 @@ def test_dashboard_counts_only_the_consensus_coder_when_there_is_one(proj: Proj)
         assert "counting the consensus coder's codings" in status
 
     run(proj, DashboardScreen, scenario)
+
+
+def test_dashboard_saturation_panel_at_80x24(proj: Proj) -> None:
+    """The saturation strip fits the smallest terminal and shows what ``qualcode saturation``
+    computes from the store; it follows new codings and the coder filter."""
+
+    def expected(coder: str | None = None) -> dict[str, object]:
+        with proj.project.session() as s:
+            return saturation_report(s, coder=coder)
+
+    async def main() -> None:
+        app = Harness(DashboardScreen, AppContext.create(proj.project, "ana"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = dashboard(app)
+            await until(pilot, lambda: screen.loads_done >= 1)
+            panel = screen.query_one("#dash-saturation", SaturationPanel)
+            curve = panel.query_one("#dash-saturation-curve", Sparkline)
+            summary = panel.query_one("#dash-saturation-summary", Label)
+            # P01: Plea bargaining and Lab backlog are new; P02 adds Triage
+            assert panel.report == expected()
+            assert list(curve.data or []) == [2.0, 1.0]
+            line = describe_saturation(expected())
+            assert str(summary.render()) == line[0].upper() + line[1:]
+            assert "needs at least 6 coded documents" in line
+            assert panel.border_title == "Saturation: new codes in 2 document(s), by name"
+            # the whole strip is on the screen, above the footer, across the width
+            region = panel.region
+            assert (region.x, region.width, region.height) == (0, 80, 6)
+            assert region.bottom <= 23 and curve.region.height >= 1
+            # a new code in P02: two new codes there now
+            with proj.project.write() as s:
+                fresh = Code(name="Fresh", guid="g-f", position=2)
+                ben = s.scalars(select(Coder).where(Coder.name == "ben")).one()
+                s.add(fresh)
+                s.flush()
+                start, end = proj.span("P02.txt", "Rarely.")
+                s.add(
+                    Coding(
+                        document_id=proj.docs["P02.txt"],
+                        code_id=fresh.id,
+                        coder_id=ben.id,
+                        start=start,
+                        end=end,
+                    )
+                )
+            done = screen.loads_done
+            screen.post_message(CodingsChanged(frozenset({proj.docs["P02.txt"]})))
+            await until(pilot, lambda: screen.loads_done > done)
+            assert list(curve.data or []) == [2.0, 2.0]
+            assert panel.report == expected()
+            done = screen.loads_done
+            await pilot.press("v")  # only ana's codings: she coded P01 alone
+            await until(pilot, lambda: screen.loads_done > done)
+            assert list(curve.data or []) == [2.0]
+            assert panel.report == expected("ana")
+
+    asyncio.run(main())

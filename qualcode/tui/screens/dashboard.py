@@ -1,7 +1,8 @@
 """The dashboard: the numbers of :mod:`qualcode.analysis.tables` as they stand, while coding
-goes on. Three panels: code frequencies by top-level code (bars), codes by state or another
-attribute (a matrix) and co-occurring codes; a study feature adds its own panels in a project
-that has its data (:mod:`qualcode.tui.screens.dashboard_panels`).
+goes on. Four panels: code frequencies by top-level code (bars), codes by state or another
+attribute (a matrix), co-occurring codes and saturation (new codes per document, a strip
+along the bottom); a study feature adds its own panels in a project that has its data
+(:mod:`qualcode.tui.screens.dashboard_panels`).
 
 The tables are computed in a worker thread that posts :class:`DashboardScreen.Loaded` with the
 DataFrames; the screen redraws on the main thread. It reloads when shown again, when a
@@ -25,6 +26,7 @@ from textual.widgets import DataTable, Label
 from qualcode.analysis import tables
 from qualcode.analysis.coders import counted_coders
 from qualcode.analysis.data import load_code_tree, text_attributes
+from qualcode.analysis.saturation_data import saturation_report
 from qualcode.analysis.units import UNIT_KINDS
 from qualcode.coding.coders import coder_names
 from qualcode.errors import QualcodeError
@@ -34,6 +36,7 @@ from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodingsChanged
 from qualcode.tui.screens.dashboard_panels import ExtraPanel, Panel, extra_panel_classes
 from qualcode.tui.screens.data_screen import DataScreen
+from qualcode.tui.screens.saturation_panel import SaturationPanel
 from qualcode.tui.widgets.charts import BarChart
 from qualcode.tui.widgets.key_footer import KeyFooter
 
@@ -110,6 +113,8 @@ class DashboardData:
     counted: str = ""
     #: the study features' panels this project has, with their numbers
     extras: list[tuple[type[ExtraPanel], Any]] = field(default_factory=list)
+    #: ``qualcode saturation --json`` for the same coders
+    saturation: dict[str, Any] | None = None
 
 
 def column_choices(text_attribute_names: list[str]) -> list[str]:
@@ -133,13 +138,8 @@ def load_dashboard(
             extras=[(cls, found) for cls, found in extras if found is not None],
         )
         tree = load_code_tree(s)
+        data.labels = tree.labels()
         for cid in tree.order:
-            name = tree.path[cid].rsplit("/", 1)[-1]
-            depth = 0
-            parent = tree.parent.get(cid)
-            while parent is not None:
-                depth, parent = depth + 1, tree.parent.get(parent)
-            data.labels[tree.path[cid]] = (name, depth)
             if tree.parent.get(cid) is None:
                 kids = tuple(
                     (tree.path[k], tree.has_children(k)) for k in tree.children.get(cid, [])
@@ -152,6 +152,7 @@ def load_dashboard(
         data.frequencies = tables.frequency_table(s, coder=request.coder)
         data.matrix = tables.matrix_table(s, cols=columns, coder=request.coder)
         data.cooccurrence = tables.cooccurrence_table(s, unit=request.unit, coder=request.coder)
+        data.saturation = saturation_report(s, coder=request.coder)
     return data
 
 
@@ -190,13 +191,12 @@ class DashboardScreen(DataScreen):
     TITLE = "Dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [*DASHBOARD.bindings()]
 
+    @dataclass
     class Loaded(Message):
         """The tables, computed in a worker (or the error that stopped it)."""
 
-        def __init__(self, data: DashboardData | None, error: str | None = None) -> None:
-            super().__init__()
-            self.data = data
-            self.error = error
+        data: DashboardData | None
+        error: str | None = None
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -221,6 +221,7 @@ class DashboardScreen(DataScreen):
                 yield DataTable(id="dash-matrix-table", fixed_columns=1, zebra_stripes=True)
             with Panel(id="dash-cooccurrence"):
                 yield DataTable(id="dash-cooc-table", cursor_type="row", zebra_stripes=True)
+            yield SaturationPanel(id="dash-saturation")
         yield KeyFooter()
 
     @property
@@ -267,6 +268,7 @@ class DashboardScreen(DataScreen):
         self._show_bars()
         self._show_matrix(message.data)
         self._show_cooccurrence(message.data)
+        self.query_one(SaturationPanel).show(message.data.saturation)
         self.counted = message.data.counted
         self._status(message.data.note or "", error=message.data.note is not None)
         self.loads_done += 1
