@@ -9,11 +9,14 @@ from typing import Annotated
 import typer
 
 from qualcode.commands.common import JsonOpt, coder_filter, console, print_json, project_from
-from qualcode.errors import QualcodeError
-
-PSEUDONYMISED_NOT_YET = (
-    "--pseudonymised is not available yet: this qualcode has no pseudonymised copies of a project"
+from qualcode.commands.pseudonyms import (
+    GeneraliseOpt,
+    KOpt,
+    PseudonymisedOpt,
+    QuasiOpt,
+    share_export,
 )
+from qualcode.store import Project
 
 
 def register(app: typer.Typer) -> None:
@@ -24,10 +27,10 @@ def report(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="The HTML file to write, e.g. report.html.")],
     coder: Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")] = None,
-    pseudonymised: Annotated[
-        bool,
-        typer.Option("--pseudonymised", help="Report on a pseudonymised copy of the project."),
-    ] = False,
+    pseudonymised: PseudonymisedOpt = False,
+    generalise: GeneraliseOpt = None,
+    quasi: QuasiOpt = None,
+    k: KOpt = 3,
     json_out: JsonOpt = False,
 ) -> None:
     """Write the project's report: codebook, figures, agreement, saturation, quotes, audit trail.
@@ -38,12 +41,17 @@ def report(
     """
     from qualcode.report.build import write_report
 
-    if pseudonymised:
-        # the renderer takes a project, so a pseudonymised copy renders like the project itself:
-        # with pseudonymised_copy(project) as copy: write_report(copy, out, who)
-        raise QualcodeError(PSEUDONYMISED_NOT_YET)
     who = coder or coder_filter(ctx)
-    path = write_report(project_from(ctx), out, who)
+
+    def write(project: Project, target: Path) -> Path:
+        return write_report(project, target, who)
+
+    if pseudonymised:
+        # rendered from the pseudonymised copy, scanned for every original before it is placed
+        share_export(ctx, out, write, generalise=generalise, quasi=quasi, k=k)
+        path = out
+    else:
+        path = write(project_from(ctx), out)
     if json_out:
         print_json({"path": str(path), "coder": who})
         return

@@ -312,16 +312,20 @@ PSEUDONYM_CATEGORIES = (
 #: a pseudonym is proposed by a scan (``candidate``), then ``accepted`` or ``rejected``
 PSEUDONYM_STATUSES = ("candidate", "accepted", "rejected")
 
+
 class Pseudonym(Base):
     """One identifier (a person, a place, a case number...) and the pseudonym that replaces
     every one of its surface forms in a share package. The original text is never changed."""
+
     __tablename__ = "pseudonyms"
     __table_args__ = (
         CheckConstraint(
             "category IN (" + ", ".join(f"'{c}'" for c in PSEUDONYM_CATEGORIES) + ")",
             name="category",
         ),
+        CheckConstraint(
             "status IN (" + ", ".join(f"'{c}'" for c in PSEUDONYM_STATUSES) + ")", name="status"
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(100), unique=True)
@@ -331,25 +335,38 @@ class Pseudonym(Base):
     source: Mapped[str] = mapped_column(String(10), default="scan")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
     forms: Mapped[list[PseudonymForm]] = relationship(
         back_populates="pseudonym",
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="PseudonymForm.id",
+    )
+
+
 class PseudonymForm(Base):
     """A surface form of an identifier ("Detective Kim Oduya", "Kim Oduya", "Oduya"): each
     form belongs to one pseudonym, matched as a whole word, case-sensitively."""
+
     __tablename__ = "pseudonym_forms"
+    id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym_id: Mapped[int] = mapped_column(
         ForeignKey("pseudonyms.id", ondelete="CASCADE"), index=True
+    )
     form: Mapped[str] = mapped_column(String(255), unique=True)
+
     pseudonym: Mapped[Pseudonym] = relationship(back_populates="forms")
+
+
 class SuggestionModel(Base):
     """One training run of the code suggester (:mod:`qualcode.suggest`).
+
     No model object is stored (a project never holds code that runs when it is opened): the
     run keeps its settings, its held-out evaluation and the suggestions it made, as data.
     """
+
     __tablename__ = "suggestion_models"
+    id: Mapped[int] = mapped_column(primary_key=True)
     #: the method and its version, e.g. "tfidf-sgd-1"
     algorithm: Mapped[str] = mapped_column(String(50))
     unit: Mapped[str] = mapped_column(String(10))
@@ -358,22 +375,42 @@ class SuggestionModel(Base):
     min_precision: Mapped[float] = mapped_column(Float)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)
     evaluation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Suggestion(Base):
     """A unit the suggester proposes for a code, with its probability."""
+
     __tablename__ = "suggestions"
+    __table_args__ = (
         CheckConstraint('start >= 0 AND start < "end"', name="span"),
         Index("ix_suggestions_doc_code", "document_id", "code_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
     model_id: Mapped[int] = mapped_column(
         ForeignKey("suggestion_models.id", ondelete="CASCADE"), index=True
+    )
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     probability: Mapped[float] = mapped_column(Float)
+
+
 class SuggestionRejection(Base):
     """A suggestion a coder turned down: not offered again, and a negative in the next training."""
+
     __tablename__ = "suggestion_rejections"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND start < "end"', name="span"),
         UniqueConstraint("document_id", "code_id", "start", "end"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -190,6 +190,24 @@ def test_xlsx_and_csv_share_packages(
     assert texts == expected_codings(accepted)
 
 
+def test_html_report_share_package(
+    accepted: Study, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "share.html"
+    code, _o, err = cli(
+        capsys, "--project", str(accepted.path), "report", str(out), "--pseudonymised"
+    )
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    no_original_in(html)
+    assert "[Detective 1]" in html  # the pseudonymised text is what the report quotes
+    assert (tmp_path / "share.README.md").is_file()
+    # the same project's report without --pseudonymised names the detective
+    plain = tmp_path / "plain.html"
+    assert cli(capsys, "--project", str(accepted.path), "report", str(plain))[0] == 0
+    assert "Oduya" in plain.read_text(encoding="utf-8")
+
+
 def test_unreviewed_identifiers_are_left_and_said(
     study: Study, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

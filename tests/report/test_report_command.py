@@ -95,7 +95,7 @@ def test_only_one_coder_counts_with_coder(
 def test_refusals(hostile: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run(capsys, hostile, str(tmp_path / "r.html"), "--pseudonymised")
     assert code == 2
-    assert "--pseudonymised is not available yet" in err
+    assert "no accepted pseudonyms" in err  # nothing to pseudonymise: refused, not unchanged
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "r.html").exists()
     code, _out, err = run(capsys, hostile, str(tmp_path / "r.pdf"))
