@@ -38,7 +38,10 @@ def _code_some(small: Small) -> None:
 
 
 def _sized(table: DataTable[Any]) -> bool:
-    """Every column at least as wide as its widest cell (its label included)."""
+    """Every column at least as wide as its widest cell (its label included), and nothing left
+    for the table's next idle to measure (it sizes new rows and cells only when idle)."""
+    if table._require_update_dimensions or table._new_rows or table._updated_cells:
+        return False
     for key, column in table.columns.items():
         cells = [column.label, *table.get_column(key)]
         widest = max(c.cell_len if isinstance(c, Text) else Text(str(c)).cell_len for c in cells)
@@ -88,6 +91,7 @@ def test_screen_at_size(
                 break
             loads = getattr(app.screen, "loads_done", None)
         await drive.until(pilot, all_sized)
+        await pilot.pause()  # the sized tables painted
 
     app = create_app(small.project, "ana")
     assert snap_compare(app, terminal_size=size, run_before=run_before)

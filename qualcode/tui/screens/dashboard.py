@@ -39,6 +39,7 @@ from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.screens.saturation_panel import SaturationPanel
 from qualcode.tui.widgets.charts import BarChart
 from qualcode.tui.widgets.key_footer import KeyFooter
+from qualcode.tui.widgets.sized_table import fill_sized
 
 DASHBOARD = KeyGroup(
     "Dashboard",
@@ -337,16 +338,16 @@ class DashboardScreen(DataScreen):
             panel.border_title += f" ({len(frame.columns)} columns)"
             # all of them rarely fit: say how to see the rest
             panel.border_subtitle = "→ more · z: whole screen · c: other columns"
-        table.add_column("code", key="code")
-        for column in frame.columns:
-            table.add_column(str(column), key=str(column))
+        rows: list[tuple[str, list[Text]]] = []
         for path, values in zip(frame.index, frame.to_numpy(), strict=True):
             name, depth = data.labels.get(str(path), (str(path), 0))
             label = Text("  " * depth + name, style="" if depth else "bold")
             # the code column stays in view (fixed): kept short, it leaves room for the others
             label.truncate(MATRIX_LABEL, overflow="ellipsis")
             cells = [Text(str(int(v)), justify="right", style="" if v else "dim") for v in values]
-            table.add_row(label, *cells, key=str(path))
+            rows.append((str(path), [label, *cells]))
+        columns = [("code", "code"), *((str(c), str(c)) for c in frame.columns)]
+        fill_sized(table, columns, rows)
 
     def _show_cooccurrence(self, data: DashboardData) -> None:
         table = self.query_one("#dash-cooc-table", DataTable)
@@ -361,17 +362,25 @@ class DashboardScreen(DataScreen):
             return
         panel.border_title = f"Co-occurrence ({what}): {len(frame)} pair(s)"
         count = "pairs" if unit == "overlap" else f"{unit}s"
-        for label, key in (("code A", "code_a"), ("code B", "code_b"), (count, "count")):
-            table.add_column(label, key=key)
-        table.add_column("docs", key="documents")
-        for i, row in enumerate(tables.to_records(frame)):
-            table.add_row(  # code names as Text: a DataTable reads str cells as markup
-                Text(row["code_a"]),
-                Text(row["code_b"]),
-                Text(str(row["count"]), justify="right"),
-                Text(str(row["documents"]), justify="right"),
-                key=str(i),
+        columns = [
+            ("code A", "code_a"),
+            ("code B", "code_b"),
+            (count, "count"),
+            ("docs", "documents"),
+        ]
+        rows = [
+            (  # code names as Text: a DataTable reads str cells as markup
+                str(i),
+                [
+                    Text(row["code_a"]),
+                    Text(row["code_b"]),
+                    Text(str(row["count"]), justify="right"),
+                    Text(str(row["documents"]), justify="right"),
+                ],
             )
+            for i, row in enumerate(tables.to_records(frame))
+        ]
+        fill_sized(table, columns, rows)
 
     # -- actions ----------------------------------------------------------------------------------
     def action_reload(self) -> None:
