@@ -19,8 +19,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import NotFound, QualcodeError
 from qualcode.ingest.decode import BadInput, decode_bytes, normalise_text
+from qualcode.ingest.documents import find_document
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
 from qualcode.store.models import Attribute, AttributeValue, Document, Participant
@@ -284,14 +285,17 @@ def _link_documents(
     without extension is the participant's label."""
     if cell is not None and cell.strip():
         for name in (n.strip() for n in cell.split(";") if n.strip()):
-            doc = s.scalar(select(Document).where(Document.name == name))
-            if doc is None:
+            try:
+                doc = find_document(s, name)
+            except NotFound:
                 raise QualcodeError(
                     f"{source}: participant {participant.label!r} names document {name!r}, "
                     "which is not in the project (import the transcripts first)"
-                )
+                ) from None
+            except QualcodeError as exc:
+                raise QualcodeError(f"{source}: participant {participant.label!r}: {exc}") from None
             doc.participant_id = participant.id
-            linked.append((participant.label, name))
+            linked.append((participant.label, doc.name))
         return
     for doc in s.scalars(select(Document)).all():
         if doc.name.rsplit(".", 1)[0] == participant.label:
