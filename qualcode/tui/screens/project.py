@@ -23,6 +23,7 @@ from qualcode.coding.document_removal import delete_document
 from qualcode.coding.document_view import DocumentRow, document_rows
 from qualcode.coding.participants import ParticipantRow, attribute_text, participant_overview
 from qualcode.errors import QualcodeError, first_line
+from qualcode.features import attribute_ranges
 from qualcode.ingest.attributes import parse_assignments, set_attributes
 from qualcode.ingest.documents import rename_document, resegment_document
 from qualcode.nlp.turn_finder import TurnRules
@@ -298,7 +299,9 @@ class ProjectScreen(DataScreen):
         who = label
 
         def write(s: Any) -> str:
-            done = set_attributes(s, who, pairs, actor=self._actor, create=create)
+            done = set_attributes(
+                s, who, pairs, actor=self._actor, ranges=attribute_ranges(), create=create
+            )
             return f"{done.participant}: attributes saved" + (" (new)" if done.created else "")
 
         self._change(write, None)
