@@ -234,10 +234,11 @@ class ProjectScreen(DataScreen):
         def answered(pattern: str | None) -> None:
             if pattern is None:
                 return
-            rules = TurnRules(extra=[pattern.strip()] if pattern.strip() else [])
+            extra = [pattern.strip()] if pattern.strip() else []
 
             def recut(s: Any) -> str:
-                done = resegment_document(s, doc.id, rules, actor=self._actor)
+                # a pattern that is no regular expression is refused here, shown as an error
+                done = resegment_document(s, doc.id, TurnRules(extra=extra), actor=self._actor)
                 return f"{done.document}: {done.turns} turn(s) (were {done.turns_before})"
 
             self._change(recut, doc.id)
