@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.ingest.decode import BadInput, decode_bytes, normalise_text
+from qualcode.ingest.docx_text import docx_lines
 
 MAX_FILE_BYTES = 50_000_000
 DOCX_MAX_UNCOMPRESSED = 200_000_000
@@ -69,7 +70,8 @@ def read_transcript(path: str | Path) -> RawTranscript:
 
 
 def read_docx(path: Path) -> str:
-    """Paragraph text of a .docx, one paragraph a line; the zip is checked before parsing."""
+    """The text of a .docx, one paragraph or table row a line (see
+    :mod:`qualcode.ingest.docx_text`); the zip is checked before parsing."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -87,7 +89,7 @@ def read_docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for broken files
         raise BadInput(f"not a readable .docx ({type(exc).__name__})") from None
-    lines = [p.text for p in document.paragraphs]
+    lines = docx_lines(document)
     return normalise_text("\n".join(lines).strip("\n") + "\n")
 
 
