@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from qualcode.codebook import apply_codebook, load_codebook
 from qualcode.coding.csv_import import import_codings_csv
 from qualcode.errors import QualcodeError
+from qualcode.features import attribute_ranges
 from qualcode.ingest.attributes import import_attributes
 from qualcode.ingest.importer import import_files, text_sha256
 from qualcode.ingest.readers import read_transcript
@@ -77,7 +78,7 @@ def build_demo(
     participants = corpus / "participants.csv"
     if participants.exists():
         report.participants = import_attributes(
-            project, participants, actor=DEMO_ACTOR
+            project, participants, actor=DEMO_ACTOR, ranges=attribute_ranges()
         ).participants
     codings = corpus / "demo_codings.csv"
     if codings.exists():

@@ -14,6 +14,8 @@ from qualcode.codebook.model import DEFAULT_COLOUR, Codebook, CodebookError, Cod
 
 MAX_BYTES = 5_000_000
 MAX_CODES = 20_000
+#: the deepest a code may sit below the top level, nested or by ``parent:`` paths
+MAX_DEPTH = 20
 TEXT_FIELDS = ("description", "inclusion", "exclusion", "example")
 KNOWN_FIELDS = {"name", "key", "colour", "color", "children", "parent", "guid", *TEXT_FIELDS}
 
@@ -57,6 +59,11 @@ def parse_codebook(text: str, source: str = "codebook") -> Codebook:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise CodebookError(f"{source}: {problem}{where}") from exc
+    except RecursionError:
+        raise CodebookError(f"{source}: the YAML nests too deeply to read") from None
+    except ValueError as exc:  # a value the safe loader cannot build: a 5,000-digit int, 2001-13-45
+        reason = str(exc).split(";")[0].strip() or type(exc).__name__
+        raise CodebookError(f"{source}: a value YAML cannot read ({reason})") from None
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
         raise CodebookError(f"{source}: expected a mapping with a 'codes:' list")
     book = Codebook(
@@ -85,8 +92,8 @@ def _text(value: Any, field: str, source: str) -> str:
 def _spec(raw: Any, source: str, depth: int, budget: list[int]) -> CodeSpec:
     """One code and its children. ``budget`` counts down the codes still allowed, so that
     YAML aliases repeating one mapping cannot make the tree explode."""
-    if depth > 20:
-        raise CodebookError(f"{source}: codes nest more than 20 levels deep")
+    if depth > MAX_DEPTH:
+        raise CodebookError(f"{source}: codes nest more than {MAX_DEPTH} levels deep")
     budget[0] -= 1
     if budget[0] < 0:
         raise CodebookError(f"{source}: more than {MAX_CODES} codes")
@@ -121,12 +128,21 @@ def _attach_flat(book: Codebook, flat: list[dict[str, Any]], source: str) -> Non
         (_text(c.get("parent"), "parent", source), _spec(c, source, 0, budget)) for c in flat
     ]
     while pending:
-        index = {path: spec for path, spec, _ in book.walk()}
+        index: dict[str, CodeSpec] = {}
+        depth: dict[str, int] = {}
+        for path, spec, above in book.walk():
+            index[path] = spec
+            depth[path] = 0 if above is None else depth[above] + 1
         left = []
         for parent, spec in pending:
             if not parent:
                 book.codes.append(spec)
             elif parent in index:
+                if depth[parent] + 1 + _height(spec) > MAX_DEPTH:
+                    raise CodebookError(
+                        f"{source}: codes nest more than {MAX_DEPTH} levels deep "
+                        f"({spec.name!r} under {parent!r})"
+                    )
                 index[parent].children.append(spec)
             else:
                 left.append((parent, spec))
@@ -134,6 +150,11 @@ def _attach_flat(book: Codebook, flat: list[dict[str, Any]], source: str) -> Non
             names = ", ".join(f"{s.name!r} (parent {p!r})" for p, s in left)
             raise CodebookError(f"{source}: unknown parent or a cycle for {names}")
         pending = left
+
+
+def _height(spec: CodeSpec) -> int:
+    """How many levels a code's own children add below it (0 for a leaf)."""
+    return max((1 + _height(c) for c in spec.children), default=0)
 
 
 def codebook_to_dict(book: Codebook) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from qualcode.coding.edits import AddCodings, NewCoding
 from qualcode.coding.history import History
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.ingest.documents import find_document
+from qualcode.nlp.sentences import pieces
 from qualcode.nlp.turn_finder import find_turns
 from qualcode.store.db import Project
 from qualcode.store.models import Code, Coder, Coding, Document, Participant, Segment
@@ -141,12 +142,15 @@ class _Matcher:
             raise QualcodeError(f"spaCy cannot use this pattern: {first}") from None
 
     def spans(self, text: str) -> list[Span]:
-        doc = self.nlp.make_doc(text)
+        """Character spans of the matches; a text over ``max_length`` is matched in pieces cut
+        at paragraph breaks (see :func:`qualcode.nlp.sentences.pieces`)."""
         out = set()
-        for _id, start, end in self.matcher(doc):
-            span = doc[start:end]
-            if span.end_char > span.start_char:
-                out.add((span.start_char, span.end_char))
+        for offset, stop in pieces(text, self.nlp.max_length):
+            doc = self.nlp.make_doc(text[offset:stop])
+            for _id, start, end in self.matcher(doc):
+                span = doc[start:end]
+                if span.end_char > span.start_char:
+                    out.add((offset + span.start_char, offset + span.end_char))
         return sorted(out)
 
 

@@ -4,7 +4,8 @@ Columns: ``document``, ``coder``, ``code`` (a path such as ``Triage/Plea bargain
 either ``start`` and ``end`` (code-point offsets) or ``text`` (the quoted passage, found in the
 document; ``occurrence`` picks the n-th match, default 1). An optional ``memo`` column is kept,
 also on a coding that is already there (once: the same text by the same coder is not repeated).
-The whole file is one transaction: any bad row and nothing is imported.
+The whole file is one transaction: any bad row (a row with fewer cells than the header too) and
+nothing is imported.
 
 Every row is checked first (each document, code and coder looked up once), then the codings go
 in as one batch per coder through :func:`qualcode.coding.codings.insert_codings`.
@@ -117,6 +118,12 @@ class _Names:
 
 
 def _plan_row(names: _Names, row: dict[str, str | None]) -> _Row:
+    missing = [column for column, cell in row.items() if cell is None]
+    if missing:  # a short row: which cell is which cannot be known
+        raise QualcodeError(
+            f"the row has {len(row) - len(missing)} of the header's {len(row)} cells "
+            f"(none for {', '.join(repr(c) for c in missing)})"
+        )
     doc = names.document((row["document"] or "").strip())
     start_cell = (row.get("start") or "").strip()
     end_cell = (row.get("end") or "").strip()

@@ -47,7 +47,7 @@ def add_memo(
         raise QualcodeError(f"say which {target} the memo is on")
     memo = Memo(title=title, body=body, coder_id=get_or_create_coder(s, coder).id)
     if target in ("document", "annotation"):
-        doc = find_document(s, str(ref))
+        doc = find_document(s, ref if ref is not None else "")
         memo.document_id = doc.id
         if target == "annotation":
             if start is None or end is None or not 0 <= start < end <= len(doc.text):

@@ -21,6 +21,7 @@ from qualcode.analysis.units import document_units, units_touched
 from qualcode.coding.codes import code_paths, get_code
 from qualcode.coding.codings import coding_memos
 from qualcode.errors import NotFound, QualcodeError
+from qualcode.ingest.attributes import parse_number
 from qualcode.ingest.documents import find_document
 from qualcode.store.models import (
     Attribute,
@@ -90,7 +91,7 @@ def _ordered(have: float | dt.date, op: str, wanted: float | dt.date) -> bool:
 def _parse_value(raw: str, kind: str, name: str) -> float | dt.date | str:
     try:
         if kind == "number":
-            return float(raw)
+            return parse_number(raw)
         if kind == "date":
             return dt.date.fromisoformat(raw)
     except ValueError:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from qualcode.commands.common import JsonOpt, actor_from, console, print_json, project_from
+from qualcode.features import attribute_ranges
 from qualcode.ingest.attributes import import_attributes, parse_assignments, set_attributes
 from qualcode.interop.attributes_csv import export_attributes
 
@@ -27,7 +28,7 @@ def import_cmd(
 ) -> None:
     """Create or update participants and their attributes; link them to their documents."""
     project = project_from(ctx)
-    report = import_attributes(project, csv_file, actor=actor_from(ctx))
+    report = import_attributes(project, csv_file, actor=actor_from(ctx), ranges=attribute_ranges())
     if json_out:
         print_json(report.as_json())
         return
@@ -51,7 +52,9 @@ def set_cmd(
     """Set a participant's attributes by hand. A value must fit its attribute's kind."""
     pairs = parse_assignments(values)
     with project_from(ctx).write() as s:
-        report = set_attributes(s, participant, pairs, actor=actor_from(ctx))
+        report = set_attributes(
+            s, participant, pairs, actor=actor_from(ctx), ranges=attribute_ranges()
+        )
     if json_out:
         print_json(report.as_json())
         return

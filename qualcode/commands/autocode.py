@@ -50,7 +50,8 @@ def autocode_cmd(
         str, typer.Option("--unit", "-u", help="sentence, turn, paragraph, or hit.")
     ] = "sentence",
     document: Annotated[
-        list[str] | None, typer.Option("--document", "-d", help="Only this document.")
+        list[str] | None,
+        typer.Option("--document", "-d", help="Only this document (name, stem or #id)."),
     ] = None,
     case_sensitive: Annotated[
         bool, typer.Option("--case-sensitive", help="Match upper/lower case exactly.")

@@ -32,7 +32,12 @@ def register(app: typer.Typer) -> None:
 
 def code(
     ctx: typer.Context,
-    document: Annotated[str, typer.Option("--document", "-d", help="Document name or id.")],
+    document: Annotated[
+        str,
+        typer.Option(
+            "--document", "-d", help="A document: its name, its name without extension, or #id."
+        ),
+    ],
     code_ref: Annotated[str, typer.Option("--code", "-c", help="Code path, name or key.")],
     start: Annotated[int, typer.Option("--start", "-s", help="Start offset (characters).")],
     end: Annotated[int, typer.Option("--end", "-e", help="End offset (exclusive).")],
@@ -74,7 +79,9 @@ def uncode(
 
 def codings(
     ctx: typer.Context,
-    document: Annotated[str | None, typer.Option("--document", "-d")] = None,
+    document: Annotated[
+        str | None, typer.Option("--document", "-d", help="Only this document (name, stem or #id).")
+    ] = None,
     code_ref: Annotated[str | None, typer.Option("--code", "-c")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Only this coder's codings.")] = None,
     json_out: JsonOpt = False,
@@ -108,7 +115,8 @@ def memo(
         str, typer.Option("--on", help="project, document, annotation, code or coding.")
     ] = "project",
     ref: Annotated[
-        str | None, typer.Option("--ref", help="The document, code path or coding id.")
+        str | None,
+        typer.Option("--ref", help="The document (name, stem or #id), code path or coding id."),
     ] = None,
     title: Annotated[str, typer.Option("--title")] = "",
     start: Annotated[
@@ -152,7 +160,8 @@ def memos(
 def import_codings(
     ctx: typer.Context,
     csv_file: Annotated[
-        Path, typer.Argument(help="CSV: document, coder, code, start, end or text.")
+        Path,
+        typer.Argument(help="CSV: document (name, stem or #id), coder, code, start, end or text."),
     ],
     json_out: JsonOpt = False,
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -100,7 +101,23 @@ def actor_from(ctx: typer.Context) -> str:
 
 
 def print_json(data: Any) -> None:
-    """Write JSON to stdout (no Rich markup, no wrapping)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Write JSON to stdout (no Rich markup, no wrapping); every command's ``--json`` comes here.
+
+    Always valid JSON: a number that is not finite (an undefined statistic, say) is written as
+    ``null``, never as ``NaN`` or ``Infinity``, which JSON does not have.
+    """
+    text = json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    sys.stdout.write(text)
     sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+def _finite(data: Any) -> Any:
+    """``data`` with every NaN or infinite float replaced by None."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data

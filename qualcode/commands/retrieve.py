@@ -55,7 +55,8 @@ def retrieve_cmd(
         typer.Option("--by", help="Only this coder's codings (also: --coder NAME)."),
     ] = None,
     document: Annotated[
-        list[str] | None, typer.Option("--document", "-d", help="Only this document.")
+        list[str] | None,
+        typer.Option("--document", "-d", help="Only this document (name, stem or #id)."),
     ] = None,
     document_group: Annotated[
         str | None, typer.Option("--document-group", help="Only documents in this group.")

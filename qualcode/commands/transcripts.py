@@ -29,7 +29,9 @@ document_app = typer.Typer(
     help="Rename, delete or re-cut an imported document.", no_args_is_help=True
 )
 
-DocumentArg = Annotated[str, typer.Argument(help="A document: its name, name stem or id.")]
+DocumentArg = Annotated[
+    str, typer.Argument(help="A document: its name, its name without extension, or #id.")
+]
 TurnLabelOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -128,7 +130,9 @@ def import_cmd(
 
 def segments_cmd(
     ctx: typer.Context,
-    document: Annotated[str, typer.Argument(help="A document: its name, name stem or id.")],
+    document: Annotated[
+        str, typer.Argument(help="A document: its name, its name without extension, or #id.")
+    ],
     unit: Annotated[
         str, typer.Option("--unit", "-u", help=f"One of: {', '.join(SEGMENT_UNITS)}.")
     ] = "sentence",

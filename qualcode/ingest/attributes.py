@@ -13,14 +13,17 @@ import csv
 import datetime as dt
 import io
 import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import NotFound, QualcodeError
 from qualcode.ingest.decode import BadInput, decode_bytes, normalise_text
+from qualcode.ingest.documents import find_document
 from qualcode.store.audit import audit
 from qualcode.store.db import Project
 from qualcode.store.models import Attribute, AttributeValue, Document, Participant
@@ -88,10 +91,20 @@ def read_csv_rows(path: str | Path) -> list[dict[str, str | None]]:
     return [{header[i]: row[i] if i < len(row) else None for i in keep} for row in body]
 
 
+#: a number as people write it: an optional sign, ASCII digits with an optional decimal point,
+#: an optional exponent. Python's float() also takes ``1_2`` (as 12), ``inf``, ``nan`` and
+#: digits of other scripts; none of those is a number here.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def parse_number(value: str) -> float:
-    """A finite number, or ValueError: ``inf``, ``-Infinity`` and ``nan`` are not numbers here
-    (a project cannot store NaN on SQLite, nor can REFI-QDA's ``FloatValue`` hold either)."""
-    number = float(value)
+    """A finite number in plain decimal notation, or ValueError: ``1_2``, ``inf``, ``-Infinity``,
+    ``nan`` and a number too large for a float (``1e999``) are not numbers here (a project
+    cannot store NaN on SQLite, nor can REFI-QDA's ``FloatValue`` hold either)."""
+    text = value.strip()
+    if NUMBER.fullmatch(text) is None:
+        raise ValueError(f"{value!r} is not a number")
+    number = float(text)
     if not math.isfinite(number):
         raise ValueError(f"{value!r} is not a finite number")
     return number
@@ -103,6 +116,21 @@ def _parse(value: str, kind: str) -> float | dt.date | str:
     if kind == "date":
         return dt.date.fromisoformat(value)
     return value
+
+
+#: bounds some attributes' numbers must keep, by attribute name (a study feature's own, such as
+#: a share in percent); given by the caller, see :func:`qualcode.features.attribute_ranges`
+Ranges = Mapping[str, tuple[float, float]]
+
+
+def _check(value: str, kind: str, name: str, ranges: Ranges) -> None:
+    """ValueError unless ``value`` is a ``kind``; QualcodeError if it is outside the
+    attribute's range."""
+    parsed = _parse(value, kind)
+    if isinstance(parsed, float) and name in ranges:
+        low, high = ranges[name]
+        if not low <= parsed <= high:
+            raise QualcodeError(f"{name!r} is from {low:g} to {high:g}; {value!r} is not")
 
 
 def _is_number(value: str) -> bool:
@@ -143,14 +171,16 @@ def _header(name: str) -> tuple[str, str | None]:
     return name.strip(), None
 
 
-def import_attributes(project: Project, path: str | Path, *, actor: str) -> AttributesReport:
+def import_attributes(
+    project: Project, path: str | Path, *, actor: str, ranges: Ranges
+) -> AttributesReport:
     rows = read_csv_rows(path)
     with project.write() as s:
-        return _apply(s, rows, str(path), actor)
+        return _apply(s, rows, str(path), actor, ranges)
 
 
 def _apply(
-    s: Session, rows: list[dict[str, str | None]], source: str, actor: str
+    s: Session, rows: list[dict[str, str | None]], source: str, actor: str, ranges: Ranges
 ) -> AttributesReport:
     if not rows:
         raise QualcodeError(f"{source}: no rows")
@@ -178,9 +208,11 @@ def _apply(
             raise QualcodeError(f"{source}: attribute {name!r} is {existing.kind}, not {kind}")
         for v in values:
             try:
-                _parse(v, kind)
+                _check(v, kind, name, ranges)
             except ValueError:
                 raise QualcodeError(f"{source}: {name!r} value {v!r} is not a {kind}") from None
+            except QualcodeError as exc:
+                raise QualcodeError(f"{source}: {exc}") from None
         kinds[col] = (name, kind)
         report.attributes[name] = kind
     attributes = {}
@@ -284,14 +316,17 @@ def _link_documents(
     without extension is the participant's label."""
     if cell is not None and cell.strip():
         for name in (n.strip() for n in cell.split(";") if n.strip()):
-            doc = s.scalar(select(Document).where(Document.name == name))
-            if doc is None:
+            try:
+                doc = find_document(s, name)
+            except NotFound:
                 raise QualcodeError(
                     f"{source}: participant {participant.label!r} names document {name!r}, "
                     "which is not in the project (import the transcripts first)"
-                )
+                ) from None
+            except QualcodeError as exc:
+                raise QualcodeError(f"{source}: participant {participant.label!r}: {exc}") from None
             doc.participant_id = participant.id
-            linked.append((participant.label, name))
+            linked.append((participant.label, doc.name))
         return
     for doc in s.scalars(select(Document)).all():
         if doc.name.rsplit(".", 1)[0] == participant.label:
@@ -348,6 +383,7 @@ def set_attributes(
     assignments: list[tuple[str, str | None, str]],
     *,
     actor: str,
+    ranges: Ranges,
     create: bool = True,
 ) -> AttributesSet:
     """Set (or, with an empty value, remove) attributes of one participant, created if new
@@ -382,7 +418,7 @@ def set_attributes(
             report.new_attributes[name] = attr.kind
         if value:
             try:
-                _parse(value, attr.kind)
+                _check(value, attr.kind, name, ranges)
             except ValueError:
                 raise QualcodeError(f"{name!r} is a {attr.kind}; {value!r} is not") from None
         _set_value(s, person, attr, value, actor)

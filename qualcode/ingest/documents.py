@@ -4,7 +4,6 @@ again. (Deleting one, which may take its codings with it, is
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -20,20 +19,46 @@ MAX_NAME = 255
 
 
 def find_document(s: Session, ref: str | int) -> Document:
-    """A document by name, by name without extension, or by numeric id."""
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        doc = s.get(Document, int(ref))
-        if doc is not None:
-            return doc
-    ref = str(ref)
-    doc = s.scalar(select(Document).where(Document.name == ref))
+    """The document a person or a file means by ``ref``; the one resolver of document references.
+
+    A string is, in this order: a document's exact name (``2.txt``, or a document named ``2``);
+    ``#N``, the document with id N; a name without its extension (``2`` for ``2.txt``), when one
+    document has it (two are refused, both named). A bare number is a name, never an id, so
+    ``2`` cannot land on document id 2 (``10.txt``). An int from Python code is an id.
+    """
+    if isinstance(ref, int):
+        by_id = s.get(Document, ref)
+        if by_id is None:
+            raise NotFound(f"no document with id {ref}; 'qualcode documents' lists them")
+        return by_id
+    text = ref.strip()
+    if not text:
+        raise QualcodeError("name a document (its name, its name without extension, or #id)")
+    doc = s.scalar(select(Document).where(Document.name == text))
     if doc is not None:
         return doc
-    names = s.execute(select(Document.id, Document.name)).all()  # names only, not every text
-    stem_matches = [i for i, name in names if name.rsplit(".", 1)[0] == ref]
-    if len(stem_matches) == 1:
-        return s.get_one(Document, stem_matches[0])
-    raise NotFound(f"no document {ref!r}; 'qualcode documents' lists them")
+    if text.startswith("#") and text[1:].isdigit() and text[1:].isascii():
+        by_id = s.get(Document, int(text[1:]))
+        if by_id is None:
+            raise NotFound(f"no document with id {text}; 'qualcode documents' lists them")
+        return by_id
+    stems = [
+        (doc_id, name)
+        for doc_id, name in s.execute(select(Document.id, Document.name).order_by(Document.name))
+        if name.rsplit(".", 1)[0] == text
+    ]
+    if len(stems) == 1:
+        return s.get_one(Document, stems[0][0])
+    if len(stems) > 1:
+        shown = " and ".join(repr(name) for _, name in stems[:2])
+        more = f" (and {len(stems) - 2} more)" if len(stems) > 2 else ""
+        raise QualcodeError(
+            f"document {text!r} is ambiguous: it could be {shown}{more}; give the full name"
+        )
+    hint = ""
+    if text.isdigit() and text.isascii() and s.get(Document, int(text)) is not None:
+        hint = f"; for the document with id {text}, write '#{text}'"
+    raise NotFound(f"no document {text!r}{hint}; 'qualcode documents' lists them")
 
 
 def rename_document(s: Session, ref: str | int, new_name: str, *, actor: str) -> Document:
@@ -71,13 +96,6 @@ def resegment_document(s: Session, ref: str | int, rules: TurnRules, *, actor: s
     """Cut a document's turns, paragraphs and sentences again with ``rules`` (say, extra
     ``--turn-label`` patterns). Its text and codings are not touched; audited."""
     doc = find_document(s, ref)
-    for label in rules.extra:
-        try:
-            re.compile(label)
-        except re.error as exc:
-            raise QualcodeError(
-                f"--turn-label {label!r} is not a regular expression: {exc}"
-            ) from None
     before = s.scalar(
         select(func.count())
         .select_from(Segment)

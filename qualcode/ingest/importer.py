@@ -48,6 +48,10 @@ class ImportFailed(QualcodeError):
     def __init__(self, problems: list[tuple[str, str]], total: int) -> None:
         self.problems = problems
         lines = [f"{f}: {r}" for f, r in problems]
+        if len(problems) == 1:  # one line: the file and why
+            others = " (use --skip-bad to import the others)" if total > 1 else ""
+            super().__init__(f"import refused: {lines[0]}; nothing was imported{others}")
+            return
         head = (
             f"import refused: {len(problems)} of {total} file(s) cannot be imported; "
             "nothing was imported (use --skip-bad to import the others)"

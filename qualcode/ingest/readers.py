@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.ingest.decode import BadInput, decode_bytes, normalise_text
+from qualcode.ingest.docx_text import docx_lines
 
 MAX_FILE_BYTES = 50_000_000
 DOCX_MAX_UNCOMPRESSED = 200_000_000
@@ -69,7 +70,8 @@ def read_transcript(path: str | Path) -> RawTranscript:
 
 
 def read_docx(path: Path) -> str:
-    """Paragraph text of a .docx, one paragraph a line; the zip is checked before parsing."""
+    """The text of a .docx, one paragraph or table row a line (see
+    :mod:`qualcode.ingest.docx_text`); the zip is checked before parsing."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -87,7 +89,7 @@ def read_docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for broken files
         raise BadInput(f"not a readable .docx ({type(exc).__name__})") from None
-    lines = [p.text for p in document.paragraphs]
+    lines = docx_lines(document)
     return normalise_text("\n".join(lines).strip("\n") + "\n")
 
 
@@ -98,8 +100,31 @@ _LABEL = re.compile(r"^([A-Z][\w .'\-]{0,40}?):\s+(.*)$", re.S)
 _TAGS = re.compile(r"</?[^>]+>")
 
 
-def _seconds(h: str | None, m: str, s: str, frac: str) -> float:
+#: the most hours a cue's timestamp may have (a 5,000-digit hour is no time)
+MAX_HOURS = 99_999
+
+
+def _seconds(h: str | None, m: str, s: str, frac: str) -> float | None:
+    """A timestamp in seconds, or None when it is no time (minutes or seconds over 59,
+    an hour beyond MAX_HOURS)."""
+    if int(m) > 59 or int(s) > 59 or (h is not None and (len(h) > 6 or int(h) > MAX_HOURS)):
+        return None
     return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(frac.ljust(3, "0")) / 1000
+
+
+def _timing(line: str, number: int) -> tuple[float, float]:
+    """A cue's start and end, or BadInput naming the cue: an impossible time (00:00:99,000)
+    or an end before the start is refused, not stored."""
+    m = _CUE_TIMING.match(line)
+    assert m is not None
+    t0 = _seconds(*m.group(1, 2, 3, 4))
+    t1 = _seconds(*m.group(5, 6, 7, 8))
+    shown = line.strip()[:60]
+    if t0 is None or t1 is None:
+        raise BadInput(f"cue {number} ({shown}): a timestamp that is no time")
+    if t1 < t0:
+        raise BadInput(f"cue {number} ({shown}): it ends before it starts")
+    return t0, t1
 
 
 def read_captions(text: str, fmt: str) -> RawTranscript:
@@ -114,6 +139,7 @@ def read_captions(text: str, fmt: str) -> RawTranscript:
             raise BadInput("not a WebVTT file (no WEBVTT header)")
         blocks = blocks[1:]
     cues: list[tuple[float, float, str | None, str]] = []
+    timed = 0
     for block in blocks:
         lines = block.split("\n")
         idx = next((i for i, line in enumerate(lines) if _CUE_TIMING.match(line)), None)
@@ -121,10 +147,8 @@ def read_captions(text: str, fmt: str) -> RawTranscript:
             if lines[0].startswith(("NOTE", "STYLE", "REGION")) or lines[0].strip().isdigit():
                 continue
             raise BadInput(f"caption block without timing: {lines[0][:40]!r}")
-        m = _CUE_TIMING.match(lines[idx])
-        assert m is not None
-        t0 = _seconds(*m.group(1, 2, 3, 4))
-        t1 = _seconds(*m.group(5, 6, 7, 8))
+        timed += 1
+        t0, t1 = _timing(lines[idx], timed)
         body = " ".join(line.strip() for line in lines[idx + 1 :] if line.strip())
         speaker = None
         voice = _VOICE.match(body)

@@ -32,11 +32,38 @@ def blank_english() -> Language:
     return nlp
 
 
+#: texts longer than this are parsed in pieces of at most this many characters, cut at a
+#: paragraph break (else a line break, else a space), so a transcript of any length is cut into
+#: sentences with bounded memory (spaCy refuses a text over its ``max_length``)
+PIECE_CHARS = 1_000_000
+
+
 @lru_cache(maxsize=1)
 def sentence_nlp() -> Language:
     nlp = blank_english()
     nlp.add_pipe("sentencizer")
+    nlp.max_length = PIECE_CHARS
     return nlp
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, int]]:
+    """``[start, end)`` pieces of ``text``, each at most ``size`` characters, cut after a
+    blank line, else after a line break, else after a space, else anywhere."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > size:
+        limit = start + size
+        for sep in ("\n\n", "\n", " "):
+            cut = text.rfind(sep, start + 1, limit)
+            if cut != -1:
+                cut += len(sep)
+                break
+        else:
+            cut = limit
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(text)))
+    return out
 
 
 def sentence_starts(
@@ -44,22 +71,34 @@ def sentence_starts(
 ) -> Iterator[tuple[list[int], T]]:
     """For each (text, context), the character offsets where sentences start (sorted).
 
-    Streams with ``nlp.pipe`` so that memory stays bounded however many texts come in. The
+    Streams with ``nlp.pipe`` so that memory stays bounded however many texts come in; a text
+    longer than ``PIECE_CHARS`` goes through in :func:`pieces` (a piece starts a sentence). The
     offsets are read as arrays from the parsed doc, without building Python token objects.
     """
     from spacy.attrs import IDX, SENT_START
 
     nlp = sentence_nlp()
-    pairs: Iterable[tuple[Any, T]] = nlp.pipe(items, as_tuples=True, batch_size=batch_size)
-    for doc, ctx in pairs:
-        if len(doc) == 0:
-            yield [], ctx
-            continue
-        arr = doc.to_array([IDX, SENT_START])
-        starts = arr[arr[:, 1] == 1, 0].tolist()
-        if not starts or starts[0] != int(arr[0, 0]):
-            starts.insert(0, int(arr[0, 0]))
-        yield refine_starts(doc.text, starts), ctx
+
+    def split(source: Iterable[tuple[str, T]]) -> Iterator[tuple[str, tuple[int, bool, str, T]]]:
+        for text, ctx in source:
+            spans = pieces(text, nlp.max_length)
+            for i, (a, b) in enumerate(spans):
+                yield text[a:b], (a, i == len(spans) - 1, text, ctx)
+
+    starts: list[int] = []
+    docs: Iterable[tuple[Any, tuple[int, bool, str, T]]] = nlp.pipe(
+        split(items), as_tuples=True, batch_size=batch_size
+    )
+    for doc, (offset, last, text, ctx) in docs:
+        if len(doc) > 0:
+            arr = doc.to_array([IDX, SENT_START])
+            found = arr[arr[:, 1] == 1, 0].tolist()
+            if not found or found[0] != int(arr[0, 0]):
+                found.insert(0, int(arr[0, 0]))
+            starts.extend(offset + s for s in found)
+        if last:
+            yield (refine_starts(text, starts) if starts else []), ctx
+            starts = []
 
 
 def cut_sentences(text: str, starts: list[int], start: int, end: int) -> list[tuple[int, int]]:

@@ -16,6 +16,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
+from qualcode.errors import QualcodeError
+
 #: Labels that always count as speakers, even alone on a line or used only once.
 KNOWN_LABELS = (
     r"Q|A|I|R|Interviewer|Interviewee|Moderator|Facilitator|Respondent|Participant"
@@ -55,6 +57,22 @@ class TurnRules:
     allow_names: bool = True
     #: A label alone on a line must recur this often to count (unless it is a known label).
     standalone_min_count: int = 2
+
+    def __post_init__(self) -> None:
+        """An ``extra`` label that is no regular expression, or that breaks the label pattern
+        it joins (a named group, say), is refused here, before any text is read."""
+        for label in self.extra:
+            try:
+                re.compile(label)
+            except re.error as exc:
+                raise QualcodeError(
+                    f"--turn-label {label!r} is not a regular expression: {exc}"
+                ) from None
+        try:
+            _compile(self)
+        except re.error as exc:
+            shown = ", ".join(repr(label) for label in self.extra)
+            raise QualcodeError(f"--turn-label {shown} cannot be used as a label: {exc}") from None
 
     def label_pattern(self) -> str:
         parts = [KNOWN_LABELS, *self.extra]

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qualcode.errors import QualcodeError
@@ -99,7 +99,27 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    """An engine for ``url``; a database kind or driver SQLAlchemy does not have, or whose
+    Python package is not installed, is refused in one line."""
     parsed = make_url(url)
+    try:
+        return _make_engine(url, parsed)
+    except NoSuchModuleError:
+        raise QualcodeError(
+            f"cannot open project {url_for_humans(url)}: no database driver "
+            f"{parsed.drivername!r} (qualcode works with sqlite:// and postgresql+psycopg://)"
+        ) from None
+    except ImportError as exc:
+        raise QualcodeError(
+            f"cannot open project {url_for_humans(url)}: the Python package for "
+            f"{parsed.drivername!r} is not installed ({exc.name or exc})"
+        ) from None
+    except (ArgumentError, TypeError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise QualcodeError(f"cannot open project {url_for_humans(url)}: {reason}") from None
+
+
+def _make_engine(url: str, parsed: URL) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, future=True

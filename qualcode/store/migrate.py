@@ -102,6 +102,12 @@ def ensure_schema(
     and so is any project when ``exist_ok`` is false (``init`` makes only new ones).
     """
     recorded = _recorded(engine)
+    if recorded is not None and len(recorded) > 1:
+        shown = ", ".join(repr(r[:40]) for r in recorded[:3])
+        raise QualcodeError(
+            f"{url_for_humans(url)} records {len(recorded)} schema versions ({shown}) where a "
+            "qualcode project records one: its alembic_version table is damaged"
+        )
     if recorded and not exist_ok:
         raise QualcodeError(
             f"{url_for_humans(url)} is already a qualcode project; 'init' makes only new ones"
@@ -116,6 +122,11 @@ def ensure_schema(
     if current == head:
         return
     tables = set(inspect(engine).get_table_names())
+    if recorded == [] and tables - {"alembic_version"}:
+        raise QualcodeError(
+            f"{url_for_humans(url)} records no schema version although it holds tables: its "
+            "alembic_version table is empty (damaged, or the database was not made by qualcode)"
+        )
     if current is None and tables - {"alembic_version"}:
         raise QualcodeError(f"{url_for_humans(url)} holds tables but is not a qualcode project")
     if current is None and not create:

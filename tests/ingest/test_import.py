@@ -137,7 +137,7 @@ def test_attributes_are_typed_and_link_documents(project: Project, tmp_path: Pat
         "participant,state,years,interviewed,office:text\n"
         "P01,Ohio,14,2024-03-01,county\nP02,Texas,9.5,2024-04-11,federal\n",
     )
-    report = import_attributes(project, csv, actor="t")
+    report = import_attributes(project, csv, actor="t", ranges={})
     assert report.attributes == {
         "state": "text",
         "years": "number",
@@ -172,7 +172,7 @@ def test_bad_attribute_files_change_nothing(
 ) -> None:
     csv = write(tmp_path, "bad.csv", body)
     with pytest.raises(QualcodeError, match=message):
-        import_attributes(project, csv, actor="t")
+        import_attributes(project, csv, actor="t", ranges={})
     assert counts(project)["participants"] == 0
 
 

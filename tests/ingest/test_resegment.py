@@ -124,7 +124,7 @@ def test_the_cli_recuts_on_opening(project: Project, capsys: pytest.CaptureFixtu
         main(
             [
                 "segments",
-                str(ids["old"]),
+                f"#{ids['old']}",
                 "--unit",
                 "sentence",
                 "--json",

@@ -75,14 +75,14 @@ def test_a_csv_number_that_is_not_finite_is_refused(project: Project, tmp_path: 
     csv = tmp_path / "a.csv"
     csv.write_text("participant,score:number\nP1,3.5\nP2,inf\n")
     with pytest.raises(QualcodeError, match="'score' value 'inf' is not a number"):
-        import_attributes(project, csv, actor="test")
+        import_attributes(project, csv, actor="test", ranges={})
     csv.write_text("participant,score\nP1,3.5\nP2,-Infinity\n")  # inferred: not a number
     with pytest.raises(
         QualcodeError, match=r"'score' mixes numbers \(1\) and words \('-Infinity'\)"
     ):
-        import_attributes(project, csv, actor="test")
+        import_attributes(project, csv, actor="test", ranges={})
     csv.write_text("participant,score:text\nP1,3.5\nP2,-Infinity\n")  # as text, on request
-    report = import_attributes(project, csv, actor="test")
+    report = import_attributes(project, csv, actor="test", ranges={})
     assert report.attributes == {"score": "text"}
 
 

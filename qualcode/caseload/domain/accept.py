@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qualcode.caseload.domain.attribute_ranges import SHARE_RANGE
 from qualcode.caseload.domain.extract import ShareEstimate, extract_shares
 from qualcode.caseload.domain.measure import (
     CASELOAD_ATTRIBUTE,
@@ -165,8 +166,11 @@ def accept_share(
 
     Without a statement in the transcripts a ``value`` is required; then no coding is made.
     """
-    if value is not None and not 0 <= value <= 100:
-        raise QualcodeError(f"a caseload share is a percentage from 0 to 100, not {value:g}")
+    low, high = SHARE_RANGE
+    if value is not None and not low <= value <= high:
+        raise QualcodeError(
+            f"a caseload share is a percentage from {low:g} to {high:g}, not {value:g}"
+        )
     with project.session() as s:
         p = _participant(s, participant)
         label = p.label

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.data import number_attribute
+from qualcode.caseload.domain.attribute_ranges import CASELOAD_ATTRIBUTE
 from qualcode.store.models import Attribute
 
-CASELOAD_ATTRIBUTE = "csam_share_pct"
+__all__ = ["CASELOAD_ATTRIBUTE", "has_caseload_data", "share_values"]
 CASELOAD_LABEL = "CSAM share of caseload"
 CASELOAD_CODE = "Caseload share statement"
 CASELOAD_CODE_DESCRIPTION = (

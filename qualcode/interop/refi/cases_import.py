@@ -14,6 +14,7 @@ import math
 from sqlalchemy import select
 
 from qualcode.errors import QualcodeError
+from qualcode.features import attribute_ranges
 from qualcode.ingest.attributes import parse_number
 from qualcode.interop.refi.import_state import ImportState
 from qualcode.store.models import Attribute, AttributeValue, Document, Participant
@@ -96,6 +97,12 @@ def _set_value(state: ImportState, person: Participant, attr: Attribute, raw: st
     if not raw:
         return
     value = parse_value(raw, attr.kind)
+    low, high = attribute_ranges().get(attr.name, (-math.inf, math.inf))
+    if isinstance(value, float) and not low <= value <= high:
+        raise QualcodeError(
+            f"{state.report.file}: refused: case {person.label!r} gives {attr.name!r} the value "
+            f"{raw!r}; it is from {low:g} to {high:g}"
+        )
     if value is None and attr.kind == "number" and _not_finite(raw):
         raise QualcodeError(
             f"{state.report.file}: refused: case {person.label!r} gives {attr.name!r} the value "

@@ -23,6 +23,7 @@ from qualcode.coding.document_removal import delete_document
 from qualcode.coding.document_view import DocumentRow, document_rows
 from qualcode.coding.participants import ParticipantRow, attribute_text, participant_overview
 from qualcode.errors import QualcodeError, first_line
+from qualcode.features import attribute_ranges
 from qualcode.ingest.attributes import parse_assignments, set_attributes
 from qualcode.ingest.documents import rename_document, resegment_document
 from qualcode.nlp.turn_finder import TurnRules
@@ -233,10 +234,11 @@ class ProjectScreen(DataScreen):
         def answered(pattern: str | None) -> None:
             if pattern is None:
                 return
-            rules = TurnRules(extra=[pattern.strip()] if pattern.strip() else [])
+            extra = [pattern.strip()] if pattern.strip() else []
 
             def recut(s: Any) -> str:
-                done = resegment_document(s, doc.id, rules, actor=self._actor)
+                # a pattern that is no regular expression is refused here, shown as an error
+                done = resegment_document(s, doc.id, TurnRules(extra=extra), actor=self._actor)
                 return f"{done.document}: {done.turns} turn(s) (were {done.turns_before})"
 
             self._change(recut, doc.id)
@@ -298,7 +300,9 @@ class ProjectScreen(DataScreen):
         who = label
 
         def write(s: Any) -> str:
-            done = set_attributes(s, who, pairs, actor=self._actor, create=create)
+            done = set_attributes(
+                s, who, pairs, actor=self._actor, ranges=attribute_ranges(), create=create
+            )
             return f"{done.participant}: attributes saved" + (" (new)" if done.created else "")
 
         self._change(write, None)
