@@ -137,7 +137,8 @@ def _participants(
     ):
         new_label = rep(label)
         if values.get(pid):
-            set_attributes(dst, new_label, values[pid], actor=ACTOR)
+            # values checked when they entered the project (generalised ones are bands of them)
+            set_attributes(dst, new_label, values[pid], actor=ACTOR, ranges={})
         out[pid] = ensure_participant(dst, new_label).id
     return out
 

@@ -18,6 +18,7 @@ from qualcode.coding.coders import get_or_create_coder
 from qualcode.coding.codes import find_code
 from qualcode.coding.codings import CodingSpec, insert_codings
 from qualcode.coding.memos import add_memo
+from qualcode.features import attribute_ranges
 from qualcode.ingest.attributes import import_attributes
 from qualcode.ingest.documents import find_document
 from qualcode.ingest.importer import import_files
@@ -45,7 +46,7 @@ def span_of(text: str, needle: str, *, skip: str = "", cut: int = 0) -> tuple[in
 def build_study(path: Path | str) -> Project:
     project = open_project(path, create=True)
     import_files(project, sorted(FIXTURES.glob("P0*.txt")), actor="ana")
-    import_attributes(project, FIXTURES / "attributes.csv", actor="ana")
+    import_attributes(project, FIXTURES / "attributes.csv", actor="ana", ranges=attribute_ranges())
     with project.write() as s:
         trial = add_code(s, "Trial", actor="ana", description="Mentions of Detective Kim Oduya")
         people = add_code(s, "People", actor="ana")
