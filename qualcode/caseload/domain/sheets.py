@@ -22,6 +22,7 @@ from qualcode.interop.tables_for_export import (
     ExtraSheets,
     Table,
     attribute_columns,
+    attributes_fit,
     bins,
     cols,
     frame_rows,
@@ -49,7 +50,8 @@ def extra_sheets(s: Session) -> ExtraSheets | None:
 
 
 def shares_table(s: Session) -> Table:
-    attrs = attribute_columns(s, skip=[CASELOAD_ATTRIBUTE])
+    # too many attributes for an Excel sheet: they are in the long Attributes sheet
+    attrs = attribute_columns(s, skip=[CASELOAD_ATTRIBUTE]) if attributes_fit(s) else []
     columns = cols("participant|Participant", "documents|Documents")
     columns += [Column(CASELOAD_ATTRIBUTE, CASELOAD_LABEL, "percent")]
     columns += [Column(n, n, k) for n, k in attrs]
