@@ -19,6 +19,7 @@ from qualcode.coding.codings import CodingSpec, insert_codings
 from qualcode.errors import QualcodeError
 from qualcode.ingest.importer import record_segmenter_version_if_new, text_sha256
 from qualcode.ingest.readers import RawTranscript
+from qualcode.ingest.safe_zip import SafeZip, folder_of
 from qualcode.ingest.segment import with_sentences
 from qualcode.interop.refi.cases_import import import_cases
 from qualcode.interop.refi.groups import merge_group
@@ -27,7 +28,6 @@ from qualcode.interop.refi.model import RefiCoding
 from qualcode.interop.refi.notes_import import import_notes
 from qualcode.interop.refi.project_read import read_project
 from qualcode.interop.refi.report import RefiImportReport
-from qualcode.interop.refi.safe_zip import SafeZip, folder_of
 from qualcode.interop.refi.texts import PreparedSource, member_text, prepare_sources
 from qualcode.interop.refi.xml_read import parse_xml
 from qualcode.nlp.turn_finder import TurnRules
