@@ -8,16 +8,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from qualcode.interop.safe_cells import EXCEL_MAX_CHARS, EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS
 
 from ..run_cli import cli
+from .query_counter import counting_queries
 
 ATTRIBUTES = EXCEL_MAX_COLUMNS + 16
 #: far below one query per attribute; the whole export needs a few dozen
@@ -25,26 +23,10 @@ MAX_QUERIES = 400
 TEXT = "Interviewer: What slows you down?\n\nP01: The lab. Eleven months on phones.\n"
 
 
-class TooManyQueries(Exception):
-    pass
-
-
 @pytest.fixture
 def counted_queries() -> Iterator[list[str]]:
-    """Every SQL statement run, failing the statement past :data:`MAX_QUERIES` (so a query
-    per attribute fails at once instead of running for minutes)."""
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-        if len(seen) > MAX_QUERIES:
-            raise TooManyQueries(f"more than {MAX_QUERIES} queries")
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
+    with counting_queries(MAX_QUERIES) as seen:
         yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
 
 
 def _wide_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
