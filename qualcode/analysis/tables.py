@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
@@ -78,18 +78,36 @@ def summary_table(s: Session, attribute: str, by: str | None = None) -> pd.DataF
     Columns: group, n, missing (participants without a value), mean, sd (sample, ddof=1),
     median, min, q1, q3 (linear interpolation, see ``stats.QUARTILE_METHOD``), max.
     """
+    return next(summary_tables(s, attribute, [by]))
+
+
+def summary_tables(s: Session, attribute: str, bys: Iterable[str | None]) -> Iterator[pd.DataFrame]:
+    """:func:`summary_table` by each of ``bys`` in turn, reading the project once (a project
+    with thousands of attributes, each a grouping)."""
     participants = load_participants(s)
     values = number_attribute(s, attribute)
-    rows = [{"group": OVERALL, **_describe(participants, values)}]
-    if by is not None:
-        labels, order = group_labels(s, by)
-        members: dict[str, set[int]] = defaultdict(set)
-        for pid in participants:
-            members[labels.get(pid, NO_VALUE)].add(pid)
-        for group in [*order, NO_VALUE]:
-            if members.get(group):
-                rows.append({"group": group, **_describe(members[group], values)})
-    return pd.DataFrame(rows, columns=["group", *STAT_COLUMNS])
+    every: dict[str, AttributeValues] | None = None
+    described: dict[frozenset[int], dict[str, Any]] = {}  # groups recur across attributes
+
+    def stats(pids: set[int]) -> dict[str, Any]:
+        key = frozenset(pids)
+        if key not in described:
+            described[key] = _describe(pids, values)
+        return described[key]
+
+    for by in bys:
+        rows = [{"group": OVERALL, **stats(set(participants))}]
+        if by is not None:
+            if every is None:
+                every = all_attribute_values(s)
+            labels, order = value_labels(every[by]) if by in every else group_labels(s, by)
+            members: dict[str, set[int]] = defaultdict(set)
+            for pid in participants:
+                members[labels.get(pid, NO_VALUE)].add(pid)
+            for group in [*order, NO_VALUE]:
+                if members.get(group):
+                    rows.append({"group": group, **stats(members[group])})
+        yield pd.DataFrame(rows, columns=["group", *STAT_COLUMNS])
 
 
 def _describe(pids: Iterable[int], values: dict[int, float]) -> dict[str, Any]:
@@ -142,6 +160,9 @@ class _Counting:
     tree: CodeTree
     participants: dict[int, str]
     texts: dict[int, str]
+    #: words coded per (document, spans): a document's spans of a code are the same in every
+    #: grouping (a document has one participant), so each is counted once, not per attribute
+    words: dict[tuple[int, tuple[Span, ...]], int] = field(default_factory=dict)
 
 
 def _counting(s: Session, coder: str | None, separately: bool) -> _Counting:
@@ -187,7 +208,7 @@ def _frequencies(
                 picked = [data.rows[i] for c in ids for i in own.get((group, c), ())]
                 if by is not None and not picked:
                     continue
-                counts = _frequency_row(picked, data.texts, len(members))
+                counts = _frequency_row(picked, data, len(members))
                 rows.append({"group": group, "code": tree.path[cid], "rolled_up": rolled, **counts})
     return rows
 
@@ -202,14 +223,17 @@ def counted_codings(s: Session, coder: str | None, *, separately: bool = False) 
     return codings
 
 
-def _frequency_row(
-    picked: list[Counted], texts: dict[int, str], denominator: int
-) -> dict[str, Any]:
+def _frequency_row(picked: list[Counted], data: _Counting, denominator: int) -> dict[str, Any]:
     n_participants = len({r[5] for r in picked if r[5] is not None})
     spans: dict[tuple[int, str], list[Span]] = defaultdict(list)
     for doc_id, _code, coder, start, end, _p in picked:
         spans[(doc_id, coder)].append((start, end))
-    words = sum(words_covered(texts[doc], pairs) for (doc, _c), pairs in spans.items())
+    words = 0
+    for (doc, _c), pairs in spans.items():
+        key = (doc, tuple(pairs))
+        if key not in data.words:
+            data.words[key] = words_covered(data.texts[doc], pairs)
+        words += data.words[key]
     return {
         "codings": len(picked),
         "documents": len({r[0] for r in picked}),

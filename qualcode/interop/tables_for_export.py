@@ -170,25 +170,31 @@ FREQ_COLUMNS = cols(
 )  # fmt: skip
 
 
-def frequencies_frame(s: Session, sel: ExportSelection) -> pd.DataFrame:
-    """All codings, then by document, participant, coder and each text attribute, stacked."""
+def frequency_rows(s: Session, sel: ExportSelection) -> Iterator[tuple[Any, ...]]:
+    """All codings, then by document, participant, coder and each text attribute, streamed
+    (thousands of attributes make millions of rows: an Excel sheet stops at its row limit
+    without holding them all)."""
     bys = [None, "document", "participant", "coder", *text_attributes(s)]
-    rows = []
+    names = [c.name for c in FREQ_COLUMNS]
     for by, part in zip(bys, analysis.frequency_rows(s, bys, coder=sel.coder), strict=True):
-        rows += [{**r, "by": by or "all"} for r in part if sel.keeps(r["code"])]
-    return pd.DataFrame(rows, columns=[c.name for c in FREQ_COLUMNS])
+        for r in part:
+            if sel.keeps(r["code"]):
+                r["by"] = by or "all"
+                yield tuple(r[n] for n in names)
 
 
-def frequencies_table(frame: pd.DataFrame) -> Table:
-    return Table("code_frequencies", "Code frequencies", FREQ_COLUMNS, frame_rows(frame), 3)
+def frequencies_table(s: Session, sel: ExportSelection) -> Table:
+    return Table("code_frequencies", "Code frequencies", FREQ_COLUMNS, frequency_rows(s, sel), 3)
 
 
-def frequency_chart_table(frame: pd.DataFrame) -> Table:
-    own = frame[(frame["by"] == "all") & ~frame["rolled_up"].astype(bool)]
+def frequency_chart_table(s: Session, sel: ExportSelection) -> Table:
+    overall = next(analysis.frequency_rows(s, [None], coder=sel.coder))
+    own = [
+        (r["code"], r["codings"]) for r in overall if not r["rolled_up"] and sel.keeps(r["code"])
+    ]
     columns = cols("code|Code", "codings|Codings (own)|int")
     chart = Chart("bar", "Codings per code (own codings)", "Code", "Codings")
-    rows = frame_rows(own[["code", "codings"]])
-    return Table("frequency_chart", "Frequency chart", columns, rows, chart=chart)
+    return Table("frequency_chart", "Frequency chart", columns, own, chart=chart)
 
 
 def matrix_table(s: Session, sel: ExportSelection) -> Table:
@@ -532,9 +538,8 @@ def export_tables(
         extras = extra_sheets(s)
         fit = attributes_fit(s)
         yield overview_table(project, s, sel, note, extras, fit)
-        frequencies = frequencies_frame(s, sel)
-        yield frequencies_table(frequencies)
-        yield frequency_chart_table(frequencies)
+        yield frequencies_table(s, sel)
+        yield frequency_chart_table(s, sel)
         yield matrix_table(s, sel)
         yield cooccurrence_table(s, sel)
         yield segments_table(s, sel, with_attributes=fit)

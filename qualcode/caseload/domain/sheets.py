@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.data import text_attributes
-from qualcode.analysis.tables import summary_table
+from qualcode.analysis.tables import summary_tables
 from qualcode.caseload.domain.measure import (
     CASELOAD_ATTRIBUTE,
     CASELOAD_LABEL,
@@ -62,8 +62,8 @@ def shares_table(s: Session) -> Table:
 def summary_sheet(s: Session) -> Table:
     """The caseload share's statistics over all participants and by each text attribute."""
     parts = []
-    for by in [None, *text_attributes(s)]:
-        frame = summary_table(s, CASELOAD_ATTRIBUTE, by=by)
+    bys = [None, *text_attributes(s)]
+    for by, frame in zip(bys, summary_tables(s, CASELOAD_ATTRIBUTE, bys), strict=True):
         frame.insert(0, "by", by or "all")
         parts.append(frame if by is None else frame.iloc[1:])
     stats = ["mean", "sd", "median", "min", "q1", "q3", "max"]
