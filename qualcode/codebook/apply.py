@@ -39,7 +39,8 @@ class ApplyReport:
 
 def apply_codebook(s: Session, book: Codebook, *, actor: str) -> ApplyReport:
     """Merge ``book`` into the project: in time linear in the codes (one read of the
-    project's codes, new codes inserted a tree level at a time)."""
+    project's codes, new codes added in a few statements by
+    :func:`~qualcode.coding.codes.insert_codes`)."""
     book.validate()
     report = ApplyReport()
     codes = {c.id: c for c in s.scalars(select(Code))}

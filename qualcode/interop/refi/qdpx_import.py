@@ -108,8 +108,8 @@ def find_qde(archive: SafeZip) -> str:
 
 
 def _add_codes(state: ImportState) -> None:
-    """The file's codes that the project lacks (matched by path), in one INSERT per tree
-    level."""
+    """The file's codes that the project lacks (matched by path), added in a few statements
+    (:func:`~qualcode.coding.codes.insert_codes`)."""
     s = state.s
     ids = {path: cid for cid, path in code_paths(s).items()}
     taken = set(s.scalars(select(Code.guid)).all())
