@@ -106,7 +106,7 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     from rich.markup import escape
 
-    from qualcode.errors import QualcodeError
+    from qualcode.errors import QualcodeError, concurrent_problem
 
     command = _command_line()
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
@@ -118,6 +118,10 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except Exception as exc:  # internal error: short message, traceback only on request
+        known = concurrent_problem(exc)  # another writer's work, not a bug: exit 2
+        if known is not None:
+            common.err_console.print(f"[bold red]error:[/] {escape(known)}", soft_wrap=True)
+            raise SystemExit(2) from None
         if os.environ.get("QUALCODE_DEBUG"):
             raise
         orig = getattr(exc, "orig", None) or exc

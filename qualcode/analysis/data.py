@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -153,22 +154,38 @@ def text_attributes(s: Session) -> list[str]:
     )
 
 
-def attribute_values(s: Session, name: str) -> dict[int, str | float | dt.date]:
+AttributeValues = dict[int, str | float | dt.date]
+
+
+def attribute_values(s: Session, name: str) -> AttributeValues:
     """Participant id -> value of the named attribute (participants without one are absent)."""
     attr = find_attribute(s, name)
-    rows = s.execute(
-        select(
-            AttributeValue.participant_id,
-            AttributeValue.text_value,
-            AttributeValue.number_value,
-            AttributeValue.date_value,
-        ).where(AttributeValue.attribute_id == attr.id)
-    ).all()
-    out: dict[int, str | float | dt.date] = {}
-    for pid, text, number, date in rows:
-        value = {"number": number, "date": date}.get(attr.kind, text)
+    return _values(s, Attribute.id == attr.id).get(attr.name, {})
+
+
+def all_attribute_values(s: Session) -> dict[str, AttributeValues]:
+    """Attribute name -> :func:`attribute_values` of every attribute, in one read (a grouping
+    by each of thousands of attributes reads them once, not once per attribute)."""
+    values = _values(s, None)
+    return {name: values.get(name, {}) for name in s.scalars(select(Attribute.name))}
+
+
+def _values(s: Session, where: Any) -> dict[str, AttributeValues]:
+    stmt = select(
+        Attribute.name,
+        Attribute.kind,
+        AttributeValue.participant_id,
+        AttributeValue.text_value,
+        AttributeValue.number_value,
+        AttributeValue.date_value,
+    ).join(Attribute, AttributeValue.attribute_id == Attribute.id)
+    if where is not None:
+        stmt = stmt.where(where)
+    out: dict[str, AttributeValues] = {}
+    for name, kind, pid, text, number, date in s.execute(stmt):
+        value = number if kind == "number" else date if kind == "date" else text
         if value is not None and value != "":
-            out[pid] = value
+            out.setdefault(name, {})[pid] = value
     return out
 
 
@@ -194,7 +211,11 @@ def format_value(value: str | float | dt.date) -> str:
 def group_labels(s: Session, attribute: str) -> tuple[dict[int, str], list[str]]:
     """Participant id -> group label for an attribute, and the labels in display order
     (numbers and dates in value order, text alphabetically; ``(no value)`` last)."""
-    values = attribute_values(s, attribute)
+    return value_labels(attribute_values(s, attribute))
+
+
+def value_labels(values: AttributeValues) -> tuple[dict[int, str], list[str]]:
+    """:func:`group_labels` of an attribute's values already read."""
     labels = {pid: format_value(v) for pid, v in values.items()}
     numbers = {v for v in values.values() if isinstance(v, float)}
     if len(numbers) == len(set(values.values())):

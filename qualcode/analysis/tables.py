@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
@@ -38,7 +39,9 @@ from qualcode.analysis.coders import counted_coders
 from qualcode.analysis.data import (
     NO_PARTICIPANT,
     NO_VALUE,
+    AttributeValues,
     CodeTree,
+    all_attribute_values,
     document_texts,
     group_labels,
     load_code_tree,
@@ -46,6 +49,7 @@ from qualcode.analysis.data import (
     load_documents,
     load_participants,
     number_attribute,
+    value_labels,
 )
 from qualcode.analysis.spans import Span, overlaps, words_covered
 from qualcode.analysis.stats import STAT_COLUMNS, describe
@@ -74,18 +78,36 @@ def summary_table(s: Session, attribute: str, by: str | None = None) -> pd.DataF
     Columns: group, n, missing (participants without a value), mean, sd (sample, ddof=1),
     median, min, q1, q3 (linear interpolation, see ``stats.QUARTILE_METHOD``), max.
     """
+    return next(summary_tables(s, attribute, [by]))
+
+
+def summary_tables(s: Session, attribute: str, bys: Iterable[str | None]) -> Iterator[pd.DataFrame]:
+    """:func:`summary_table` by each of ``bys`` in turn, reading the project once (a project
+    with thousands of attributes, each a grouping)."""
     participants = load_participants(s)
     values = number_attribute(s, attribute)
-    rows = [{"group": OVERALL, **_describe(participants, values)}]
-    if by is not None:
-        labels, order = group_labels(s, by)
-        members: dict[str, set[int]] = defaultdict(set)
-        for pid in participants:
-            members[labels.get(pid, NO_VALUE)].add(pid)
-        for group in [*order, NO_VALUE]:
-            if members.get(group):
-                rows.append({"group": group, **_describe(members[group], values)})
-    return pd.DataFrame(rows, columns=["group", *STAT_COLUMNS])
+    every: dict[str, AttributeValues] | None = None
+    described: dict[frozenset[int], dict[str, Any]] = {}  # groups recur across attributes
+
+    def stats(pids: set[int]) -> dict[str, Any]:
+        key = frozenset(pids)
+        if key not in described:
+            described[key] = _describe(pids, values)
+        return described[key]
+
+    for by in bys:
+        rows = [{"group": OVERALL, **stats(set(participants))}]
+        if by is not None:
+            if every is None:
+                every = all_attribute_values(s)
+            labels, order = value_labels(every[by]) if by in every else group_labels(s, by)
+            members: dict[str, set[int]] = defaultdict(set)
+            for pid in participants:
+                members[labels.get(pid, NO_VALUE)].add(pid)
+            for group in [*order, NO_VALUE]:
+                if members.get(group):
+                    rows.append({"group": group, **stats(members[group])})
+        yield pd.DataFrame(rows, columns=["group", *STAT_COLUMNS])
 
 
 def _describe(pids: Iterable[int], values: dict[int, float]) -> dict[str, Any]:
@@ -104,30 +126,91 @@ def frequency_table(s: Session, by: str | None = None, coder: str | None = None)
     appears, zeros included; grouped: the rows with at least one coding, with a ``group``
     column first. Columns: see :data:`FREQUENCY_COLUMNS` and the module docstring.
     """
-    codings = counted_codings(s, coder, separately=by == "coder")
-    tree = load_code_tree(s)
-    participants = load_participants(s)
-    texts = document_texts(s, set(codings["document_id"]))
+    rows = next(frequency_rows(s, [by], coder))
+    columns = FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
+    return pd.DataFrame(rows, columns=["group", *FREQUENCY_COLUMNS])[columns]
+
+
+def frequency_rows(
+    s: Session, bys: Iterable[str | None], coder: str | None = None
+) -> Iterator[list[dict[str, Any]]]:
+    """The rows of :func:`frequency_table` by each of ``bys`` in turn (each row with its
+    ``group``), reading the project once: a project with thousands of attributes is grouped by
+    each in time linear in attributes x codings."""
+    shared: dict[bool, _Counting] = {}
+    values: dict[str, AttributeValues] | None = None
+    for by in bys:
+        separately = by == "coder"
+        if separately not in shared:
+            shared[separately] = _counting(s, coder, separately)
+        if by is not None and by not in BUILTIN_GROUPS and values is None:
+            values = all_attribute_values(s)
+        yield _frequencies(s, shared[separately], by, values or {})
+
+
+Counted = tuple[int, int, str, int, int, int | None]  # document, code, coder, start, end, pid
+
+
+@dataclass
+class _Counting:
+    """What every grouping of the frequencies shares: the counted codings, the code tree,
+    participants and the coded documents' texts."""
+
+    rows: list[Counted]
+    tree: CodeTree
+    participants: dict[int, str]
+    texts: dict[int, str]
+    #: words coded per (document, spans): a document's spans of a code are the same in every
+    #: grouping (a document has one participant), so each is counted once, not per attribute
+    words: dict[tuple[int, tuple[Span, ...]], int] = field(default_factory=dict)
+
+
+def _counting(s: Session, coder: str | None, separately: bool) -> _Counting:
+    frame = counted_codings(s, coder, separately=separately)
+    rows = [
+        (int(d), int(c), str(who), int(a), int(b), None if pd.isna(p) else int(p))
+        for d, c, who, a, b, p in zip(
+            frame["document_id"], frame["code_id"], frame["coder"], frame["start"],
+            frame["end"], frame["participant_id"], strict=True,
+        )
+    ]  # fmt: skip
+    texts = document_texts(s, set(frame["document_id"]))
+    return _Counting(rows, load_code_tree(s), load_participants(s), texts)
+
+
+def _frequencies(
+    s: Session, data: _Counting, by: str | None, values: dict[str, AttributeValues]
+) -> list[dict[str, Any]]:
+    tree = data.tree
     if by is None:
-        codings["group"] = OVERALL
-        groups = [(OVERALL, set(participants))]
+        group_of = [OVERALL] * len(data.rows)
+        groups = [(OVERALL, set(data.participants))]
     else:
-        groups = _assign_groups(s, codings, by, participants)
+        group_of, groups = _assign_groups(s, data.rows, by, data.participants, values)
+    own: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, (group, row) in enumerate(zip(group_of, data.rows, strict=True)):
+        own[(group, row[1])].append(i)
+    used: dict[str, set[int]] = defaultdict(set)  # codes with codings in a group, and ancestors
+    for group, cid in own:
+        at: int | None = cid
+        while at is not None and at not in used[group]:
+            used[group].add(at)
+            at = tree.parent.get(at)
     rows: list[dict[str, Any]] = []
     for group, members in groups:
-        part = codings[codings["group"] == group]
         for cid in tree.order:
+            if by is not None and cid not in used[group]:
+                continue
             variants = [(False, [cid])]
             if tree.has_children(cid):
                 variants.append((True, tree.subtree(cid)))
             for rolled, ids in variants:
-                sub = part[part["code_id"].isin(ids)]
-                if by is not None and sub.empty:
+                picked = [data.rows[i] for c in ids for i in own.get((group, c), ())]
+                if by is not None and not picked:
                     continue
-                row = _frequency_row(sub, texts, len(members))
-                rows.append({"group": group, "code": tree.path[cid], "rolled_up": rolled, **row})
-    columns = FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
-    return pd.DataFrame(rows, columns=["group", *FREQUENCY_COLUMNS])[columns]
+                counts = _frequency_row(picked, data, len(members))
+                rows.append({"group": group, "code": tree.path[cid], "rolled_up": rolled, **counts})
+    return rows
 
 
 def counted_codings(s: Session, coder: str | None, *, separately: bool = False) -> pd.DataFrame:
@@ -140,17 +223,20 @@ def counted_codings(s: Session, coder: str | None, *, separately: bool = False) 
     return codings
 
 
-def _frequency_row(sub: pd.DataFrame, texts: dict[int, str], denominator: int) -> dict[str, Any]:
-    n_participants = int(sub["participant_id"].dropna().nunique())
+def _frequency_row(picked: list[Counted], data: _Counting, denominator: int) -> dict[str, Any]:
+    n_participants = len({r[5] for r in picked if r[5] is not None})
     spans: dict[tuple[int, str], list[Span]] = defaultdict(list)
-    for doc_id, coder, start, end in zip(
-        sub["document_id"], sub["coder"], sub["start"], sub["end"], strict=True
-    ):
-        spans[(int(doc_id), str(coder))].append((int(start), int(end)))
-    words = sum(words_covered(texts[doc], pairs) for (doc, _c), pairs in spans.items())
+    for doc_id, _code, coder, start, end, _p in picked:
+        spans[(doc_id, coder)].append((start, end))
+    words = 0
+    for (doc, _c), pairs in spans.items():
+        key = (doc, tuple(pairs))
+        if key not in data.words:
+            data.words[key] = words_covered(data.texts[doc], pairs)
+        words += data.words[key]
     return {
-        "codings": len(sub),
-        "documents": int(sub["document_id"].nunique()),
+        "codings": len(picked),
+        "documents": len({r[0] for r in picked}),
         "participants": n_participants,
         "pct_participants": 100 * n_participants / denominator if denominator else None,
         "words": words,
@@ -158,30 +244,34 @@ def _frequency_row(sub: pd.DataFrame, texts: dict[int, str], denominator: int) -
 
 
 def _assign_groups(
-    s: Session, codings: pd.DataFrame, by: str, participants: dict[int, str]
-) -> list[tuple[str, set[int]]]:
-    """Set ``codings["group"]``; return the groups in order with the participants in each."""
-    pid = codings["participant_id"]
+    s: Session,
+    codings: list[Counted],
+    by: str,
+    participants: dict[int, str],
+    values: dict[str, AttributeValues],
+) -> tuple[list[str], list[tuple[str, set[int]]]]:
+    """Each coding's group, and the groups in order with the participants in each (an
+    attribute's values from ``values`` when read already)."""
     if by == "coder":
-        codings["group"] = codings["coder"]
-        return [(c, set(participants)) for c in sorted(set(codings["coder"]))]
+        group_of = [r[2] for r in codings]
+        return group_of, [(c, set(participants)) for c in sorted(set(group_of))]
     if by == "document":
         docs = load_documents(s)
         names = dict(zip(docs["id"], docs["name"], strict=True))
-        codings["group"] = [names[d] for d in codings["document_id"]]
+        group_of = [names[r[0]] for r in codings]
         owner = dict(zip(docs["name"], docs["participant_id"], strict=True))
-        used = sorted(set(codings["group"]))
-        return [(n, set() if pd.isna(owner[n]) else {int(owner[n])}) for n in used]
+        used = sorted(set(group_of))
+        return group_of, [(n, set() if pd.isna(owner[n]) else {int(owner[n])}) for n in used]
     if by == "participant":
-        codings["group"] = [NO_PARTICIPANT if pd.isna(p) else participants[int(p)] for p in pid]
+        group_of = [NO_PARTICIPANT if r[5] is None else participants[r[5]] for r in codings]
         out = [(label, {p}) for p, label in participants.items()]
-        return [*out, (NO_PARTICIPANT, set())]
-    labels, order = group_labels(s, by)
-    codings["group"] = [NO_VALUE if pd.isna(p) else labels.get(int(p), NO_VALUE) for p in pid]
+        return group_of, [*out, (NO_PARTICIPANT, set())]
+    labels, order = value_labels(values[by]) if by in values else group_labels(s, by)
+    group_of = [NO_VALUE if r[5] is None else labels.get(r[5], NO_VALUE) for r in codings]
     members: dict[str, set[int]] = defaultdict(set)
     for p in participants:
         members[labels.get(p, NO_VALUE)].add(p)
-    return [(g, members[g]) for g in [*order, NO_VALUE]]
+    return group_of, [(g, members[g]) for g in [*order, NO_VALUE]]
 
 
 def matrix_table(

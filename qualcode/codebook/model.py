@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from qualcode.coding.codes import SEP, escape_name
+from qualcode.coding.codes import MAX_IMPORTED_CODES, SEP, escape_name
 from qualcode.errors import QualcodeError
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -56,6 +56,8 @@ class Codebook:
         paths: set[str] = set()
         keys: dict[str, str] = {}
         for path, spec, _parent in self.walk():
+            if len(paths) >= MAX_IMPORTED_CODES:
+                raise CodebookError(too_many_codes(self.count()))
             name = spec.name
             if not name.strip():
                 problems.append(f"a code under {_parent or 'the top level'} has no name")
@@ -85,6 +87,10 @@ class Codebook:
 
     def count(self) -> int:
         return sum(1 for _ in self.walk())
+
+
+def too_many_codes(count: int) -> str:
+    return f"refused: {count:,} codes; a codebook holds at most {MAX_IMPORTED_CODES:,}"
 
 
 def problems_text(problems: list[str]) -> str:

@@ -6,17 +6,20 @@ the cues with their timestamps and character spans in that text.
 
 from __future__ import annotations
 
+import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qualcode.errors import QualcodeError
 from qualcode.ingest.decode import BadInput, decode_bytes, normalise_text
 from qualcode.ingest.docx_text import docx_lines
+from qualcode.ingest.safe_zip import SafeZip
 
 MAX_FILE_BYTES = 50_000_000
 DOCX_MAX_UNCOMPRESSED = 200_000_000
-DOCX_MAX_RATIO = 200
+#: XML in a .docx (python-docx's tree takes many times this in memory)
+DOCX_MAX_XML = 50_000_000
 FORMATS = {".txt": "txt", ".md": "md", ".docx": "docx", ".vtt": "vtt", ".srt": "srt"}
 
 
@@ -55,7 +58,7 @@ def read_transcript(path: str | Path) -> RawTranscript:
         raise BadInput(f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
     data = p.read_bytes()
     if fmt == "docx":
-        raw = RawTranscript(text=read_docx(p), format=fmt, encoding="docx")
+        raw = RawTranscript(text=read_docx(p, data), format=fmt, encoding="docx")
     else:
         text, encoding = decode_bytes(data)
         text = normalise_text(text)
@@ -69,28 +72,53 @@ def read_transcript(path: str | Path) -> RawTranscript:
     return raw
 
 
-def read_docx(path: Path) -> str:
+def read_docx(path: Path, data: bytes | None = None) -> str:
     """The text of a .docx, one paragraph or table row a line (see
-    :mod:`qualcode.ingest.docx_text`); the zip is checked before parsing."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            total = sum(i.file_size for i in infos)
-            packed = sum(i.compress_size for i in infos) or 1
-            if "word/document.xml" not in {i.filename for i in infos}:
-                raise BadInput("not a Word .docx (no word/document.xml)")
-    except zipfile.BadZipFile:
-        raise BadInput("not a valid .docx (not a zip archive)") from None
-    if total > DOCX_MAX_UNCOMPRESSED or total / packed > DOCX_MAX_RATIO:
-        raise BadInput("refused: .docx expands too much (possible zip bomb)")
+    :mod:`qualcode.ingest.docx_text`). The archive (``data``, read from ``path``) is checked
+    first by decompressing every member within bounds (:class:`~qualcode.ingest.safe_zip.SafeZip`);
+    python-docx then parses those same bytes."""
+    data = path.read_bytes() if data is None else data
+    check_docx(path, data)
     import docx  # python-docx; imported here to keep start-up fast
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for broken files
         raise BadInput(f"not a readable .docx ({type(exc).__name__})") from None
     lines = docx_lines(document)
     return normalise_text("\n".join(lines).strip("\n") + "\n")
+
+
+def check_docx(path: Path, data: bytes) -> None:
+    """Refuse a .docx that is not a Word archive or that expands too much: every member is
+    decompressed and counted (the sizes it declares are not trusted), at most
+    :data:`DOCX_MAX_UNCOMPRESSED` bytes in all and :data:`DOCX_MAX_XML` bytes of XML, which
+    python-docx parses into a tree many times larger."""
+    if not data.startswith(b"PK"):
+        raise BadInput("not a valid .docx (not a zip archive)")
+    try:
+        with SafeZip(path, data=data, label=".docx", max_total=DOCX_MAX_UNCOMPRESSED) as zf:
+            if zf.find("word/document.xml") is None:
+                raise BadInput("not a Word .docx (no word/document.xml)")
+            xml = 0
+            for info in zf.members.values():
+                if info.is_dir():
+                    continue
+                size = zf.measure(info)
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    xml += size
+                    if xml > DOCX_MAX_XML:
+                        raise BadInput(
+                            f"refused: .docx holds more than {DOCX_MAX_XML // 1_000_000} MB "
+                            "of XML (possible zip bomb)"
+                        )
+    except BadInput:
+        raise
+    except QualcodeError as exc:
+        message = str(exc).removeprefix(".docx: ")
+        if "readable zip" in message:
+            message = "not a valid .docx (not a zip archive)"
+        raise BadInput(message) from None
 
 
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"

@@ -3,9 +3,15 @@ what an export of tables reports).
 
 Every writer works on a hidden temporary file beside the target (same folder, so the final
 ``os.replace`` is atomic) and moves it over the target only when it has been written in full;
-a failure or Ctrl-C removes it. The temporary file is created by the writer with the usual
-permissions (not ``mkstemp``'s owner-only ones), so an export is readable like any file the
-user writes.
+a failure or Ctrl-C removes it. The temporary file is owner-only (0600) while it is written, as
+it holds transcript text, and gets the usual permissions (0666 less the umask) just before it
+is moved into place, so an export is readable like any file the user writes. Temporary data of
+the libraries (openpyxl streams a write-only sheet's rows to temporary files) goes to an
+owner-only folder beside the target (:func:`private_tempdir`), never to ``/tmp``.
+
+While temporary files exist, SIGTERM and SIGHUP (a closed terminal, a killed job) remove them
+and end the process (exit status 128 + the signal): :func:`removed_on_signal`. Only SIGKILL
+can leave them behind, hidden and owner-only, beside the target.
 
 Every export target passes through :func:`temp_beside`, which refuses to replace a database:
 a SQLite file (the project itself, another project, an upgrade backup) or the ``-wal``,
@@ -17,11 +23,16 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import signal
+import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from qualcode.errors import QualcodeError
 
@@ -76,14 +87,100 @@ def temp_beside(target: Path, suffix: str = ".tmp") -> Path:
 
 @contextmanager
 def replacing(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
-    """A temporary path beside ``target``, moved over it when the block succeeds and removed
-    when it fails (also on Ctrl-C)."""
+    """A temporary owner-only file beside ``target``, moved over it (with the usual
+    permissions) when the block succeeds and removed when it fails (also on Ctrl-C, SIGTERM
+    and SIGHUP)."""
     tmp = temp_beside(target, suffix)
+    with removed_on_signal(tmp):
+        try:
+            private_file(tmp)
+            yield tmp
+            tmp.chmod(0o666 & ~current_umask())
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def private_file(path: Path) -> None:
+    """Create the empty file ``path``, owner-only (a writer that opens it keeps the mode)."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` sets it for a moment,
+    which a thread creating a file then would see)."""
     try:
-        yield tmp
-        os.replace(tmp, target)
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o077)  # no /proc: briefly the strictest mask, never a looser one
+    os.umask(mask)
+    return mask
+
+
+_TEMPDIR_LOCK = threading.Lock()
+
+
+@contextmanager
+def private_tempdir(target: Path) -> Iterator[Path]:
+    """A new owner-only (0700) hidden folder beside ``target`` that Python's :mod:`tempfile`
+    uses during the block (openpyxl's write-only sheets stream their rows there), removed
+    afterwards, also on SIGTERM and SIGHUP. Exports that need one run one at a time."""
+    folder = temp_beside(target, ".tmpdir")
+    with _TEMPDIR_LOCK, removed_on_signal(folder):
+        saved = tempfile.tempdir
+        try:
+            folder.mkdir(mode=0o700)
+            tempfile.tempdir = str(folder)
+            yield folder
+        finally:
+            tempfile.tempdir = saved
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- SIGTERM and SIGHUP while temporary files exist ------------------------------------------
+
+CLEANUP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+_PENDING: dict[Path, None] = {}  # temporary files and folders of exports in progress
+_SAVED_HANDLERS: dict[int, object] = {}
+_PENDING_LOCK = threading.Lock()
+
+
+@contextmanager
+def removed_on_signal(path: Path) -> Iterator[Path]:
+    """While the block runs, SIGTERM and SIGHUP remove ``path`` (a file or a folder) with
+    every other temporary path registered so, then end the process with status 128 + the
+    signal. The handlers are installed by the first path and the previous ones restored
+    after the last; a thread other than the main one cannot install them (Python runs
+    handlers in the main thread only), so there the block runs without them."""
+    with _PENDING_LOCK:
+        if not _PENDING and threading.current_thread() is threading.main_thread():
+            for signum in CLEANUP_SIGNALS:
+                _SAVED_HANDLERS[signum] = signal.signal(signum, _remove_pending_and_exit)
+        _PENDING[path] = None
+    try:
+        yield path
     finally:
-        tmp.unlink(missing_ok=True)
+        with _PENDING_LOCK:
+            _PENDING.pop(path, None)
+            if not _PENDING and threading.current_thread() is threading.main_thread():
+                for signum, handler in _SAVED_HANDLERS.items():
+                    signal.signal(signum, handler)  # type: ignore[arg-type]
+                _SAVED_HANDLERS.clear()
+
+
+def _remove_pending_and_exit(signum: int, _frame: FrameType | None) -> None:
+    for path in list(_PENDING):  # no lock: the interrupted code may hold it
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    os._exit(128 + signum)
 
 
 def make_folder(folder: Path) -> None:

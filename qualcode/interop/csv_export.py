@@ -5,7 +5,8 @@ Text that could start a formula is neutralised as in the workbook (:mod:`safe_ce
 stay numbers (percentages as the tables hold them: see ``percent`` and ``fraction`` in
 :mod:`qualcode.interop.tables_for_export`). Every file is written to a temporary name in DIR and
 all are renamed only when every table is written, so an error never leaves a mix of old and new
-files behind.
+files behind; the temporary files are owner-only and removed on SIGTERM and SIGHUP too
+(:mod:`qualcode.interop.atomic_file`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,18 @@ import csv
 import os
 import re
 import unicodedata
+from contextlib import ExitStack
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
-from qualcode.interop.atomic_file import ExportResult, make_folder, temp_beside
+from qualcode.interop.atomic_file import (
+    ExportResult,
+    current_umask,
+    make_folder,
+    private_file,
+    removed_on_signal,
+    temp_beside,
+)
 from qualcode.interop.safe_cells import csv_value
 from qualcode.interop.tables_for_export import ExportFilters, Table, export_tables
 from qualcode.store import Project
@@ -65,19 +74,23 @@ def export_csv(
     notes: dict[str, str] = {}
     written: list[tuple[Path, Path]] = []
     files: dict[str, int] = {}
-    try:
-        for table in export_tables(project, filters or ExportFilters(), notes):
-            if not written:  # the filters are checked before the first table
-                make_folder(folder)
-            name = safe_filename(table.key)
-            tmp = temp_beside(folder / name)
-            written.append((tmp, folder / name))
-            files[name] = write_csv(table, tmp, bom=bom)
-        for tmp_path, final in written:
-            os.replace(tmp_path, final)
-    except PermissionError as exc:
-        raise QualcodeError(f"cannot write in {folder}: {exc.strerror or exc}") from None
-    finally:
-        for tmp_path, _final in written:
-            tmp_path.unlink(missing_ok=True)
+    with ExitStack() as pending:
+        try:
+            for table in export_tables(project, filters or ExportFilters(), notes):
+                if not written:  # the filters are checked before the first table
+                    make_folder(folder)
+                name = safe_filename(table.key)
+                tmp = pending.enter_context(removed_on_signal(temp_beside(folder / name)))
+                written.append((tmp, folder / name))
+                private_file(tmp)
+                files[name] = write_csv(table, tmp, bom=bom)
+            mode = 0o666 & ~current_umask()
+            for tmp_path, final in written:
+                tmp_path.chmod(mode)
+                os.replace(tmp_path, final)
+        except PermissionError as exc:
+            raise QualcodeError(f"cannot write in {folder}: {exc.strerror or exc}") from None
+        finally:
+            for tmp_path, _final in written:
+                tmp_path.unlink(missing_ok=True)
     return ExportResult(folder, files, notes)

@@ -22,6 +22,9 @@ NaT: Any = pd.NaT
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 #: Excel stores at most this many characters in a cell; longer text is cut and marked.
 EXCEL_MAX_CHARS = 32_767
+#: Excel's sheet size: rows (the header included) and columns.
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
 #: Characters XML 1.0 forbids (openpyxl refuses them); replaced by U+FFFD in workbooks.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

@@ -33,6 +33,7 @@ from qualcode.coding.codes import code_paths, find_code
 from qualcode.coding.codings import coding_memos
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.features import hook_modules
+from qualcode.interop.safe_cells import EXCEL_MAX_COLUMNS
 from qualcode.store import Project
 from qualcode.store.models import (
     Attribute,
@@ -169,28 +170,31 @@ FREQ_COLUMNS = cols(
 )  # fmt: skip
 
 
-def frequencies_frame(s: Session, sel: ExportSelection) -> pd.DataFrame:
-    """All codings, then by document, participant, coder and each text attribute, stacked."""
-    parts = []
-    for by in [None, "document", "participant", "coder", *text_attributes(s)]:
-        frame = analysis.frequency_table(s, by=by, coder=sel.coder)
-        if by is None:
-            frame.insert(0, "group", analysis.OVERALL)
-        frame.insert(0, "by", by or "all")
-        parts.append(frame[frame["code"].map(sel.keeps).astype(bool)])
-    return pd.concat(parts, ignore_index=True)[[c.name for c in FREQ_COLUMNS]]
+def frequency_rows(s: Session, sel: ExportSelection) -> Iterator[tuple[Any, ...]]:
+    """All codings, then by document, participant, coder and each text attribute, streamed
+    (thousands of attributes make millions of rows: an Excel sheet stops at its row limit
+    without holding them all)."""
+    bys = [None, "document", "participant", "coder", *text_attributes(s)]
+    names = [c.name for c in FREQ_COLUMNS]
+    for by, part in zip(bys, analysis.frequency_rows(s, bys, coder=sel.coder), strict=True):
+        for r in part:
+            if sel.keeps(r["code"]):
+                r["by"] = by or "all"
+                yield tuple(r[n] for n in names)
 
 
-def frequencies_table(frame: pd.DataFrame) -> Table:
-    return Table("code_frequencies", "Code frequencies", FREQ_COLUMNS, frame_rows(frame), 3)
+def frequencies_table(s: Session, sel: ExportSelection) -> Table:
+    return Table("code_frequencies", "Code frequencies", FREQ_COLUMNS, frequency_rows(s, sel), 3)
 
 
-def frequency_chart_table(frame: pd.DataFrame) -> Table:
-    own = frame[(frame["by"] == "all") & ~frame["rolled_up"].astype(bool)]
+def frequency_chart_table(s: Session, sel: ExportSelection) -> Table:
+    overall = next(analysis.frequency_rows(s, [None], coder=sel.coder))
+    own = [
+        (r["code"], r["codings"]) for r in overall if not r["rolled_up"] and sel.keeps(r["code"])
+    ]
     columns = cols("code|Code", "codings|Codings (own)|int")
     chart = Chart("bar", "Codings per code (own codings)", "Code", "Codings")
-    rows = frame_rows(own[["code", "codings"]])
-    return Table("frequency_chart", "Frequency chart", columns, rows, chart=chart)
+    return Table("frequency_chart", "Frequency chart", columns, own, chart=chart)
 
 
 def matrix_table(s: Session, sel: ExportSelection) -> Table:
@@ -212,8 +216,40 @@ def cooccurrence_table(s: Session, sel: ExportSelection) -> Table:
 # --- tables read by the queries below -------------------------------------------------------
 
 
-def segments_table(s: Session, sel: ExportSelection) -> Table:
-    attrs = attribute_columns(s)
+#: columns of "Coded segments" besides the attributes
+SEGMENT_COLUMNS = 11
+
+
+def attributes_fit(s: Session) -> bool:
+    """Do the participants' attributes fit as columns of "Coded segments" in an Excel sheet?
+    When they do not, they go to the long "Attributes" sheet instead
+    (:func:`attribute_long_table`), in the CSV files too, so both exports hold the same."""
+    n = int(s.scalar(select(func.count()).select_from(Attribute)) or 0)
+    return SEGMENT_COLUMNS + n <= EXCEL_MAX_COLUMNS
+
+
+def attribute_long_table(s: Session) -> Table:
+    """Every participant's attribute values, one row each: participant, attribute, value."""
+    columns = cols("participant|Participant", "attribute|Attribute", "value|Value")
+    rows = s.execute(
+        select(Participant.label, Attribute.name, Attribute.kind)
+        .add_columns(
+            AttributeValue.text_value, AttributeValue.number_value, AttributeValue.date_value
+        )
+        .join(Participant, AttributeValue.participant_id == Participant.id)
+        .join(Attribute, AttributeValue.attribute_id == Attribute.id)
+        .order_by(Participant.label, Attribute.id)
+        .execution_options(yield_per=5000)
+    )
+    values = (
+        (label, name, number if kind == "number" else date if kind == "date" else text)
+        for label, name, kind, text, number, date in rows
+    )
+    return Table("attributes", "Attributes", columns, values, 2)
+
+
+def segments_table(s: Session, sel: ExportSelection, with_attributes: bool = True) -> Table:
+    attrs = attribute_columns(s) if with_attributes else []
     fixed = {"coding_id", "document", "participant", "coder", "code", "start", "end", "text"}
     columns = cols("coding_id|Coding|int", "document|Document", "participant|Participant")
     columns += [Column(n if n not in fixed else f"{n}_attribute", n, k) for n, k in attrs]
@@ -356,6 +392,15 @@ SHEETS = {
 }
 
 
+LONG_ATTRIBUTES = (
+    "every participant's attribute values, one per row (too many attributes for columns: "
+    f"an Excel sheet holds {EXCEL_MAX_COLUMNS:,})"
+)
+SEGMENTS_WITHOUT_ATTRIBUTES = (
+    "every coding with its text, context and memo (the attributes: see Attributes)"
+)
+
+
 def agreement_table(project: Project, s: Session, sel: ExportSelection) -> tuple[Table | None, str]:
     """The per-code agreement report as a table, or None and why it is left out."""
     if sel.coder is not None:
@@ -412,6 +457,7 @@ def overview_table(
     sel: ExportSelection,
     agreement: str,
     extras: Sequence[ExtraSheets],
+    attributes_fit: bool = True,
 ) -> Table:
     def count(model: type[Any]) -> int:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
@@ -440,6 +486,9 @@ def overview_table(
         ("Agreement", agreement),
     ]
     sheets = dict(SHEETS)
+    if not attributes_fit:
+        sheets = _insert_after(sheets, "Coded segments", {"Attributes": LONG_ATTRIBUTES})
+        sheets["Coded segments"] = SEGMENTS_WITHOUT_ATTRIBUTES
     for extra in reversed(extras):  # after "Coded segments", where export_tables puts them
         sheets = _insert_after(sheets, "Coded segments", extra.descriptions)
     rows += [
@@ -487,13 +536,15 @@ def export_tables(
         if notes is not None:
             notes["agreement"] = note
         extras = extra_sheets(s)
-        yield overview_table(project, s, sel, note, extras)
-        frequencies = frequencies_frame(s, sel)
-        yield frequencies_table(frequencies)
-        yield frequency_chart_table(frequencies)
+        fit = attributes_fit(s)
+        yield overview_table(project, s, sel, note, extras, fit)
+        yield frequencies_table(s, sel)
+        yield frequency_chart_table(s, sel)
         yield matrix_table(s, sel)
         yield cooccurrence_table(s, sel)
-        yield segments_table(s, sel)
+        yield segments_table(s, sel, with_attributes=fit)
+        if not fit:
+            yield attribute_long_table(s)
         for extra in extras:
             yield from extra.tables
         yield memos_table(s, sel)

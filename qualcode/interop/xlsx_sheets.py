@@ -11,6 +11,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from qualcode.errors import QualcodeError
+from qualcode.interop.safe_cells import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS
 from qualcode.interop.tables_for_export import Table
 from qualcode.interop.xlsx_charts import add_chart
 from qualcode.interop.xlsx_format import (
@@ -24,7 +25,6 @@ from qualcode.interop.xlsx_format import (
     text_lines,
 )
 
-EXCEL_MAX_ROWS = 1_048_576
 INVALID_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -35,8 +35,13 @@ def sheet_title(title: str) -> str:
 
 def write_table(wb: Workbook, table: Table) -> int:
     """Append ``table`` to a write-only workbook as a new sheet; return its data rows."""
-    ws = wb.create_sheet(sheet_title(table.title))
     columns = table.columns
+    if len(columns) > EXCEL_MAX_COLUMNS:
+        raise QualcodeError(
+            f"sheet {table.title!r} has more columns than Excel allows ({EXCEL_MAX_COLUMNS:,}); "
+            "export CSV instead"
+        )
+    ws = wb.create_sheet(sheet_title(table.title))
     rows = iter(table.rows)
     sample = list(islice(rows, SAMPLE_ROWS))
     widths = fitted_widths(columns, sample)

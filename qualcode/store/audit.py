@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from qualcode.store.models import AuditEntry
@@ -22,3 +24,20 @@ def audit(
             actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail or None
         )
     )
+
+
+def audit_many(
+    s: Session,
+    actor: str,
+    action: str,
+    entity: str,
+    entries: Iterable[tuple[int | None, dict[str, Any]]],
+) -> None:
+    """One entry per ``(entity_id, detail)``, written in one statement (a bulk import's
+    thousands of entries)."""
+    rows = [
+        {"actor": actor, "action": action, "entity": entity, "entity_id": i, "detail": d or None}
+        for i, d in entries
+    ]
+    if rows:
+        s.execute(insert(AuditEntry), rows)

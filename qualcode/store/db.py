@@ -43,7 +43,21 @@ __all__ = [
 StoreError = SQLAlchemyError
 
 DEFAULT_PROJECT = "qualcode.db"
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: How long a SQLite writer waits for another's write lock (an import holds it for its whole
+#: transaction) before giving up with :data:`qualcode.errors.BUSY`; ``QUALCODE_BUSY_TIMEOUT``
+#: (seconds) changes it.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
+def busy_timeout_ms() -> int:
+    """The SQLite busy timeout in milliseconds (``QUALCODE_BUSY_TIMEOUT`` seconds, if set)."""
+    value = os.environ.get("QUALCODE_BUSY_TIMEOUT", "").strip()
+    try:
+        return max(0, int(float(value) * 1000)) if value else SQLITE_BUSY_TIMEOUT_MS
+    except ValueError:
+        raise QualcodeError(
+            f"QUALCODE_BUSY_TIMEOUT={value!r}: give the seconds to wait, e.g. 60"
+        ) from None
 
 
 def resolve_url(project: str | os.PathLike[str] | None = None) -> str:
@@ -92,7 +106,7 @@ def create_private_file(path: Path) -> None:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
@@ -121,9 +135,7 @@ def make_engine(url: str) -> Engine:
 
 def _make_engine(url: str, parsed: URL) -> Engine:
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, future=True
-        )
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms() / 1000}, future=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy emit BEGIN itself so that a transaction takes its lock up front
         # with BEGIN IMMEDIATE for writers (see Project.write).

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 
 from qualcode.cli import main
 from qualcode.errors import QualcodeError
+from qualcode.ingest import safe_zip
 from qualcode.interop.refi import qdc as refi_qdc
-from qualcode.interop.refi import qdpx_import, safe_zip, xml_read
+from qualcode.interop.refi import qdpx_import, xml_read
 from qualcode.interop.refi.qdc import import_qdc
 from qualcode.interop.refi.qdpx_import import import_qdpx
 from qualcode.store import Project

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.data import text_attributes
-from qualcode.analysis.tables import summary_table
+from qualcode.analysis.tables import summary_tables
 from qualcode.caseload.domain.measure import (
     CASELOAD_ATTRIBUTE,
     CASELOAD_LABEL,
@@ -22,6 +22,7 @@ from qualcode.interop.tables_for_export import (
     ExtraSheets,
     Table,
     attribute_columns,
+    attributes_fit,
     bins,
     cols,
     frame_rows,
@@ -49,7 +50,8 @@ def extra_sheets(s: Session) -> ExtraSheets | None:
 
 
 def shares_table(s: Session) -> Table:
-    attrs = attribute_columns(s, skip=[CASELOAD_ATTRIBUTE])
+    # too many attributes for an Excel sheet: they are in the long Attributes sheet
+    attrs = attribute_columns(s, skip=[CASELOAD_ATTRIBUTE]) if attributes_fit(s) else []
     columns = cols("participant|Participant", "documents|Documents")
     columns += [Column(CASELOAD_ATTRIBUTE, CASELOAD_LABEL, "percent")]
     columns += [Column(n, n, k) for n, k in attrs]
@@ -60,8 +62,8 @@ def shares_table(s: Session) -> Table:
 def summary_sheet(s: Session) -> Table:
     """The caseload share's statistics over all participants and by each text attribute."""
     parts = []
-    for by in [None, *text_attributes(s)]:
-        frame = summary_table(s, CASELOAD_ATTRIBUTE, by=by)
+    bys = [None, *text_attributes(s)]
+    for by, frame in zip(bys, summary_tables(s, CASELOAD_ATTRIBUTE, bys), strict=True):
         frame.insert(0, "by", by or "all")
         parts.append(frame if by is None else frame.iloc[1:])
     stats = ["mean", "sd", "median", "min", "q1", "q3", "max"]

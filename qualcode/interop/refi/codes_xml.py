@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
-from qualcode.codebook.model import DEFAULT_COLOUR, Codebook, CodeSpec
-from qualcode.coding.codes import join_path, split_path
+from qualcode.codebook.model import DEFAULT_COLOUR, Codebook, CodeSpec, too_many_codes
+from qualcode.coding.codes import MAX_IMPORTED_CODES, join_path, split_path
 from qualcode.errors import QualcodeError
 from qualcode.interop.refi import guids
-from qualcode.interop.refi.xml_read import attr, kid_text, kids, refs
+from qualcode.interop.refi.xml_read import attr, kid_text, kids, local, refs
 from qualcode.interop.refi.xml_write import sub
 
 MAX_NAME = 255
@@ -42,11 +42,16 @@ class CodeNode:
     in_file: bool = False  # False: made up as the parent of an unflattened name
     children: list[CodeNode] = field(default_factory=list)
 
+    #: children by name (kept with ``children`` by :meth:`child`): a lookup per code, not a
+    #: scan of its siblings, which made 20,000 siblings quadratic
+    by_name: dict[str, CodeNode] = field(default_factory=dict, repr=False)
+
     def child(self, name: str) -> CodeNode:
-        found = next((c for c in self.children if c.name == name), None)
+        found = self.by_name.get(name)
         if found is None:
             found = CodeNode(name=name)
             self.children.append(found)
+            self.by_name[name] = found
         return found
 
 
@@ -96,14 +101,16 @@ def read_codes(
 
     def visit(elems: list[Element], file_path: tuple[str, ...]) -> None:
         taken: set[str] = set()
+        next_n: dict[str, int] = {}  # the next number to try per name: linear, not quadratic
         for elem in elems:
             raw_guid = attr(elem, "guid")
             name = clean_name(attr(elem, "name"), raw_guid)
             unique = name
-            n = 2
+            n = next_n.get(name, 2)
             while unique in taken:
                 unique = f"{name[: MAX_NAME - 8]} ({n})"
                 n += 1
+            next_n[name] = n
             if unique != name:
                 renamed.append(f"{join_path((*file_path, name))} -> {unique}")
             taken.add(unique)
@@ -139,6 +146,10 @@ def read_codes(
         else:
             node.description = text
 
+    if codes is not None:
+        count = sum(1 for e in codes.iter() if local(e.tag) == "Code")
+        if count > MAX_IMPORTED_CODES:
+            raise QualcodeError(f"{what}: {too_many_codes(count)}")
     visit(kids(codes, "Code") if codes is not None else [], ())
     if renamed:
         tree.notes.append(f"{len(renamed)} code(s) renamed apart from a sibling of the same name")

@@ -14,11 +14,12 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from qualcode.coding.codes import code_paths, join_path
+from qualcode.coding.codes import NewCode, code_paths, insert_codes, join_path
 from qualcode.coding.codings import CodingSpec, insert_codings
 from qualcode.errors import QualcodeError
 from qualcode.ingest.importer import add_document, record_segmenter_version_if_new, text_sha256
 from qualcode.ingest.readers import RawTranscript
+from qualcode.ingest.safe_zip import SafeZip, folder_of
 from qualcode.ingest.segment import with_sentences
 from qualcode.interop.refi.cases_import import import_cases
 from qualcode.interop.refi.groups import merge_group
@@ -27,7 +28,6 @@ from qualcode.interop.refi.model import RefiCoding
 from qualcode.interop.refi.notes_import import import_notes
 from qualcode.interop.refi.project_read import read_project
 from qualcode.interop.refi.report import RefiImportReport
-from qualcode.interop.refi.safe_zip import SafeZip, folder_of
 from qualcode.interop.refi.texts import PreparedSource, member_text, prepare_sources
 from qualcode.interop.refi.xml_read import parse_xml
 from qualcode.nlp.turn_finder import TurnRules
@@ -108,39 +108,46 @@ def find_qde(archive: SafeZip) -> str:
 
 
 def _add_codes(state: ImportState) -> None:
+    """The file's codes that the project lacks (matched by path), added in a few statements
+    (:func:`~qualcode.coding.codes.insert_codes`)."""
     s = state.s
     ids = {path: cid for cid, path in code_paths(s).items()}
     taken = set(s.scalars(select(Code.guid)).all())
     next_position: dict[int | None, int] = {}
+    new: list[NewCode] = []
+    positions: dict[str, int] = {}  # a new parent's next child position
     for path, node in state.proj.codes.walk():
         key = join_path(path)
         if key in ids:
             state.report.codes_reused += 1
             continue
-        parent = ids[join_path(path[:-1])] if len(path) > 1 else None
-        if parent not in next_position:
-            under = Code.parent_id.is_(None) if parent is None else Code.parent_id == parent
-            rows = s.scalars(select(Code.position).where(under)).all()
-            next_position[parent] = max(rows, default=-1) + 1
+        parent_key = join_path(path[:-1]) if len(path) > 1 else None
+        if parent_key is not None and parent_key not in ids:  # a new parent: children from 0
+            position = positions.get(parent_key, 0)
+            positions[parent_key] = position + 1
+        else:
+            parent = ids[parent_key] if parent_key is not None else None
+            if parent not in next_position:
+                under = Code.parent_id.is_(None) if parent is None else Code.parent_id == parent
+                rows = s.scalars(select(Code.position).where(under)).all()
+                next_position[parent] = max(rows, default=-1) + 1
+            position = next_position[parent]
+            next_position[parent] += 1
         guid = node.guid if node.guid and node.guid not in taken else str(uuid.uuid4())
         taken.add(guid)
-        code = Code(
-            parent_id=parent,
-            name=node.name,
-            description=node.description,
-            inclusion=node.inclusion,
-            exclusion=node.exclusion,
-            example=node.example,
-            colour=node.colour,
-            position=next_position[parent],
-            guid=guid,
-        )
-        next_position[parent] += 1
-        s.add(code)
-        s.flush()
-        ids[key] = code.id
+        values = {
+            "name": node.name,
+            "description": node.description,
+            "inclusion": node.inclusion,
+            "exclusion": node.exclusion,
+            "example": node.example,
+            "colour": node.colour,
+            "position": position,
+            "guid": guid,
+        }
+        new.append((key, parent_key, values))
         state.report.codes_added += 1
-        audit(s, state.actor, "add", "code", code.id, path=key, source="qdpx")
+    insert_codes(s, new, ids, actor=state.actor, source="qdpx")
     state.code_of_guid = {g: ids[join_path(p)] for g, p in state.proj.codes.paths.items()}
 
 

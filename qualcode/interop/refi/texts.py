@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from qualcode.errors import QualcodeError
 from qualcode.ingest.decode import BadInput, decode_bytes
+from qualcode.ingest.safe_zip import SafeZip, name_problem
 from qualcode.interop.refi import guids
 from qualcode.interop.refi.model import RefiProject, RefiSelection, RefiTextSource
 from qualcode.interop.refi.offsets import (
@@ -23,7 +24,6 @@ from qualcode.interop.refi.offsets import (
     choose_counting,
     counting_for_origin,
 )
-from qualcode.interop.refi.safe_zip import SafeZip, name_problem
 
 EXTERNAL = ("relative://", "absolute://", "file://", "http://", "https://")
 

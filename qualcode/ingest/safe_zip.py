@@ -1,16 +1,21 @@
-"""Reading an untrusted .qdpx (a zip archive) without trusting it.
+"""Reading an untrusted zip archive (a .qdpx, a .docx) without trusting it: the ONE bounded unzip.
 
 Nothing is ever extracted to disk: members are read into memory, only those that are needed, with
-bounds on their number, sizes and compression ratio. Archives with zip-slip names (``..``),
-absolute paths, backslashes, symlinks or duplicate names are refused outright.
+bounds on their number, sizes and compression ratio. The sizes an archive declares are only a
+first check: bytes are counted while they are decompressed, a megabyte at a time, so an archive
+that lies about them is refused before it fills memory (Python's ``ZipFile.read`` inflates a
+member in one call, up to 2 GB, whatever size the archive declares). Archives with zip-slip names
+(``..``), absolute paths, backslashes, symlinks or duplicate names are refused outright.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from qualcode.errors import QualcodeError
@@ -33,18 +38,30 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 class SafeZip:
     """An open archive whose member names have been checked; read members with :meth:`read`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        data: bytes | None = None,
+        label: str | None = None,
+        max_total: int | None = None,
+    ) -> None:
+        """Open ``path`` (or the archive ``data`` read from it); messages start with ``label``
+        (the file name by default); ``max_total`` bounds all that is read (default
+        :data:`MAX_TOTAL_BYTES`)."""
         self.path = Path(path)
-        self.label = self.path.name
-        if not self.path.is_file():
+        self.label = self.path.name if label is None else label
+        self.max_total = MAX_TOTAL_BYTES if max_total is None else max_total
+        if data is None and not self.path.is_file():
             raise QualcodeError(f"{self.path}: no such file")
-        if self.path.stat().st_size > MAX_ARCHIVE_BYTES:
+        self.size = len(data) if data is not None else self.path.stat().st_size
+        if self.size > MAX_ARCHIVE_BYTES:
             raise QualcodeError(f"{self.label}: refused: larger than {MAX_ARCHIVE_BYTES:,} bytes")
-        declared = declared_members(self.path)
+        declared = declared_members(self.path if data is None else data)
         if declared is not None and declared > MAX_MEMBERS:
             raise self._refuse(f"{declared:,} members (at most {MAX_MEMBERS:,})")
         try:
-            self._zip = zipfile.ZipFile(self.path)
+            self._zip = zipfile.ZipFile(self.path if data is None else io.BytesIO(data))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
             raise QualcodeError(f"{self.label}: not a readable zip archive ({exc})") from None
         self._read_total = 0
@@ -96,6 +113,17 @@ class SafeZip:
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
         """A member's bytes, reading no more than the bounds allow."""
+        parts: list[bytes] = []
+        self._stream(info, parts.append)
+        return b"".join(parts)
+
+    def measure(self, info: zipfile.ZipInfo) -> int:
+        """A member's true size, decompressed within the bounds and not kept (its bytes
+        count towards the archive's total as if read). A member whose data does not match
+        what the archive declares (size, CRC) is refused as damaged."""
+        return self._stream(info, lambda _chunk: None)
+
+    def _stream(self, info: zipfile.ZipInfo, keep: Callable[[bytes], object]) -> int:
         name = info.filename
         if info.flag_bits & 0x1:
             raise self._refuse(f"member {name!r} is encrypted")
@@ -103,29 +131,34 @@ class SafeZip:
             raise self._refuse(f"member {name!r} is larger than {MAX_MEMBER_BYTES:,} bytes")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise self._refuse(f"member {name!r} expands more than {MAX_RATIO}x (zip bomb?)")
-        limit = min(MAX_MEMBER_BYTES, MAX_TOTAL_BYTES - self._read_total)
-        parts: list[bytes] = []
+        limit = min(MAX_MEMBER_BYTES, self.max_total - self._read_total)
+        ratio_limit = max(RATIO_FLOOR, MAX_RATIO * self.size) - self._read_total
         size = 0
         try:
             with self._zip.open(info) as fh:
-                while chunk := fh.read(CHUNK):
+                while chunk := fh.read(CHUNK):  # never more than CHUNK bytes inflated at once
                     size += len(chunk)
                     if size > limit:
                         raise self._refuse("the archive expands beyond the size limits (zip bomb?)")
-                    parts.append(chunk)
+                    if size > ratio_limit:
+                        raise self._refuse(f"the archive expands over {MAX_RATIO}x (zip bomb?)")
+                    keep(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise QualcodeError(f"{self.label}: member {name!r} is damaged ({exc})") from None
         self._read_total += size
-        return b"".join(parts)
+        return size
 
 
-def declared_members(path: Path) -> int | None:
+def declared_members(source: Path | bytes) -> int | None:
     """The member count the archive's end record declares (read before parsing the directory,
     so that a huge directory is refused cheaply); None when it does not say."""
-    with path.open("rb") as fh:
-        fh.seek(0, 2)
-        fh.seek(max(0, fh.tell() - 65_557))  # the end record and the longest comment
-        tail = fh.read()
+    if isinstance(source, bytes):
+        tail = source[-65_557:]
+    else:
+        with source.open("rb") as fh:
+            fh.seek(0, 2)
+            fh.seek(max(0, fh.tell() - 65_557))  # the end record and the longest comment
+            tail = fh.read()
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 22 > len(tail):
         return None
