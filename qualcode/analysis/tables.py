@@ -31,7 +31,9 @@ from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.coders import counted_coders
@@ -39,7 +41,6 @@ from qualcode.analysis.data import (
     NO_PARTICIPANT,
     NO_VALUE,
     CodeTree,
-    document_texts,
     group_labels,
     load_code_tree,
     load_codings,
@@ -51,6 +52,7 @@ from qualcode.analysis.spans import Span, overlaps, words_covered
 from qualcode.analysis.stats import STAT_COLUMNS, describe
 from qualcode.analysis.units import check_unit, document_units, units_touched
 from qualcode.errors import QualcodeError
+from qualcode.store.texts import Passages, read_passages
 
 OVERALL = "(all participants)"
 BUILTIN_GROUPS = ("document", "participant", "coder")
@@ -107,27 +109,71 @@ def frequency_table(s: Session, by: str | None = None, coder: str | None = None)
     codings = counted_codings(s, coder, separately=by == "coder")
     tree = load_code_tree(s)
     participants = load_participants(s)
-    texts = document_texts(s, set(codings["document_id"]))
+    texts = _coded_passages(s, codings)
     if by is None:
         codings["group"] = OVERALL
         groups = [(OVERALL, set(participants))]
     else:
         groups = _assign_groups(s, codings, by, participants)
+    # one pass: the rows of each (group, code); a code's roll-up joins its subtree's rows
+    at = codings.groupby(["group", "code_id"], sort=False).indices
+    none = np.empty(0, dtype=np.intp)
+    columns = _FrequencyColumns(codings)
     rows: list[dict[str, Any]] = []
     for group, members in groups:
-        part = codings[codings["group"] == group]
         for cid in tree.order:
             variants = [(False, [cid])]
             if tree.has_children(cid):
                 variants.append((True, tree.subtree(cid)))
             for rolled, ids in variants:
-                sub = part[part["code_id"].isin(ids)]
-                if by is not None and sub.empty:
+                parts = [at[(group, c)] for c in ids if (group, c) in at]
+                if by is not None and not parts:
                     continue
-                row = _frequency_row(sub, texts, len(members))
+                positions = np.concatenate(parts) if parts else none
+                row = columns.row(positions, texts, len(members))
                 rows.append({"group": group, "code": tree.path[cid], "rolled_up": rolled, **row})
-    columns = FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
-    return pd.DataFrame(rows, columns=["group", *FREQUENCY_COLUMNS])[columns]
+    columns_out = FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
+    return pd.DataFrame(rows, columns=["group", *FREQUENCY_COLUMNS])[columns_out]
+
+
+def _coded_passages(s: Session, codings: pd.DataFrame) -> dict[int, Passages]:
+    """The coded passages of each document (not whole texts): words are counted in them."""
+    spans: dict[int, list[Span]] = defaultdict(list)
+    for doc_id, start, end in zip(
+        codings["document_id"], codings["start"], codings["end"], strict=True
+    ):
+        spans[int(doc_id)].append((int(start), int(end)))
+    return read_passages(s, spans)
+
+
+class _FrequencyColumns:
+    """The codings' columns as arrays, for the frequency row of any subset of positions."""
+
+    def __init__(self, codings: pd.DataFrame) -> None:
+        self.doc = codings["document_id"].to_numpy(dtype=np.int64)
+        self.coder = codings["coder"].to_numpy(dtype=object)
+        self.start = codings["start"].to_numpy(dtype=np.int64)
+        self.end = codings["end"].to_numpy(dtype=np.int64)
+        self.pid = codings["participant_id"].to_numpy(dtype=np.float64, na_value=np.nan)
+
+    def row(
+        self, positions: NDArray[np.intp], texts: dict[int, Passages], denominator: int
+    ) -> dict[str, Any]:
+        pids = self.pid[positions]
+        n_participants = len(np.unique(pids[~np.isnan(pids)]))
+        spans: dict[tuple[int, str], list[Span]] = defaultdict(list)
+        for i in positions.tolist():
+            spans[(int(self.doc[i]), str(self.coder[i]))].append(
+                (int(self.start[i]), int(self.end[i]))
+            )
+        words = sum(words_covered(texts[doc], pairs) for (doc, _c), pairs in spans.items())
+        return {
+            "codings": len(positions),
+            "documents": len(np.unique(self.doc[positions])),
+            "participants": n_participants,
+            "pct_participants": 100 * n_participants / denominator if denominator else None,
+            "words": words,
+        }
 
 
 def counted_codings(s: Session, coder: str | None, *, separately: bool = False) -> pd.DataFrame:
@@ -138,23 +184,6 @@ def counted_codings(s: Session, coder: str | None, *, separately: bool = False) 
     if coder is None:
         codings = codings[codings["coder"].isin(counted.coders)].reset_index(drop=True)
     return codings
-
-
-def _frequency_row(sub: pd.DataFrame, texts: dict[int, str], denominator: int) -> dict[str, Any]:
-    n_participants = int(sub["participant_id"].dropna().nunique())
-    spans: dict[tuple[int, str], list[Span]] = defaultdict(list)
-    for doc_id, coder, start, end in zip(
-        sub["document_id"], sub["coder"], sub["start"], sub["end"], strict=True
-    ):
-        spans[(int(doc_id), str(coder))].append((int(start), int(end)))
-    words = sum(words_covered(texts[doc], pairs) for (doc, _c), pairs in spans.items())
-    return {
-        "codings": len(sub),
-        "documents": int(sub["document_id"].nunique()),
-        "participants": n_participants,
-        "pct_participants": 100 * n_participants / denominator if denominator else None,
-        "words": words,
-    }
 
 
 def _assign_groups(
