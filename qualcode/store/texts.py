@@ -1,10 +1,9 @@
 """Reading parts of documents' texts without reading the texts into Python.
 
 A document's text can be hundreds of KB; most work needs a few passages of it (what a coding
-covers, the words around it). :func:`passage` is the SQL for one passage of the text in a
-query that joins :class:`DocumentText`; :func:`read_passages` reads the passages of many
-documents, each document's spans merged first, and returns each document as
-:class:`Passages`, which slices like the text wherever a passage covers.
+covers, the words around it). :func:`read_passages` reads the passages of many documents,
+each document's spans merged first, and returns each document as :class:`Passages`, which
+slices like the text wherever a passage covers.
 
 Offsets are code points, as everywhere: SQL ``substr`` counts characters on SQLite and on
 PostgreSQL alike.
@@ -16,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from typing import overload
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.store.models import Document, DocumentText
@@ -25,11 +24,6 @@ from qualcode.store.models import Document, DocumentText
 #: SQL ``substr`` reads the whole value again for each passage (SQLite's overflow pages,
 #: PostgreSQL's compressed TOAST alike)
 FEW = 8
-
-
-def passage(start: ColumnElement[int], end: ColumnElement[int]) -> ColumnElement[str]:
-    """``text[start:end]`` of the :class:`DocumentText` row in the query, in SQL."""
-    return func.substr(DocumentText.text, start + 1, end - start)
 
 
 class Passages:
