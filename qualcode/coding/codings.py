@@ -32,9 +32,9 @@ CodingIdentity = tuple[int, int, int, int, int]
 
 
 def check_span(doc: Document, start: int, end: int) -> None:
-    if start < 0 or end > len(doc.text) or start >= end:
+    if start < 0 or end > doc.length or start >= end:
         raise QualcodeError(
-            f"span {start}-{end} is not inside {doc.name} (0-{len(doc.text)}, start < end)"
+            f"span {start}-{end} is not inside {doc.name} (0-{doc.length}, start < end)"
         )
 
 
