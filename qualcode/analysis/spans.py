@@ -31,10 +31,21 @@ class Sliceable(Protocol):
     def __len__(self) -> int: ...
 
 
-def words_covered(text: Sliceable, spans: Iterable[Span]) -> int:
+def words_covered(
+    text: Sliceable, spans: Iterable[Span], counted: dict[Span, int] | None = None
+) -> int:
     """Words in the union of ``spans`` over ``text``: overlapping spans never count a word
-    twice, and adjacent spans that split a word count it once."""
-    return sum(count_words(text[start:end]) for start, end in merge_spans(spans))
+    twice, and adjacent spans that split a word count it once. ``counted`` (one per text)
+    remembers each merged span's words across calls."""
+    total = 0
+    for span in merge_spans(spans):
+        n = counted.get(span) if counted is not None else None
+        if n is None:
+            n = count_words(text[span[0] : span[1]])
+            if counted is not None:
+                counted[span] = n
+        total += n
+    return total
 
 
 def overlaps(a: Span, b: Span) -> bool:

@@ -147,14 +147,19 @@ def _coded_passages(s: Session, codings: pd.DataFrame) -> dict[int, Passages]:
 
 
 class _FrequencyColumns:
-    """The codings' columns as arrays, for the frequency row of any subset of positions."""
+    """The codings' columns as arrays, for the frequency row of any subset of positions.
+
+    The words of each merged span are counted once and remembered: a parent's roll-up and the
+    groups mostly merge to spans already counted."""
 
     def __init__(self, codings: pd.DataFrame) -> None:
         self.doc = codings["document_id"].to_numpy(dtype=np.int64)
-        self.coder = codings["coder"].to_numpy(dtype=object)
-        self.start = codings["start"].to_numpy(dtype=np.int64)
-        self.end = codings["end"].to_numpy(dtype=np.int64)
         self.pid = codings["participant_id"].to_numpy(dtype=np.float64, na_value=np.nan)
+        self.docs: list[int] = self.doc.tolist()
+        self.coders: list[str] = [str(c) for c in codings["coder"]]
+        self.starts: list[int] = codings["start"].to_numpy(dtype=np.int64).tolist()
+        self.ends: list[int] = codings["end"].to_numpy(dtype=np.int64).tolist()
+        self.counted: dict[int, dict[Span, int]] = defaultdict(dict)
 
     def row(
         self, positions: NDArray[np.intp], texts: dict[int, Passages], denominator: int
@@ -163,10 +168,11 @@ class _FrequencyColumns:
         n_participants = len(np.unique(pids[~np.isnan(pids)]))
         spans: dict[tuple[int, str], list[Span]] = defaultdict(list)
         for i in positions.tolist():
-            spans[(int(self.doc[i]), str(self.coder[i]))].append(
-                (int(self.start[i]), int(self.end[i]))
-            )
-        words = sum(words_covered(texts[doc], pairs) for (doc, _c), pairs in spans.items())
+            spans[(self.docs[i], self.coders[i])].append((self.starts[i], self.ends[i]))
+        words = sum(
+            words_covered(texts[doc], pairs, self.counted[doc])
+            for (doc, _c), pairs in spans.items()
+        )
         return {
             "codings": len(positions),
             "documents": len(np.unique(self.doc[positions])),
