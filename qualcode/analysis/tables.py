@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -106,10 +106,37 @@ def frequency_table(s: Session, by: str | None = None, coder: str | None = None)
     appears, zeros included; grouped: the rows with at least one coding, with a ``group``
     column first. Columns: see :data:`FREQUENCY_COLUMNS` and the module docstring.
     """
-    codings = counted_codings(s, coder, separately=by == "coder")
+    return frequency_tables(s, [by], coder)[0]
+
+
+def frequency_tables(
+    s: Session, bys: Sequence[str | None], coder: str | None = None
+) -> list[pd.DataFrame]:
+    """:func:`frequency_table` for each of ``bys``, reading the codings, the code tree and the
+    coded passages once (and counting each merged span's words once)."""
+    every = load_codings(s, coder)
     tree = load_code_tree(s)
     participants = load_participants(s)
-    texts = _coded_passages(s, codings)
+    texts = _coded_passages(s, every)
+    counted: dict[int, dict[Span, int]] = defaultdict(dict)
+    out = []
+    for by in bys:
+        coders = counted_coders(s, coder, separately=by == "coder").coders
+        codings = every if coder is not None else every[every["coder"].isin(coders)]
+        frame = codings.reset_index(drop=True)
+        out.append(_frequencies(s, frame, by, tree, participants, texts, counted))
+    return out
+
+
+def _frequencies(
+    s: Session,
+    codings: pd.DataFrame,
+    by: str | None,
+    tree: CodeTree,
+    participants: dict[int, str],
+    texts: dict[int, Passages],
+    counted: dict[int, dict[Span, int]],
+) -> pd.DataFrame:
     if by is None:
         codings["group"] = OVERALL
         groups = [(OVERALL, set(participants))]
@@ -118,7 +145,7 @@ def frequency_table(s: Session, by: str | None = None, coder: str | None = None)
     # one pass: the rows of each (group, code); a code's roll-up joins its subtree's rows
     at = codings.groupby(["group", "code_id"], sort=False).indices
     none = np.empty(0, dtype=np.intp)
-    columns = _FrequencyColumns(codings)
+    columns = _FrequencyColumns(codings, counted)
     rows: list[dict[str, Any]] = []
     for group, members in groups:
         for cid in tree.order:
@@ -152,14 +179,14 @@ class _FrequencyColumns:
     The words of each merged span are counted once and remembered: a parent's roll-up and the
     groups mostly merge to spans already counted."""
 
-    def __init__(self, codings: pd.DataFrame) -> None:
+    def __init__(self, codings: pd.DataFrame, counted: dict[int, dict[Span, int]]) -> None:
         self.doc = codings["document_id"].to_numpy(dtype=np.int64)
         self.pid = codings["participant_id"].to_numpy(dtype=np.float64, na_value=np.nan)
         self.docs: list[int] = self.doc.tolist()
         self.coders: list[str] = [str(c) for c in codings["coder"]]
         self.starts: list[int] = codings["start"].to_numpy(dtype=np.int64).tolist()
         self.ends: list[int] = codings["end"].to_numpy(dtype=np.int64).tolist()
-        self.counted: dict[int, dict[Span, int]] = defaultdict(dict)
+        self.counted = counted
 
     def row(
         self, positions: NDArray[np.intp], texts: dict[int, Passages], denominator: int

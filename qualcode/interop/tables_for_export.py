@@ -172,8 +172,8 @@ FREQ_COLUMNS = cols(
 def frequencies_frame(s: Session, sel: ExportSelection) -> pd.DataFrame:
     """All codings, then by document, participant, coder and each text attribute, stacked."""
     parts = []
-    for by in [None, "document", "participant", "coder", *text_attributes(s)]:
-        frame = analysis.frequency_table(s, by=by, coder=sel.coder)
+    bys = [None, "document", "participant", "coder", *text_attributes(s)]
+    for by, frame in zip(bys, analysis.frequency_tables(s, bys, coder=sel.coder), strict=True):
         if by is None:
             frame.insert(0, "group", analysis.OVERALL)
         frame.insert(0, "by", by or "all")
