@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from sqlalchemy import Subquery, and_, func, select
+from sqlalchemy import Subquery, and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from qualcode.analysis.spans import Span
@@ -147,13 +147,8 @@ def units_around(
     out: dict[int, list[tuple[int, int, str | None]]] = {}
     for span_id, start, end, speaker in rows:
         out.setdefault(span_id, []).append((start, end, speaker))
-    with_units = set(
-        s.scalars(
-            select(Segment.document_id)
-            .where(Segment.kind == kind, Segment.document_id.in_(select(spans.c.document_id)))
-            .distinct()
-        )
-    )
+    stored = exists().where(Segment.document_id == spans.c.document_id, Segment.kind == kind)
+    with_units = set(s.scalars(select(spans.c.document_id).where(stored).distinct()))
     return out, with_units
 
 
