@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
     select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -152,13 +153,15 @@ class Document(Base):
     @text.inplace.expression
     @classmethod
     def _text_expression(cls) -> ColumnElement[str]:
-        return (
+        body = (
             select(DocumentText.text)
             .where(DocumentText.document_id == cls.id)
             .correlate_except(DocumentText)
             .scalar_subquery()
-            .label("text")
         )
+        # the CASE names documents.id outside the subquery, so that a query selecting only
+        # Document.text still reads FROM documents (a subquery alone adds no FROM)
+        return case((cls.id.is_not(None), body)).label("text")
 
 
 class Segment(Base):

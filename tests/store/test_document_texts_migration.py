@@ -9,9 +9,9 @@ import sqlite3
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
-from qualcode.store import Document, open_project
+from qualcode.store import Document, Project, open_project
 from qualcode.store.migrate import alembic_config, current_revision, head_revision
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release-0.1.0-rev0002.sqlite"
@@ -80,3 +80,27 @@ def test_down_to_0004_and_up_again_keeps_every_text(backend_url: str) -> None:
             assert len(ODD) != len(ODD.encode("utf-16-le")) // 2  # the length is code points
     finally:
         project.dispose()
+
+
+def test_document_text_reads_like_a_column(any_project: Project) -> None:
+    """Code that reads Document.text in a query, or doc.text, keeps working."""
+    texts = {"a.txt": ODD, "b.txt": "plain"}
+    with any_project.write() as s:
+        for name, body in texts.items():
+            s.add(
+                Document(
+                    name=name,
+                    text=body,
+                    sha256=hashlib.sha256(body.encode()).hexdigest(),
+                    source_name=name,
+                    source_format="txt",
+                )
+            )
+    with any_project.session() as s:
+        assert sorted(s.scalars(select(Document.text)).all()) == sorted(texts.values())
+        rows = s.execute(select(Document.name, Document.text).order_by(Document.name)).all()
+        assert [(r.name, r.text) for r in rows] == sorted(texts.items())
+        lengths = dict(s.execute(select(Document.name, func.length(Document.text))).all())
+        assert lengths == {"a.txt": len(ODD), "b.txt": 5}
+        docs = s.scalars(select(Document).order_by(Document.name)).all()
+        assert [d.text for d in docs] == [ODD, "plain"]
