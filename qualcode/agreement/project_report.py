@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.agreement.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
@@ -131,9 +131,7 @@ def _documents(
             select(Document.id, Document.name, Document.text).where(Document.id.in_(ids))
         )
         return {i: (name, len(text), text) for i, name, text in rows}
-    stmt = select(Document.id, Document.name, func.length(Document.text)).where(
-        Document.id.in_(ids)
-    )
+    stmt = select(Document.id, Document.name, Document.length).where(Document.id.in_(ids))
     return {i: (name, int(length), None) for i, name, length in s.execute(stmt)}
 
 

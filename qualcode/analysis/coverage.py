@@ -65,7 +65,7 @@ def document_overview(s: Session, coder: str | None = None) -> list[dict[str, ob
             Document.id,
             Document.name,
             Document.source_format,
-            func.length(Document.text),
+            Document.length,
             Participant.label,
         )
         .outerjoin(Participant, Document.participant_id == Participant.id)

@@ -125,14 +125,6 @@ def load_documents(s: Session) -> pd.DataFrame:
     return frame
 
 
-def document_texts(s: Session, ids: set[int]) -> dict[int, str]:
-    ids = {int(i) for i in ids}
-    if not ids:
-        return {}
-    rows = s.execute(select(Document.id, Document.text).where(Document.id.in_(ids))).all()
-    return {r.id: r.text for r in rows}
-
-
 def load_participants(s: Session) -> dict[int, str]:
     """Participant id -> label, in label order."""
     rows = s.execute(select(Participant.id, Participant.label).order_by(Participant.label)).all()

@@ -8,33 +8,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol
+
+from qualcode.store.texts import merge_spans
 
 WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 
 #: a character span ``[start, end)`` in a document's text (code-point offsets)
 Span = tuple[int, int]
 
-
-def merge_spans(spans: Iterable[Span]) -> list[Span]:
-    """The union of spans as sorted, disjoint spans (touching spans are joined)."""
-    merged: list[Span] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
+__all__ = ["Sliceable", "Span", "count_words", "merge_spans", "overlaps", "words_covered"]
 
 
 def count_words(text: str) -> int:
-    return sum(1 for _ in WORD.finditer(text))
+    return len(WORD.findall(text))
 
 
-def words_covered(text: str, spans: Iterable[Span]) -> int:
+class Sliceable(Protocol):
+    """A text, or passages of one read from the store (:class:`qualcode.store.texts.Passages`)."""
+
+    def __getitem__(self, key: slice, /) -> str: ...
+    def __len__(self) -> int: ...
+
+
+def words_covered(
+    text: Sliceable, spans: Iterable[Span], counted: dict[Span, int] | None = None
+) -> int:
     """Words in the union of ``spans`` over ``text``: overlapping spans never count a word
-    twice, and adjacent spans that split a word count it once."""
-    return sum(count_words(text[start:end]) for start, end in merge_spans(spans))
+    twice, and adjacent spans that split a word count it once. ``counted`` (one per text)
+    remembers each merged span's words across calls."""
+    total = 0
+    for span in merge_spans(spans):
+        n = counted.get(span) if counted is not None else None
+        if n is None:
+            n = count_words(text[span[0] : span[1]])
+            if counted is not None:
+                counted[span] = n
+        total += n
+    return total
 
 
 def overlaps(a: Span, b: Span) -> bool:

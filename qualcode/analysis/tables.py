@@ -42,7 +42,6 @@ from qualcode.analysis.data import (
     AttributeValues,
     CodeTree,
     all_attribute_values,
-    document_texts,
     group_labels,
     load_code_tree,
     load_codings,
@@ -55,6 +54,7 @@ from qualcode.analysis.spans import Span, overlaps, words_covered
 from qualcode.analysis.stats import STAT_COLUMNS, describe
 from qualcode.analysis.units import check_unit, document_units, units_touched
 from qualcode.errors import QualcodeError
+from qualcode.store.texts import Passages, read_passages
 
 OVERALL = "(all participants)"
 BUILTIN_GROUPS = ("document", "participant", "coder")
@@ -126,9 +126,19 @@ def frequency_table(s: Session, by: str | None = None, coder: str | None = None)
     appears, zeros included; grouped: the rows with at least one coding, with a ``group``
     column first. Columns: see :data:`FREQUENCY_COLUMNS` and the module docstring.
     """
-    rows = next(frequency_rows(s, [by], coder))
-    columns = FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
-    return pd.DataFrame(rows, columns=["group", *FREQUENCY_COLUMNS])[columns]
+    return frequency_tables(s, [by], coder)[0]
+
+
+def frequency_tables(
+    s: Session, bys: Iterable[str | None], coder: str | None = None
+) -> list[pd.DataFrame]:
+    """:func:`frequency_table` by each of ``bys``, from one read of the project."""
+    wanted = list(bys)
+    out = []
+    for by, rows in zip(wanted, frequency_rows(s, wanted, coder), strict=True):
+        columns = FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
+        out.append(pd.DataFrame(rows, columns=["group", *FREQUENCY_COLUMNS])[columns])
+    return out
 
 
 def frequency_rows(
@@ -159,7 +169,8 @@ class _Counting:
     rows: list[Counted]
     tree: CodeTree
     participants: dict[int, str]
-    texts: dict[int, str]
+    #: the coded passages of each document (words are counted in them), not whole texts
+    texts: dict[int, Passages]
     #: words coded per (document, spans): a document's spans of a code are the same in every
     #: grouping (a document has one participant), so each is counted once, not per attribute
     words: dict[tuple[int, tuple[Span, ...]], int] = field(default_factory=dict)
@@ -174,8 +185,10 @@ def _counting(s: Session, coder: str | None, separately: bool) -> _Counting:
             frame["end"], frame["participant_id"], strict=True,
         )
     ]  # fmt: skip
-    texts = document_texts(s, set(frame["document_id"]))
-    return _Counting(rows, load_code_tree(s), load_participants(s), texts)
+    spans: dict[int, list[Span]] = defaultdict(list)
+    for doc_id, _code, _who, start, end, _pid in rows:
+        spans[doc_id].append((start, end))
+    return _Counting(rows, load_code_tree(s), load_participants(s), read_passages(s, spans))
 
 
 def _frequencies(

@@ -9,8 +9,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Subquery, and_, exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from qualcode.analysis.spans import Span
 from qualcode.errors import QualcodeError
@@ -72,11 +72,12 @@ def document_units(s: Session, kind: str, doc_ids: set[int]) -> dict[int, list[S
     doc_ids = {int(d) for d in doc_ids}
     if not doc_ids:
         return {}
-    rows = s.execute(select(Document.id, Document.text).where(Document.id.in_(doc_ids)))
-    texts = {doc_id: text for doc_id, text in rows}
+    lengths = dict(
+        s.execute(select(Document.id, Document.length).where(Document.id.in_(doc_ids))).all()
+    )
     if kind == "document":
-        return {d: [(0, len(t))] for d, t in texts.items()}
-    stored: dict[int, list[Span]] = {d: [] for d in texts}
+        return {d: [(0, n)] for d, n in lengths.items()}
+    stored: dict[int, list[Span]] = {d: [] for d in lengths}
     segments = s.execute(
         select(Segment.document_id, Segment.start, Segment.end).where(
             Segment.kind == kind, Segment.document_id.in_(doc_ids)
@@ -85,15 +86,70 @@ def document_units(s: Session, kind: str, doc_ids: set[int]) -> dict[int, list[S
     for doc_id, start, end in segments:
         stored[doc_id].append((start, end))
     missing = [d for d, spans in stored.items() if not spans]
-    items = ((RawTranscript(text=texts[d], format="txt"), d) for d in missing)
-    # (spaCy loads only when a document has to be cut on the fly)
-    for cut, doc_id in with_sentences(items) if missing else ():
-        stored[doc_id] = [(r.start, r.end) for r in cut if r.kind == kind]
-        if kind == "turn" and not stored[doc_id]:
-            stored[doc_id] = [(0, len(texts[doc_id]))]
+    stored.update(_cut_units(s, kind, missing, lengths))
     for doc_id in stored:
         stored[doc_id].sort()
     return stored
+
+
+def _cut_units(
+    s: Session, kind: str, doc_ids: list[int], lengths: dict[int, int]
+) -> dict[int, list[Span]]:
+    """Units of documents without stored segments of ``kind``, cut on the fly from their texts
+    (read one at a time)."""
+    out: dict[int, list[Span]] = {}
+    if not doc_ids:
+        return out
+    texts = s.execute(select(Document.id, Document.text).where(Document.id.in_(doc_ids)))
+    items = ((RawTranscript(text=text, format="txt"), doc_id) for doc_id, text in texts)
+    for cut, doc_id in with_sentences(items):
+        out[doc_id] = [(r.start, r.end) for r in cut if r.kind == kind]
+        if kind == "turn" and not out[doc_id]:
+            out[doc_id] = [(0, lengths[doc_id])]
+    return out
+
+
+def units_around(
+    s: Session, kind: str, spans: Subquery
+) -> tuple[dict[int, list[tuple[int, int, str | None]]], set[int]]:
+    """The stored units of ``kind`` that may touch each span, read without the others.
+
+    ``spans`` has the columns ``id``, ``document_id``, ``start`` and ``end``. For each id: the
+    units from the last one starting at or before ``start`` to the last one starting before
+    ``end``, as (start, end, speaker) in (start, end) order: units of one kind do not overlap,
+    so these are the units :func:`units_touched` finds, with at most one before them that
+    ends before ``start``. Also returns the documents that have stored units of ``kind``
+    (for the others, see :func:`document_units`).
+    """
+    seg, prior = aliased(Segment), aliased(Segment)
+    first = (
+        select(func.max(prior.start))
+        .where(
+            prior.document_id == spans.c.document_id,
+            prior.kind == kind,
+            prior.start <= spans.c.start,
+        )
+        .scalar_subquery()
+    )
+    rows = s.execute(
+        select(spans.c.id, seg.start, seg.end, seg.speaker)
+        .join(
+            seg,
+            and_(
+                seg.document_id == spans.c.document_id,
+                seg.kind == kind,
+                seg.start >= func.coalesce(first, spans.c.start),
+                seg.start < spans.c.end,
+            ),
+        )
+        .order_by(spans.c.id, seg.start, seg.end)
+    )
+    out: dict[int, list[tuple[int, int, str | None]]] = {}
+    for span_id, start, end, speaker in rows:
+        out.setdefault(span_id, []).append((start, end, speaker))
+    stored = exists().where(Segment.document_id == spans.c.document_id, Segment.kind == kind)
+    with_units = set(s.scalars(select(spans.c.document_id).where(stored).distinct()))
+    return out, with_units
 
 
 def units_touched(units: list[Span], starts: list[int], span: Span) -> list[int]:

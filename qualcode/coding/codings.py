@@ -34,13 +34,14 @@ from qualcode.store.models import (
     Participant,
     utcnow,
 )
+from qualcode.store.texts import read_passages
 
 #: (document, code, coder, start, end): what the store keeps unique about a coding
 CodingIdentity = tuple[int, int, int, int, int]
 
 
 def check_span(doc: Document, start: int, end: int) -> None:
-    check_span_within(doc.name, len(doc.text), start, end)
+    check_span_within(doc.name, doc.length, start, end)
 
 
 def check_span_within(name: str, length: int, start: int, end: int) -> None:
@@ -501,7 +502,7 @@ def list_codings(
 ) -> list[CodingRow]:
     """Codings with their code path, coded text and memos, in document and offset order."""
     stmt = (
-        select(Coding, Document.name, Document.text, Coder.name, Participant.label)
+        select(Coding, Document.name, Coder.name, Participant.label)
         .join(Document, Coding.document_id == Document.id)
         .join(Coder, Coding.coder_id == Coder.id)
         .outerjoin(Participant, Document.participant_id == Participant.id)
@@ -515,6 +516,11 @@ def list_codings(
         stmt = stmt.where(Coder.name == coder)
     paths = code_paths(s)
     memos = coding_memos(s)
+    rows = s.execute(stmt).all()
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for c, *_rest in rows:
+        spans.setdefault(c.document_id, []).append((c.start, c.end))
+    texts = read_passages(s, spans)  # the coded passages, not the documents' whole texts
     return [
         CodingRow(
             id=c.id,
@@ -524,8 +530,8 @@ def list_codings(
             coder=coder_name,
             start=c.start,
             end=c.end,
-            text=text[c.start : c.end],
+            text=texts[c.document_id][c.start : c.end],
             memo=memos.get(c.id),
         )
-        for c, doc_name, text, coder_name, label in s.execute(stmt).all()
+        for c, doc_name, coder_name, label in rows
     ]

@@ -33,6 +33,7 @@ from qualcode.errors import QualcodeError
 from qualcode.ingest.attributes import read_csv_rows
 from qualcode.ingest.documents import find_document
 from qualcode.store.db import Project
+from qualcode.store.models import Document
 
 REQUIRED = ("document", "coder", "code")
 
@@ -88,7 +89,8 @@ class _Document:
     id: int
     name: str
     length: int
-    text: str
+    #: the row, whose text is read only for a row that quotes its passage
+    row: Document
 
 
 class _Names:
@@ -103,7 +105,7 @@ class _Names:
     def document(self, ref: str) -> _Document:
         if ref not in self.documents:
             doc = find_document(self.s, ref)
-            self.documents[ref] = _Document(doc.id, doc.name, len(doc.text), doc.text)
+            self.documents[ref] = _Document(doc.id, doc.name, doc.length, doc)
         return self.documents[ref]
 
     def code(self, ref: str) -> int:
@@ -133,7 +135,7 @@ def _plan_row(names: _Names, row: dict[str, str | None]) -> _Row:
         except ValueError:
             raise QualcodeError(f"start/end must be whole numbers, not {start_cell!r}") from None
     else:
-        start, end = locate_text(doc.text, row.get("text") or "", row.get("occurrence") or "1")
+        start, end = locate_text(doc.row.text, row.get("text") or "", row.get("occurrence") or "1")
     check_span_within(doc.name, doc.length, start, end)
     code_id = names.code((row["code"] or "").strip())
     coder = (row["coder"] or "").strip()

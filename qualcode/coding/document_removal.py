@@ -64,7 +64,7 @@ def delete_document(
         source=doc.source_name,
         format=doc.source_format,
         sha256=doc.sha256,
-        characters=len(doc.text),
+        characters=doc.length,
         codings=len(ids),
         memos=[{"id": i, "body": b, "start": a, "end": e} for i, b, a, e in memos],
     )

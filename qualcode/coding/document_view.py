@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.coverage import merged_length
@@ -144,7 +144,7 @@ def document_rows(s: Session, coder: str | None = None) -> list[DocumentRow]:
         if name == coder:
             mine[doc_id] += 1
     stmt2 = (
-        select(Document.id, Document.name, func.length(Document.text), Participant.label)
+        select(Document.id, Document.name, Document.length, Participant.label)
         .outerjoin(Participant, Document.participant_id == Participant.id)
         .order_by(Document.name)
     )

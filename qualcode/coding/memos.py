@@ -50,9 +50,9 @@ def add_memo(
         doc = find_document(s, ref if ref is not None else "")
         memo.document_id = doc.id
         if target == "annotation":
-            if start is None or end is None or not 0 <= start < end <= len(doc.text):
+            if start is None or end is None or not 0 <= start < end <= doc.length:
                 raise QualcodeError(
-                    f"an annotation needs a passage inside {doc.name} (0-{len(doc.text)})"
+                    f"an annotation needs a passage inside {doc.name} (0-{doc.length})"
                 )
             memo.start, memo.end = start, end
     elif target == "code":

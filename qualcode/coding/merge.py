@@ -122,7 +122,7 @@ def _merge(s: Session, src: _Source, report: ProjectMergeReport, actor: str) -> 
             continue
         used_coders.add(src.coders[c.coder_id])
         if doc_id not in lengths:
-            lengths[doc_id] = len(s.get_one(Document, doc_id).text)
+            lengths[doc_id] = s.get_one(Document, doc_id).length
         if c.end > lengths[doc_id]:
             name = src.docs[c.document_id][1]
             raise QualcodeError(f"coding {c.id} of the other project ends outside {name}")

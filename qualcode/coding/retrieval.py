@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, Subquery, select
 from sqlalchemy.orm import Session
 
-from qualcode.analysis.units import document_units, units_touched
+from qualcode.analysis.spans import Sliceable
+from qualcode.analysis.units import document_units, units_around, units_touched
 from qualcode.coding.codes import code_paths, get_code
 from qualcode.coding.codings import coding_memos
 from qualcode.errors import NotFound, QualcodeError
@@ -33,8 +33,8 @@ from qualcode.store.models import (
     Group,
     GroupMember,
     Participant,
-    Segment,
 )
+from qualcode.store.texts import Passages, read_passages
 
 CONTEXT_UNITS = ("sentence", "turn", "paragraph")
 DEFAULT_CONTEXT: int | str = "sentence"
@@ -268,7 +268,16 @@ def retrieve(
     filters = parse_filters(where)
     code_ids = code_ids_for(s, codes=codes, group=group, descendants=descendants)
     stmt = (
-        select(Coding, Document.name, Coder.name, Participant.label)
+        select(
+            Coding.id,
+            Coding.document_id,
+            Coding.code_id,
+            Coding.start,
+            Coding.end,
+            Document.name,
+            Coder.name,
+            Participant.label,
+        )
         .join(Document, Coding.document_id == Document.id)
         .join(Coder, Coding.coder_id == Coder.id)
         .outerjoin(Participant, Document.participant_id == Participant.id)
@@ -284,37 +293,41 @@ def retrieve(
     if filters:
         stmt = stmt.where(Document.participant_id.in_(matching_participants(s, filters)))
     rows = s.execute(stmt).all()
+    if not rows:
+        return []
     paths = code_paths(s)
-    involved = {c.document_id for c, *_ in rows}
-    texts = dict(
-        s.execute(select(Document.id, Document.text).where(Document.id.in_(involved))).all()
+    spans = stmt.with_only_columns(
+        Coding.id.label("id"),
+        Coding.document_id.label("document_id"),
+        Coding.start.label("start"),
+        Coding.end.label("end"),
     )
-    units = document_units(s, context, involved) if isinstance(context, str) else {}
-    unit_starts = {doc: [a for a, _ in spans] for doc, spans in units.items()}
-    turns = _turns(s, involved)
-    memos = coding_memos(s, [row[0].id for row in rows])
+    speakers = _speakers(s, spans)
+    windows = _Windows(s, context, spans.subquery())
+    for r in rows:
+        windows.ask(r.id, r.document_id, r.start, r.end)
+    texts = read_passages(s, windows.wanted)
+    memos = coding_memos(s, [r.id for r in rows])
     out = []
-    for coding, doc_name, coder_name, label in rows:
-        text = texts[coding.document_id]
-        doc_units = units.get(coding.document_id)
-        around = (doc_units, unit_starts[coding.document_id]) if doc_units else None
-        a, b = _context(text, coding.start, coding.end, context, around)
+    for r in rows:
+        text = texts[r.document_id]
+        a, b = windows.context(r.id, text, r.start, r.end)
         out.append(
             Retrieved(
-                coding_id=coding.id,
-                document_id=coding.document_id,
-                document=doc_name,
-                participant=label,
-                speaker=_speaker(turns.get(coding.document_id), coding.start),
-                code_id=coding.code_id,
-                code=paths[coding.code_id],
-                coder=coder_name,
-                start=coding.start,
-                end=coding.end,
-                text=text[coding.start : coding.end],
-                before=text[a : coding.start],
-                after=text[coding.end : b],
-                memo=memos.get(coding.id),
+                coding_id=r.id,
+                document_id=r.document_id,
+                document=r[5],
+                participant=r.label,
+                speaker=speakers.get(r.id),
+                code_id=r.code_id,
+                code=paths[r.code_id],
+                coder=r[6],
+                start=r.start,
+                end=r.end,
+                text=text[r.start : r.end],
+                before=text[a : r.start],
+                after=text[r.end : b],
+                memo=memos.get(r.id),
             )
         )
     out.sort(key=lambda r: (r.document, r.start, r.end, r.code, r.coder, r.coding_id))
@@ -329,62 +342,79 @@ def _document_group(s: Session, name: str) -> set[int]:
     return {d for d in members.all() if d is not None}
 
 
-@dataclass(frozen=True)
-class _Turns:
-    """A document's speaker turns in offset order, with their starts for bisecting."""
-
-    starts: list[int]
-    turns: list[tuple[int, int, str | None]]
-
-
-def _turns(s: Session, doc_ids: set[int]) -> dict[int, _Turns]:
-    out: dict[int, _Turns] = {}
-    rows = s.execute(
-        select(Segment.document_id, Segment.start, Segment.end, Segment.speaker)
-        .where(Segment.kind == "turn", Segment.document_id.in_(doc_ids))
-        .order_by(Segment.start)
-    )
-    for doc_id, start, end, speaker in rows:
-        turns = out.setdefault(doc_id, _Turns([], []))
-        turns.starts.append(start)
-        turns.turns.append((start, end, speaker))
+def _speakers(s: Session, spans: Select[int, int, int, int]) -> dict[int, str | None]:
+    """Coding id -> the speaker of the turn holding the coding's start (turns do not
+    overlap), reading only those turns."""
+    at_start = spans.with_only_columns(
+        Coding.id.label("id"),
+        Coding.document_id.label("document_id"),
+        Coding.start.label("start"),
+        (Coding.start + 1).label("end"),
+    ).subquery()
+    turns, _with_turns = units_around(s, "turn", at_start)
+    starts = dict(s.execute(select(at_start.c.id, at_start.c.start)).all())
+    out: dict[int, str | None] = {}
+    for coding_id, candidates in turns.items():
+        start, end, speaker = candidates[-1]
+        if start <= starts[coding_id] < end:
+            out[coding_id] = speaker
     return out
 
 
-def _speaker(turns: _Turns | None, pos: int) -> str | None:
-    """The speaker of the turn holding ``pos`` (turns do not overlap)."""
-    if turns is None:
-        return None
-    i = bisect_right(turns.starts, pos) - 1
-    if i >= 0 and turns.turns[i][0] <= pos < turns.turns[i][1]:
-        return turns.turns[i][2]
-    return None
+class _Windows:
+    """The context of each coding, and the passages of text that retrieval must read for it:
+    the units around it (read without the other units), or N characters either side."""
+
+    def __init__(self, s: Session, context: int | str, spans: Subquery) -> None:
+        self.kind = context
+        self.wanted: dict[int, list[tuple[int, int]]] = {}
+        self.spans: dict[int, tuple[int, int]] = {}  # coding id -> its unit context
+        self.chars: dict[int, int] = {}  # coding id -> characters either side
+        self.units: dict[int, list[tuple[int, int, str | None]]] = {}
+        self.cut: dict[int, list[tuple[int, int]]] = {}  # units of documents with none stored
+        if isinstance(context, str):
+            self.units, with_units = units_around(s, context, spans)
+            involved = set(s.scalars(select(spans.c.document_id).distinct()))
+            self.cut = document_units(s, context, involved - with_units)
+
+    def ask(self, coding_id: int, doc_id: int, start: int, end: int) -> None:
+        wanted = self.wanted.setdefault(doc_id, [])
+        if isinstance(self.kind, str):
+            if doc_id in self.cut:
+                units = self.cut[doc_id]
+                touched = [
+                    units[i] for i in units_touched(units, [a for a, _ in units], (start, end))
+                ]
+            else:
+                candidates = self.units.get(coding_id, [])
+                touched = [(a, b) for a, b, _ in candidates if b > start]
+            if touched:
+                span = min(start, touched[0][0]), max(end, touched[-1][1])
+                self.spans[coding_id] = span
+                wanted.append(span)
+                return
+            n = FALLBACK_CHARS
+        else:
+            n = self.kind
+        self.chars[coding_id] = n
+        wanted.append((start - n - 1, end + n + 1))
+
+    def context(self, coding_id: int, text: Passages, start: int, end: int) -> tuple[int, int]:
+        if coding_id in self.spans:
+            return self.spans[coding_id]
+        return _char_context(text, start, end, self.chars[coding_id])
 
 
-def _context(
-    text: str,
-    start: int,
-    end: int,
-    context: int | str,
-    units: tuple[list[tuple[int, int]], list[int]] | None,
-) -> tuple[int, int]:
-    """The context span around ``[start, end)``: the units it touches (``units``: a
-    document's sorted units and their starts), or N characters either side cut back to whole
-    words."""
-    if isinstance(context, str):
-        spans, starts = units if units is not None else ([], [])
-        touched = units_touched(spans, starts, (start, end))
-        if touched:
-            return min(start, spans[touched[0]][0]), max(end, spans[touched[-1]][1])
-        context = FALLBACK_CHARS
+def _char_context(text: Sliceable, start: int, end: int, context: int) -> tuple[int, int]:
+    """``context`` characters either side of ``[start, end)``, cut back to whole words."""
     if context == 0:
         return start, end
     a = max(0, start - context)
     b = min(len(text), end + context)
-    if a > 0 and not text[a - 1].isspace():
+    if a > 0 and not text[a - 1 : a].isspace():
         gap = re.search(r"\s", text[a:start])
         a = a + gap.end() if gap else start
-    if b < len(text) and not text[b].isspace():
+    if b < len(text) and not text[b : b + 1].isspace():
         gaps = list(re.finditer(r"\s", text[end:b]))
         b = end + gaps[-1].start() if gaps else end
     return a, b

@@ -103,10 +103,11 @@ def frequencies(
     who = coder or coder_filter(ctx)
     by_coder = None
     with project_from(ctx).session() as s:
-        frame = tables.frequency_table(s, by=by, coder=who)
         counted = counted_coders(s, who, separately=by == "coder")
         if counted.breakdown and by != "coder":
-            by_coder = tables.frequency_table(s, by="coder")
+            frame, by_coder = tables.frequency_tables(s, [by, "coder"], coder=who)
+        else:
+            frame = tables.frequency_table(s, by=by, coder=who)
     if json_out:
         print_json(
             {

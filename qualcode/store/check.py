@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from qualcode.store.db import Project
-from qualcode.store.models import Base, Code, Coding, Document, Segment
+from qualcode.store.models import Base, Code, Coding, Document, DocumentText, Segment
 
 
 def check_project(project: Project) -> list[str]:
@@ -31,7 +31,7 @@ def check_project(project: Project) -> list[str]:
 
 def _spans(s: Session) -> list[str]:
     out: list[str] = []
-    length = func.length(Document.text)
+    length = Document.length
     for model, name in ((Coding, "coding"), (Segment, "segment")):
         bad = s.execute(
             select(model.id, Document.name, model.start, model.end, length)
@@ -74,9 +74,19 @@ def _orphans(s: Session) -> list[str]:
 
 def _hashes(s: Session) -> list[str]:
     out = []
-    for name, body, sha in s.execute(select(Document.name, Document.text, Document.sha256)):
+    rows = s.execute(
+        select(Document.name, DocumentText.text, Document.sha256, Document.length).outerjoin(
+            DocumentText, DocumentText.document_id == Document.id
+        )
+    )
+    for name, body, sha, length in rows:
+        if body is None:
+            out.append(f"document {name}: its text is missing")
+            continue
         if hashlib.sha256(body.encode("utf-8")).hexdigest() != sha:
             out.append(f"document {name}: text does not match its SHA-256 (changed after import?)")
+        if len(body) != length:
+            out.append(f"document {name}: recorded length {length}, text length {len(body)}")
     return out
 
 

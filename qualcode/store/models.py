@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    ColumnElement,
     DateTime,
     Float,
     ForeignKey,
@@ -21,7 +22,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
+    select,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -98,13 +102,31 @@ class AttributeValue(Base):
         return self.text_value
 
 
+class DocumentText(Base):
+    """A document's text, in a table of its own: rows of ``documents`` stay small, so reading
+    documents (for names, participants, lengths) never reads through their texts."""
+
+    __tablename__ = "document_texts"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+
+
 class Document(Base):
-    """An imported transcript. ``text`` is immutable after import."""
+    """An imported transcript. ``text`` is immutable after import.
+
+    The text lives in :class:`DocumentText`; ``doc.text`` loads it on first use,
+    ``Document(text=...)`` stores it (and its ``length`` in code points), and ``Document.text``
+    in a query is the text read by a subquery. Queries that need only the length read
+    ``Document.length``.
+    """
 
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
-    text: Mapped[str] = mapped_column(Text)
+    #: the text's length in code points (``len(text)``), stored at import
+    length: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     source_name: Mapped[str] = mapped_column(String(1024))
     source_format: Mapped[str] = mapped_column(String(10))
@@ -117,6 +139,29 @@ class Document(Base):
     segments: Mapped[list[Segment]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True
     )
+    body: Mapped[DocumentText] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+    @hybrid_property
+    def text(self) -> str:
+        return self.body.text
+
+    @text.inplace.setter
+    def _text_setter(self, value: str) -> None:
+        self.body = DocumentText(text=value)
+        self.length = len(value)
+
+    @text.inplace.expression
+    @classmethod
+    def _text_expression(cls) -> ColumnElement[str]:
+        body = (
+            select(DocumentText.text)
+            .where(DocumentText.document_id == cls.id)
+            .correlate_except(DocumentText)
+            .scalar_subquery()
+        )
+        # the CASE names documents.id outside the subquery, so that a query selecting only
+        # Document.text still reads FROM documents (a subquery alone adds no FROM)
+        return case((cls.id.is_not(None), body)).label("text")
 
 
 class Segment(Base):

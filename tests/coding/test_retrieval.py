@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterator
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Subquery, insert, literal, select, union_all
 
+from qualcode.analysis.units import units_around
 from qualcode.coding.retrieval import (
-    FALLBACK_CHARS,
-    _context,
-    _speaker,
-    _Turns,
     parse_filter,
     retrieval_choices,
     retrieve,
     summarise,
 )
 from qualcode.errors import QualcodeError
+from qualcode.store import Document, Project, Segment, open_project
 
 from ..run_cli import cli
 from .conftest import TEXT_1, TEXT_2, Small, add_codings, span_of
@@ -192,29 +193,64 @@ def test_cli_retrieve(coded: Small, capsys: pytest.CaptureFixture[str]) -> None:
     assert "no attribute 'nope'" in err
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.fixture(scope="module")
+def units_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    project = open_project(tmp_path_factory.mktemp("units") / "units.db", create=True)
+    yield project
+    project.dispose()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.integers(1, 12), min_size=1, max_size=15),
-    st.integers(0, 120),
-    st.integers(1, 30),
+    st.lists(st.tuples(st.integers(0, 120), st.integers(1, 30)), min_size=1, max_size=4),
+    st.booleans(),
 )
-def test_context_and_speaker_lookups_equal_a_scan(
-    lengths: list[int], start: int, length: int
+def test_units_read_around_spans_equal_a_scan(
+    units_project: Project, lengths: list[int], spans: list[tuple[int, int]], gap: bool
 ) -> None:
-    """The bisecting lookups give what scanning every unit and turn gives."""
-    spans, pos = [], 0
-    for n in lengths:  # adjacent units, as sentences or turns are
-        spans.append((pos, pos + n))
-        pos += n
-    text = "x" * (pos + 40)
-    end = start + length
-    touched = [(a, b) for a, b in spans if a < end and b > start]
-    expected = (
-        (min(start, touched[0][0]), max(end, touched[-1][1]))
-        if touched
-        else _context(text, start, end, FALLBACK_CHARS, None)
-    )
-    assert _context(text, start, end, "sentence", (spans, [a for a, _ in spans])) == expected
-    turns = _Turns([a for a, _ in spans], [(a, b, f"S{a}") for a, b in spans])
-    scanned = next((sp for a, b, sp in turns.turns if a <= start < b), None)
-    assert _speaker(turns, start) == scanned
+    """The units read around each span (by SQL, without the document's other units) give the
+    context and speaker that scanning every unit of the document gives."""
+    units, pos = [], 0
+    for n in lengths:  # adjacent units, as sentences or turns are (or with gaps between)
+        units.append((pos, pos + n))
+        pos += n + (3 if gap else 0)
+    with units_project.write() as s:
+        doc = Document(
+            name=f"d{uuid.uuid4().hex}", text="x" * (pos + 40), sha256=uuid.uuid4().hex,
+            source_name="x", source_format="txt",
+        )  # fmt: skip
+        s.add(doc)
+        s.flush()
+        rows = [
+            dict(document_id=doc.id, kind=kind, start=a, end=b, speaker=f"S{a}")
+            for kind in ("sentence", "turn")
+            for a, b in units
+        ]
+        s.execute(insert(Segment), rows)
+
+        def table(one_character: bool) -> Subquery:
+            """The spans (or their first characters, as for a speaker) as a subquery."""
+            return union_all(
+                *(
+                    select(
+                        literal(i).label("id"),
+                        literal(doc.id).label("document_id"),
+                        literal(a).label("start"),
+                        literal(a + (1 if one_character else n)).label("end"),
+                    )
+                    for i, (a, n) in enumerate(spans)
+                )
+            ).subquery()
+
+        around, with_units = units_around(s, "sentence", table(False))
+        turns, _ = units_around(s, "turn", table(True))
+    assert with_units == {doc.id}
+    for i, (start, n) in enumerate(spans):
+        end = start + n
+        touched = [(a, b) for a, b in units if a < end and b > start]
+        read = [(a, b) for a, b, _ in around.get(i, []) if b > start]
+        assert read == touched
+        scanned = next((f"S{a}" for a, b in units if a <= start < b), None)
+        last = turns.get(i, [])[-1:]
+        assert next((sp for a, b, sp in last if a <= start < b), None) == scanned

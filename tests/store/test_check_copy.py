@@ -51,7 +51,10 @@ def test_check_reports_damage(tmp_path: Path) -> None:
         'INSERT INTO codings (document_id, code_id, coder_id, start, "end", created_at, '
         "updated_at) VALUES (99, 1, 1, 0, 5, '2024-01-01', '2024-01-01')"
     )
-    con.execute("UPDATE documents SET text = text || 'x' WHERE name = 'P02.txt'")
+    con.execute(
+        "UPDATE document_texts SET text = text || 'x' "
+        "WHERE document_id = (SELECT id FROM documents WHERE name = 'P02.txt')"
+    )
     con.execute("UPDATE codes SET parent_id = 2 WHERE id = 1")
     con.commit()
     con.close()
@@ -59,6 +62,7 @@ def test_check_reports_damage(tmp_path: Path) -> None:
     assert "outside the text" in problems
     assert "points to a missing documents row 99" in problems
     assert "P02.txt: text does not match its SHA-256" in problems
+    assert "P02.txt: recorded length" in problems
     assert "cycle of parents" in problems
     assert "foreign key broken" in problems
 
@@ -96,7 +100,7 @@ def test_copy_and_check_commands(tmp_path: Path, capsys: pytest.CaptureFixture[s
         main(["check", "--project", str(tmp_path / "b.db")])
     assert done.value.code in (0, None)
     con = sqlite3.connect(tmp_path / "b.db")
-    con.execute("UPDATE documents SET text = 'changed'")
+    con.execute("UPDATE document_texts SET text = 'changed'")
     con.commit()
     con.close()
     with pytest.raises(SystemExit) as done:

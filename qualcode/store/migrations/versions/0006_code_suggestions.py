@@ -1,7 +1,7 @@
 """code suggestions: training runs, their suggestions, and rejected suggestions
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-03 10:40:00
 
 New tables only; nothing existing changes. A training run (suggestion_models) keeps its
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
