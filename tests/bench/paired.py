@@ -21,7 +21,7 @@ ROUNDS = 3
 def paired_rounds(
     sides: Mapping[str, Callable[[], Any]], rounds: int = ROUNDS
 ) -> dict[str, list[Any]]:
-    """Each side's results, one per round; side ``i`` of ``n`` goes first in rounds ``i, i+n...``."""
+    """Each side's results, one per round; side ``i`` of ``n`` goes first in rounds i, i+n..."""
     names = list(sides)
     out: dict[str, list[Any]] = {name: [] for name in names}
     for r in range(rounds):
