@@ -141,6 +141,7 @@ def setup(client: Client, folder: Path, plan_path: Path) -> dict[str, Any]:
     plan = json.loads(plan_path.read_text(encoding="utf-8"))
     project = new_project(client, "bench")
     docs = upload(client, project, folder)
+    t0 = time.perf_counter()
     tags = {}
     for code in plan["codes"]:
         tags[code] = client.post_json(
@@ -151,7 +152,12 @@ def setup(client: Client, folder: Path, plan_path: Path) -> dict[str, Any]:
             f"/api/project/{project}/document/{docs[stem]}/highlight/new",
             {"start_offset": start, "end_offset": end, "tags": [tags[code]]},
         )
-    return {"project": project, "documents": len(docs), "highlights": len(plan["codings"])}
+    return {
+        "project": project,
+        "documents": len(docs),
+        "highlights": len(plan["codings"]),
+        "coding": time.perf_counter() - t0,
+    }
 
 
 def main() -> None:
