@@ -378,14 +378,16 @@ class Taguette:
         }
 
     def close(self) -> None:
-        if self.driver.poll() is None:
-            self.ask_quit()
-
-    def ask_quit(self) -> None:
+        """Stop the driver, which stops its server (it also does when its input closes)."""
+        if self.driver.poll() is not None:
+            return
         assert self.driver.stdin
-        self.driver.stdin.write(json.dumps({"op": "quit"}) + "\n")
-        self.driver.stdin.close()
-        self.driver.wait(timeout=60)
+        try:
+            self.driver.stdin.write(json.dumps({"op": "quit"}) + "\n")
+            self.driver.stdin.close()
+            self.driver.wait(timeout=60)
+        except (BrokenPipeError, subprocess.TimeoutExpired):
+            self.driver.kill()
 
 
 # --- the run -----------------------------------------------------------------------------------
