@@ -7,7 +7,9 @@ Run ``make bench-peers`` (it installs qc and Taguette into venvs of their own un
 
 Sizes come from the environment: ``QUALCODE_BENCH_PEERS_N`` documents (default 1,000) of
 ``QUALCODE_BENCH_PEERS_WORDS`` words (default 1,000), ``QUALCODE_BENCH_PEERS_ROUNDS`` paired
-rounds (default 3).
+rounds (default 3). qc's and Taguette's coded projects are kept in ``exports/bench/peers/`` and
+used again by the next run on the same corpus (checked again; giving Taguette its highlights
+takes minutes); ``QUALCODE_BENCH_PEERS_FRESH=1`` makes them anew.
 
 The corpus (``corpus_gen``, seeded) is written once as plain text for qualcode and qc and as
 HTML for Taguette (one ``<p>`` per non-empty line: the same text; HTML is the one text format
@@ -29,6 +31,7 @@ the median and range over the rounds, and the ratio qualcode / peer is taken wit
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -268,11 +271,12 @@ class Qualcode:
 class Qc:
     name = "qc"
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, reuse: bool) -> None:
         self.work = work / "qc"
-        shutil.rmtree(self.work, ignore_errors=True)
         self.project = self.work / "project"
-        self.project.mkdir(parents=True)
+        if not reuse:
+            shutil.rmtree(self.work, ignore_errors=True)
+            self.project.mkdir(parents=True)
         self.scratch = 0
 
     def qc(self, *args: str | Path, cwd: Path | None = None, out: Path | None = None) -> float:
@@ -321,10 +325,12 @@ class Qc:
 class Taguette:
     name = "Taguette"
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, reuse: bool) -> None:
         self.work = work / "taguette"
-        shutil.rmtree(self.work, ignore_errors=True)
-        self.work.mkdir(parents=True)
+        self.project = 0
+        if not reuse:
+            shutil.rmtree(self.work, ignore_errors=True)
+            self.work.mkdir(parents=True)
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
@@ -357,7 +363,13 @@ class Taguette:
             codings.append([stem, span[0], span[1], code])
         (self.work / "plan.json").write_text(json.dumps({"codes": CODES, "codings": codings}))
         done = self.ask(op="setup", dir=str(htm), plan=str(self.work / "plan.json"))
+        self.project = int(done["project"])
         return float(done["coding"])
+
+    def use(self, project: int) -> None:
+        """Work on a project set up by an earlier run."""
+        self.project = project
+        self.ask(op="use", project=project)
 
     def counts(self) -> dict[str, int]:
         self.ask(op="count", save=str(self.work / "counts.csv"))
@@ -403,7 +415,14 @@ def main() -> None:
     expected = dict(Counter(code for _, _, code in plan))
     print(f"corpus: {N} documents of {WORDS} words, {len(plan)} codings of {len(CODES)} codes")
     work = PEERS / f"work-{N}x{WORDS}"
-    ours, qc, tag = Qualcode(work), Qc(work), Taguette(work)
+    # qc's and Taguette's projects do not change with qualcode: an earlier run's, made from the
+    # same corpus and codings, is used again (and checked) unless QUALCODE_BENCH_PEERS_FRESH=1
+    ready_file = work / "peers-ready.json"
+    key = hashlib.sha256(json.dumps(plan).encode()).hexdigest()
+    ready = json.loads(ready_file.read_text()) if ready_file.exists() else {}
+    reuse = ready.get("key") == key and os.environ.get("QUALCODE_BENCH_PEERS_FRESH") != "1"
+    ready_file.unlink(missing_ok=True)
+    ours, qc, tag = Qualcode(work), Qc(work, reuse), Taguette(work, reuse)
     coding: dict[str, float] = {}
     try:
         for tool, setup in (
@@ -412,7 +431,13 @@ def main() -> None:
             (tag, lambda: tag.setup(htm, txt, plan)),
         ):
             t0 = time.perf_counter()
-            coding[tool.name] = round(setup(), 2)
+            if reuse and tool is not ours:
+                coding[tool.name] = ready[tool.name]
+                if tool is tag:
+                    tag.use(ready["taguette_project"])
+                print(f"{tool.name}: the project of an earlier run, same corpus and codings")
+            else:
+                coding[tool.name] = round(setup(), 2)
             got = tool.counts()
             if got != expected:
                 raise SystemExit(f"{tool.name} holds other codings: {got} != {expected}")
@@ -420,6 +445,8 @@ def main() -> None:
                 f"{tool.name}: imported and coded in {time.perf_counter() - t0:.1f} s, of which "
                 f"coding {coding[tool.name]:.1f} s (checked)"
             )
+        ready = {"key": key, "taguette_project": tag.project, **coding}
+        ready_file.write_text(json.dumps(ready), encoding="utf-8")
         ops = {
             "qualcode": ours.ops(txt),
             "qc": qc.ops(txt),

@@ -14,10 +14,11 @@ Documents are uploaded as HTML (``.html``), the one text format Taguette convert
 calibre (``.txt`` goes through calibre's ``ebook-convert``, absent here).
 
 Commands (``{"op": ...}``): ``setup`` (a project with the documents, tags and highlights of
-PLAN.json; not timed), ``import`` (a new project, every ``.html`` of a folder uploaded one by
-one as the page does), ``count`` (the codebook CSV: per tag, highlights and documents: the
-only counts Taguette reports), ``retrieve`` (one tag's highlights, the HTML export),
-``codebook`` (REFI-QDA .qdc), ``xlsx`` and ``csv`` (every highlight), ``quit``.
+PLAN.json; not timed), ``use`` (the project of an earlier setup), ``import`` (a new project,
+every ``.html`` of a folder uploaded one by one as the page does), ``count`` (the codebook
+CSV: per tag, highlights and documents: the only counts Taguette reports), ``retrieve`` (one
+tag's highlights, the HTML export), ``codebook`` (REFI-QDA .qdc), ``xlsx`` and ``csv`` (every
+highlight), ``quit``.
 """
 
 from __future__ import annotations
@@ -172,7 +173,9 @@ def main() -> None:
                 break
             out: dict[str, Any] = {}
             t0 = time.perf_counter()
-            if op == "setup":
+            if op == "use":
+                project = int(cmd["project"])
+            elif op == "setup":
                 out = setup(client, Path(cmd["dir"]), Path(cmd["plan"]))
                 project = out["project"]
             elif op == "import":
