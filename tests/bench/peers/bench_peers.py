@@ -435,16 +435,17 @@ def main() -> None:
                 coding[tool.name] = ready[tool.name]
                 if tool is tag:
                     tag.use(ready["taguette_project"])
-                print(f"{tool.name}: the project of an earlier run, same corpus and codings")
             else:
                 coding[tool.name] = round(setup(), 2)
             got = tool.counts()
             if got != expected:
                 raise SystemExit(f"{tool.name} holds other codings: {got} != {expected}")
-            print(
-                f"{tool.name}: imported and coded in {time.perf_counter() - t0:.1f} s, of which "
-                f"coding {coding[tool.name]:.1f} s (checked)"
+            made = (
+                "the project of an earlier run, same corpus and codings"
+                if reuse and tool is not ours
+                else f"imported and coded in {time.perf_counter() - t0:.1f} s"
             )
+            print(f"{tool.name}: {made}; coding took {coding[tool.name]:.1f} s (checked)")
         ready = {"key": key, "taguette_project": tag.project, **coding}
         ready_file.write_text(json.dumps(ready), encoding="utf-8")
         ops = {
