@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := exports/demo.qualcode.db
 
-.PHONY: run test lint typecheck floors pytest bench demo setup clean
+.PHONY: run test lint typecheck floors pytest bench bench-peers demo setup clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,25 @@ test: lint typecheck floors pytest
 bench: $(STAMP)
 	@mkdir -p exports/bench
 	@for f in tests/bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# qualcode next to qc and Taguette (tests/bench/peers/); each peer in a venv of its own
+PEERS := exports/bench/peers
+QC_VERSION := 1.7.8
+TAGUETTE_VERSION := 1.5.2
+
+$(PEERS)/qc/.installed:
+	test -x $(PEERS)/qc/bin/python || $(PYTHON) -m venv $(PEERS)/qc
+	$(PEERS)/qc/bin/python -m pip install --quiet 'qualitative-coding==$(QC_VERSION)'
+	touch $@
+
+$(PEERS)/taguette/.installed:
+	test -x $(PEERS)/taguette/bin/python || $(PYTHON) -m venv $(PEERS)/taguette
+	$(PEERS)/taguette/bin/python -m pip install --quiet 'taguette==$(TAGUETTE_VERSION)'
+	touch $@
+
+# sizes: QUALCODE_BENCH_PEERS_N (documents), _WORDS (per document), _ROUNDS (paired rounds)
+bench-peers: $(STAMP) $(PEERS)/qc/.installed $(PEERS)/taguette/.installed
+	$(BIN)/python tests/bench/peers/bench_peers.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -7,9 +7,10 @@ Not a test. Run from the repository root::
 
 The data are seeded: every unit has a true category, each coder reports it with probability
 0.7 (else a random category), and 10% of the ratings are missing. Both implementations get the
-same float array (NaN = missing). Time is the best of a few runs without tracing; peak memory is
-measured in a separate run with tracemalloc (numpy reports its buffers to it). The figures and
-ratios are printed and written to exports/bench/alpha.json.
+same float array (NaN = missing). Time: paired rounds without tracing (``paired.py``: the
+two back to back, alternating which goes first; median and range, the speed-up per round);
+peak memory is measured in a separate run with tracemalloc (numpy reports its buffers to it).
+The figures and ratios are printed and written to exports/bench/alpha.json.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import gc
 import json
 import platform
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -31,6 +33,9 @@ import numpy as np
 from qualcode.agreement import krippendorff_alpha
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+
+from paired import paired_rounds, ratios, spread  # noqa: E402
 
 
 def make_data(coders: int, units: int, categories: int, missing: float, seed: int) -> Any:
@@ -43,15 +48,16 @@ def make_data(coders: int, units: int, categories: int, missing: float, seed: in
     return data
 
 
-def best_time(func: Callable[[], float], repeats: int) -> tuple[float, float]:
-    best = float("inf")
-    value = float("nan")
-    for _ in range(repeats):
+def clock(func: Callable[[], float], values: list[float]) -> Callable[[], float]:
+    """Seconds of one call; its value goes to ``values``."""
+
+    def go() -> float:
         gc.collect()
         start = time.perf_counter()
-        value = func()
-        best = min(best, time.perf_counter() - start)
-    return best, value
+        values.append(func())
+        return time.perf_counter() - start
+
+    return go
 
 
 def peak_bytes(func: Callable[[], float]) -> int:
@@ -70,6 +76,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--quick", action="store_true", help="20,000 units instead of 200,000")
     parser.add_argument("--seed", type=int, default=20240611)
     parser.add_argument("--level", default="nominal")
+    parser.add_argument("--rounds", type=int, default=3, help="paired rounds (>= 3)")
     parser.add_argument("--out", type=Path, default=ROOT / "exports" / "bench" / "alpha.json")
     args = parser.parse_args(argv)
 
@@ -83,8 +90,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     def theirs() -> float:
         return float(krippendorff.alpha(reliability_data=data, level_of_measurement=args.level))
 
-    ours_time, ours_value = best_time(ours, 5)
-    theirs_time, theirs_value = best_time(theirs, 1 if units > 50_000 else 3)
+    ours_values: list[float] = []
+    theirs_values: list[float] = []
+    runs = paired_rounds(
+        {"ours": clock(ours, ours_values), "theirs": clock(theirs, theirs_values)}, args.rounds
+    )
+    ours_value, theirs_value = ours_values[-1], theirs_values[-1]
+    ours_s, theirs_s = spread(runs["ours"]), spread(runs["theirs"])
+    ours_time, theirs_time = ours_s["median"], theirs_s["median"]
     ours_peak = peak_bytes(ours)
     theirs_peak = peak_bytes(theirs)
 
@@ -97,14 +110,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "seed": args.seed,
             "level": args.level,
         },
-        "ours": {"alpha": ours_value, "seconds": ours_time, "peak_bytes": ours_peak},
+        "rounds": args.rounds,
+        "ours": {"alpha": ours_value, "seconds": ours_s, "peak_bytes": ours_peak},
         "krippendorff": {
             "version": metadata.version("krippendorff"),
             "alpha": theirs_value,
-            "seconds": theirs_time,
+            "seconds": theirs_s,
             "peak_bytes": theirs_peak,
         },
-        "speedup": theirs_time / ours_time,
+        "speedup": spread(ratios(runs["theirs"], runs["ours"]), 2),
         "memory_ratio": ours_peak / theirs_peak,
         "same_alpha": abs(ours_value - theirs_value) < 1e-9,
         "python": platform.python_version(),
@@ -119,7 +133,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"{theirs_peak / mib:9.1f} MiB"
     )
     print(
-        f"  ours is {result['speedup']:.1f}x faster and needs "
+        f"  ours is {result['speedup']['median']:.1f}x faster (median of paired rounds) and needs "
         f"{result['memory_ratio']:.2%} of the memory; same alpha: {result['same_alpha']}"
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)

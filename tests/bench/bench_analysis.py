@@ -18,6 +18,10 @@ Baselines, each on the same data:
   qualcode's figure is the whole report (reading the project, units, percent agreement,
   Fleiss' kappa, alpha, and a bootstrap interval for alpha, 1,000 samples per code).
 
+Each figure is taken over paired rounds (``paired.py``; ``--rounds``, at least 3): qualcode and
+its baseline back to back, alternating which goes first; the median and range are reported,
+and the ratio is the median (and range) of the per-round ratios.
+
 Figures are printed and written to exports/bench/analysis.json.
 """
 
@@ -43,6 +47,7 @@ OUT = ROOT / "exports" / "bench" / "analysis.json"
 sys.path.insert(0, str(HERE))
 
 from corpus_gen import machine, write_corpus  # noqa: E402
+from paired import fmt, paired_rounds, ratios, spread  # noqa: E402
 
 from qualcode.agreement.project_report import agreement_report, load_coding_data  # noqa: E402
 from qualcode.agreement.units import build_variable  # noqa: E402
@@ -197,9 +202,12 @@ def baseline_alpha(project: Project) -> tuple[float, int]:
     return time.perf_counter() - t0, int(matrices[0].shape[1]) if matrices else 0
 
 
-def measure(project: Project, documents: int, codings: int) -> dict[str, Any]:
+def measure(project: Project, documents: int, codings: int, rounds: int) -> dict[str, Any]:
+    """Each figure over ``rounds`` paired rounds (qualcode and its baseline back to back, in
+    alternating order): median and range, and the median and range of the per-round ratios."""
     db = sqlite_path(project)
-    row: dict[str, Any] = {"documents": documents, "codings": codings}
+    row: dict[str, Any] = {"documents": documents, "codings": codings, "rounds": rounds}
+    last: dict[str, Any] = {}
 
     def frequencies() -> Any:
         with project.session() as s:
@@ -214,24 +222,35 @@ def measure(project: Project, documents: int, codings: int) -> dict[str, Any]:
             return tables.cooccurrence_table(s, unit="sentence")
 
     def agreement() -> Any:
-        return agreement_report(project, unit="sentence", n_boot=1000)
+        last["report"] = agreement_report(project, unit="sentence", n_boot=1000)
 
-    row["frequencies_s"], _ = timed(frequencies)
-    row["frequencies_baseline_s"], _ = timed(lambda: baseline_frequencies(db))
-    row["matrix_s"], _ = timed(matrix)
-    row["matrix_baseline_s"], _ = timed(lambda: baseline_matrix(db))
-    row["cooccurrence_s"], _ = timed(cooccurrence)
-    row["agreement_s"], report = timed(agreement)
-    row["agreement_baseline_s"], row["sentences"] = baseline_alpha(project)
-    row["overall_alpha"] = report["overall"].get("krippendorff_alpha")
-    for key in ("frequencies", "matrix", "agreement"):
-        row[f"{key}_ratio"] = row[f"{key}_s"] / max(row[f"{key}_baseline_s"], 1e-9)
+    def alpha_alone() -> float:
+        seconds, last["sentences"] = baseline_alpha(project)
+        return seconds
+
+    def clock(func: Callable[[], Any]) -> Callable[[], float]:
+        return lambda: timed(func)[0]
+
+    pairs: dict[str, tuple[Callable[[], float], Callable[[], float]]] = {
+        "frequencies": (clock(frequencies), clock(lambda: baseline_frequencies(db))),
+        "matrix": (clock(matrix), clock(lambda: baseline_matrix(db))),
+        "agreement": (clock(agreement), alpha_alone),
+    }
+    for key, (ours, base) in pairs.items():
+        runs = paired_rounds({"ours": ours, "baseline": base}, rounds)
+        row[f"{key}_s"] = spread(runs["ours"])
+        row[f"{key}_baseline_s"] = spread(runs["baseline"])
+        row[f"{key}_ratio"] = spread(ratios(runs["ours"], runs["baseline"]), 3)
+    row["cooccurrence_s"] = spread([clock(cooccurrence)() for _ in range(rounds)])
+    row["sentences"] = last["sentences"]
+    row["overall_alpha"] = last["report"]["overall"].get("krippendorff_alpha")
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--rounds", type=int, default=3, help="paired rounds (>= 3)")
     args = parser.parse_args()
     sizes = [25, 50, 100] if args.quick else [250, 500, 1000]
     words = 2000 if args.quick else 8000
@@ -246,15 +265,17 @@ def main() -> None:
             import_files(project, list(files[done:n]), actor="bench")
             codings += code_new_documents(project, codes, seed=n)
             done = n
-            row = measure(project, n, codings)
+            row = measure(project, n, codings, args.rounds)
             rows.append(row)
             print(
                 f"{n:>5} docs, {codings:,} codings, {row['sentences']:,} sentences: "
-                f"frequencies {row['frequencies_s']:.2f} s ({row['frequencies_ratio']:.1f}x raw "
-                f"SQL), matrix {row['matrix_s']:.2f} s ({row['matrix_ratio']:.1f}x), "
-                f"co-occurrence {row['cooccurrence_s']:.2f} s, "
-                f"agreement {row['agreement_s']:.2f} s "
-                f"({row['agreement_ratio']:.2f}x the krippendorff package's alpha alone)",
+                f"frequencies {fmt(row['frequencies_s'])} "
+                f"({row['frequencies_ratio']['median']:.1f}x raw SQL), "
+                f"matrix {fmt(row['matrix_s'])} ({row['matrix_ratio']['median']:.1f}x), "
+                f"co-occurrence {fmt(row['cooccurrence_s'])}, "
+                f"agreement {fmt(row['agreement_s'])} "
+                f"({row['agreement_ratio']['median']:.2f}x the krippendorff package's alpha "
+                "alone; medians of paired rounds)",
                 flush=True,
             )
         project.dispose()
@@ -264,7 +285,8 @@ def main() -> None:
         "coders": len(CODERS),
         "words_per_document": words,
         "rows": rows,
-        "agreement_under_10_s": all(r["agreement_s"] < 10 for r in rows),
+        "rounds": args.rounds,
+        "agreement_under_10_s": all(r["agreement_s"]["median"] < 10 for r in rows),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -3,8 +3,10 @@
 Baseline: bare ``nlp.pipe`` sentence segmentation of the same texts plus a raw sqlite3 insert of
 the same rows: documents, sentences, and the turn and paragraph rows qualcode stores (computed
 before the baseline's clock starts, so the baseline pays only for inserting them). Each
-measurement runs in its own process so that peak memory (max RSS) is its own.
-Run: ``python tests/bench/bench_import.py [--quick]``.
+measurement runs in its own process so that peak memory (max RSS) is its own. The two sides run
+in paired rounds (``paired.py``: at least three, alternating which goes first); the figures are
+the median and range over the rounds, the throughput ratio the median of the per-round ratios.
+Run: ``python tests/bench/bench_import.py [--quick] [--rounds N]``.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ files = sorted(folder.glob("T*.txt"))[:n]
 t0 = time.perf_counter()
 if mode == "qualcode":
     from qualcode.ingest import import_files
+    from qualcode.nlp.sentences import sentence_nlp
     from qualcode.store import open_project
     project = open_project(db, create=True)
+    sentence_nlp()  # loading spaCy is outside the clock on both sides
     t0 = time.perf_counter()
     import_files(project, files, actor="bench")
 else:
@@ -81,38 +85,52 @@ def measure(mode: str, folder: Path, n: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--rounds", type=int, default=3, help="paired rounds per size (>= 3)")
     args = parser.parse_args()
     sizes = [25, 50, 100] if args.quick else [250, 500, 1000]
     words = 2000 if args.quick else 8000
     sys.path.insert(0, str(HERE))
     from corpus_gen import machine, write_corpus
+    from paired import fmt, paired_rounds, ratios, spread
 
     corpus = Path(tempfile.gettempdir()) / f"qualcode-bench-corpus-{words}"
     write_corpus(corpus, max(sizes), words)
     rows = []
     for n in sizes:
-        ours = measure("qualcode", corpus, n)
-        base = measure("baseline", corpus, n)
+        runs = paired_rounds(
+            {
+                "qualcode": lambda n=n: measure("qualcode", corpus, n),
+                "baseline": lambda n=n: measure("baseline", corpus, n),
+            },
+            args.rounds,
+        )
+        ours = [r["seconds"] for r in runs["qualcode"]]
+        base = [r["seconds"] for r in runs["baseline"]]
         row = {
             "documents": n,
             "words_per_document": words,
-            "qualcode_s": round(ours["seconds"], 2),
-            "baseline_s": round(base["seconds"], 2),
-            "throughput_ratio": round(base["seconds"] / ours["seconds"], 3),
-            "qualcode_peak_rss_mb": round(ours["max_rss_mb"], 1),
-            "baseline_peak_rss_mb": round(base["max_rss_mb"], 1),
+            "rounds": args.rounds,
+            "qualcode_s": spread(ours, 2),
+            "baseline_s": spread(base, 2),
+            # throughput = baseline time / qualcode time, taken within each round
+            "throughput_ratio": spread([1 / r for r in ratios(ours, base)], 3),
+            "qualcode_peak_rss_mb": spread([r["max_rss_mb"] for r in runs["qualcode"]], 1),
+            "baseline_peak_rss_mb": spread([r["max_rss_mb"] for r in runs["baseline"]], 1),
         }
         rows.append(row)
+        through = row["throughput_ratio"]
         print(
-            f"{n:>5} docs: qualcode {row['qualcode_s']:>7.2f} s, "
-            f"baseline {row['baseline_s']:>7.2f} s, "
-            f"throughput {row['throughput_ratio']:.0%} of baseline; peak RSS "
-            f"{row['qualcode_peak_rss_mb']:.0f} MB (baseline {row['baseline_peak_rss_mb']:.0f} MB)",
+            f"{n:>5} docs: qualcode {fmt(row['qualcode_s'])}, baseline {fmt(row['baseline_s'])}, "
+            f"throughput {through['median']:.0%} of baseline "
+            f"({through['min']:.0%}-{through['max']:.0%}); peak RSS "
+            f"{row['qualcode_peak_rss_mb']['median']:.0f} MB "
+            f"(baseline {row['baseline_peak_rss_mb']['median']:.0f} MB)",
             flush=True,
         )
     result = {
         "benchmark": "import",
         "machine": machine(),
+        "rounds": args.rounds,
         "rows": rows,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)

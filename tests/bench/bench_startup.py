@@ -38,6 +38,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+
+from paired import paired_rounds, ratios, spread  # noqa: E402
+
 TARGET = 2.5
 TEXT = (
     "Interviewer: How many cases do you carry?\n\n"
@@ -84,14 +88,6 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     return wall, cpu
 
 
-def summary(values: list[float]) -> dict[str, float]:
-    return {
-        "median": round(statistics.median(values), 4),
-        "min": round(min(values), 4),
-        "max": round(max(values), 4),
-    }
-
-
 def slowest_imports(cmd: list[str], top: int = 10) -> list[tuple[str, float]]:
     """The costliest imports (cumulative ms) that are not inside another listed one."""
     env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
@@ -116,11 +112,10 @@ def main() -> None:
         project = build_project(Path(tmp))
         command = [*CLI, "--project", project, "documents", "--json"]
         timed(command), timed(BASELINE)  # warm the file cache
-        runs: dict[str, list[tuple[float, float]]] = {"qualcode": [], "baseline": []}
-        for i in range(args.rounds):
-            pair = [("qualcode", command), ("baseline", BASELINE)]
-            for name, cmd in pair if i % 2 == 0 else pair[::-1]:
-                runs[name].append(timed(cmd))
+        runs = paired_rounds(
+            {"qualcode": lambda: timed(command), "baseline": lambda: timed(BASELINE)},
+            args.rounds,
+        )
         imports = slowest_imports(command)
     result: dict[str, Any] = {
         "benchmark": "qualcode --project P documents --json vs python -c 'import sqlalchemy.orm'",
@@ -135,11 +130,10 @@ def main() -> None:
     for i, kind in enumerate(("wall", "cpu")):
         q = [r[i] for r in runs["qualcode"]]
         b = [r[i] for r in runs["baseline"]]
-        ratios = [x / y for x, y in zip(q, b, strict=True)]
         result[kind] = {
-            "qualcode_s": summary(q),
-            "baseline_s": summary(b),
-            "ratio": summary(ratios),
+            "qualcode_s": spread(q),
+            "baseline_s": spread(b),
+            "ratio": spread(ratios(q, b)),
             "ratio_of_medians": round(statistics.median(q) / statistics.median(b), 3),
         }
     result["slowest_imports_ms"] = imports

@@ -19,6 +19,10 @@ is driven with Pilot in a headless 160x48 terminal:
   many screen rows are rendered afresh, against the plain TextArea's rows rendered (its
   ``get_line`` calls: it renders a row from one, and keeps the rest in its own cache).
 
+The two sides run in paired rounds (``paired.py``): the opens alternate, process by process,
+and the two screens run ``--rounds`` times (at least 3), alternating which goes first; a ratio
+is the median (and range) of the per-round ratios, the cursor step's over the rounds' medians.
+
 Figures are printed and written to exports/bench/tui.json.
 """
 
@@ -53,6 +57,10 @@ from qualcode.tui.messages import OpenDocument
 from qualcode.tui.screens.coding import CodingScreen
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+
+from paired import paired_rounds, ratios, spread  # noqa: E402
+
 SIZE = (160, 48)
 VOCABULARY = (
     "the lab case cases file files warrant phone phones month months detective office "
@@ -217,9 +225,15 @@ def open_in_fresh_process(*args: object) -> float:
     return float(done.stdout.split()[-1])
 
 
-def opens(*args: object) -> dict[str, Any]:
-    times = [open_in_fresh_process(*args) for _ in range(OPENS)]
-    return {"open_ms": ms(statistics.median(times)), "opens_ms": [ms(t) for t in times]}
+def opens(ours: tuple[object, ...], bare: tuple[object, ...]) -> dict[str, list[float]]:
+    """First opens, each in a fresh process, the two sides paired and alternating."""
+    return paired_rounds(
+        {
+            "ours": lambda: open_in_fresh_process(*ours),
+            "bare": lambda: open_in_fresh_process(*bare),
+        },
+        OPENS,
+    )
 
 
 async def bench_ours(project: Project, doc_id: int, text: str, rounds: int) -> dict[str, Any]:
@@ -356,6 +370,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10,000 words and 400 codings")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--rounds", type=int, default=3, help="paired rounds of the screens")
     parser.add_argument("--measure-open", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_open:  # in a fresh process: one open, its seconds printed
@@ -372,13 +387,38 @@ def main() -> None:
         path = Path(tmp) / "bench.db"
         project, doc_id, text = build_project(path, words, codings, args.seed)
         built = time.perf_counter() - t0
-        ours = asyncio.run(bench_ours(project, doc_id, text, rounds))
-        ours.update(opens("ours", path, doc_id))
-        bare = asyncio.run(bench_bare(text, rounds, ours["text_width"]))
-        bare.update(opens("bare", words, args.seed, ours["text_width"]))
+        # the two screens in paired rounds, alternating which runs first (ours first in the
+        # first round: the bare TextArea takes its width)
+        width: list[int] = []
+
+        def run_ours() -> dict[str, Any]:
+            out = asyncio.run(bench_ours(project, doc_id, text, rounds))
+            width.append(out["text_width"])
+            return out
+
+        screens = paired_rounds(
+            {"ours": run_ours, "bare": lambda: asyncio.run(bench_bare(text, rounds, width[0]))},
+            args.rounds,
+        )
+        ours, bare = screens["ours"][0], screens["bare"][0]
+        for key in ("cursor_down", "page_down"):
+            for side, runs in (("ours", screens["ours"]), ("bare", screens["bare"])):
+                target = ours if side == "ours" else bare
+                target[key]["press_ms_rounds"] = spread(
+                    [r[key]["press_ms_median"] for r in runs], 2
+                )
+        opened = opens(("ours", path, doc_id), ("bare", words, args.seed, width[0]))
+        ours["open_ms"] = ms(statistics.median(opened["ours"]))
+        ours["opens_ms"] = [ms(t) for t in opened["ours"]]
+        bare["open_ms"] = ms(statistics.median(opened["bare"]))
+        bare["opens_ms"] = [ms(t) for t in opened["bare"]]
         project.dispose()
+    step = [
+        [r["cursor_down"]["press_ms_median"] for r in screens[side]] for side in ("ours", "bare")
+    ]
     ratio = {
-        "open": round(ours["open_ms"] / bare["open_ms"], 2),
+        "open": spread(ratios(opened["ours"], opened["bare"]), 2),
+        "cursor_step": spread(ratios(step[0], step[1]), 2),
         "apply_vs_bare_keypress": round(
             ours["apply_ms"]["median"] / bare["keypress_to_paint_ms"]["median"], 2
         ),

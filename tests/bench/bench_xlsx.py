@@ -12,9 +12,10 @@ ten, and one text cell in a hundred that starts with a formula sign). "qualcode"
 with :func:`qualcode.interop.xlsx_sheets.write_table` (neutralised text, styled header, number
 formats, fitted widths, wrapped text with row heights, frozen panes, autofilter); "plain"
 appends the same raw values to a write-only worksheet. Both save a workbook to a temporary
-folder; the time is the best of a few runs. It also times ``export_xlsx`` on a generated
-project with that many codings, every sheet, analysis tables and agreement included (unless
-``--no-project``).
+folder; the two run in paired rounds (``paired.py``: back to back, alternating which goes
+first), reported as median and range, the ratio as the median and range of per-round ratios.
+It also times ``export_xlsx`` on a generated project with that many codings, every sheet,
+analysis tables and agreement included (unless ``--no-project``).
 Figures are printed and written to exports/bench/xlsx.json.
 """
 
@@ -23,7 +24,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import math
 import platform
 import random
 import sys
@@ -38,6 +38,9 @@ from openpyxl import Workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+
+from paired import paired_rounds, ratios, spread  # noqa: E402
 
 from qualcode.interop.tables_for_export import Table, cols  # noqa: E402
 from qualcode.interop.xlsx_format import new_workbook  # noqa: E402
@@ -99,14 +102,14 @@ def plain_write(rows: list[list[Any]], path: Path) -> None:
     wb.save(path)
 
 
-def best_time(func: Callable[[], None], repeats: int) -> float:
-    best = math.inf
-    for _ in range(repeats):
+def clock(func: Callable[[], None]) -> Callable[[], float]:
+    def go() -> float:
         gc.collect()
         start = time.perf_counter()
         func()
-        best = min(best, time.perf_counter() - start)
-    return best
+        return time.perf_counter() - start
+
+    return go
 
 
 def project_export(n: int, folder: Path) -> dict[str, Any]:
@@ -155,7 +158,7 @@ def project_export(n: int, folder: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20,000 rows instead of 200,000")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="paired rounds (>= 3)")
     parser.add_argument(
         "--no-project", action="store_true", help="do not time a whole-project export"
     )
@@ -164,16 +167,22 @@ def main() -> None:
     rows = make_rows(n)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        plain = best_time(lambda: plain_write(rows, folder / "plain.xlsx"), args.repeats)
-        ours = best_time(lambda: qualcode_write(rows, folder / "qualcode.xlsx"), args.repeats)
+        runs = paired_rounds(
+            {
+                "plain": clock(lambda: plain_write(rows, folder / "plain.xlsx")),
+                "qualcode": clock(lambda: qualcode_write(rows, folder / "qualcode.xlsx")),
+            },
+            args.repeats,
+        )
         sizes = {p.stem: p.stat().st_size for p in folder.glob("*.xlsx")}
         whole = None if args.no_project else project_export(n, folder)
     result = {
         "rows": n,
         "columns": len(COLUMNS),
-        "plain_seconds": round(plain, 3),
-        "qualcode_seconds": round(ours, 3),
-        "ratio": round(ours / plain, 3),
+        "rounds": args.repeats,
+        "plain_seconds": spread(runs["plain"], 3),
+        "qualcode_seconds": spread(runs["qualcode"], 3),
+        "ratio": spread(ratios(runs["qualcode"], runs["plain"]), 3),
         "target_ratio": 1.5,
         "plain_bytes": sizes["plain"],
         "qualcode_bytes": sizes["qualcode"],
