@@ -22,7 +22,12 @@ def proj(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
 
 def documents(proj: str) -> dict[str, str]:
     with sqlite3.connect(proj) as conn:
-        return dict(conn.execute("select name, text from documents"))
+        return dict(
+            conn.execute(
+                "select d.name, t.text from documents d"
+                " join document_texts t on t.document_id = d.id"
+            )
+        )
 
 
 def refused(result: tuple[int, str, str]) -> str:

@@ -53,7 +53,10 @@ def test_a_text_over_five_million_characters_is_imported_whole(
     assert code == 0, out + err
     assert json.loads(out)["imported"] == ["big.txt"]
     with sqlite3.connect(proj) as conn:
-        (stored,) = conn.execute("select text from documents where name = 'big.txt'").fetchone()
+        (stored,) = conn.execute(
+            "select t.text from document_texts t join documents d on d.id = t.document_id "
+            "where d.name = 'big.txt'"
+        ).fetchone()
         sentences = conn.execute(
             "select s.start, s.end from segments s join documents d on d.id = s.document_id "
             "where d.name = 'big.txt' and s.kind = 'sentence' order by s.start"
