@@ -17,7 +17,6 @@ from qualcode.commands.common import (
     print_json,
     project_from,
 )
-from qualcode.interop.retrieval_export import save_retrieved
 
 
 def register(app: typer.Typer) -> None:
@@ -89,6 +88,9 @@ def retrieve_cmd(
         )
     summary = summarise(rows)
     if out is not None:
+        # the writers (pandas, openpyxl) are loaded only when the passages are saved
+        from qualcode.interop.retrieval_export import save_retrieved
+
         saved = save_retrieved(rows, out)
         err_console.print(f"saved {len(rows)} segment(s) to {saved.path}", markup=False)
     if json_out:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from importlib.metadata import version
@@ -35,6 +36,37 @@ def test_documents_json_imports_no_heavy_library(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)[0]["document"] == "P01.txt"
+    assert json.loads(out.stderr.strip().splitlines()[-1]) == []
+
+
+def test_retrieve_imports_no_heavy_library(tmp_path: Path) -> None:
+    """Retrieval reads stored units: no spaCy; the writers load only to save (``--out``)."""
+    project = str(tmp_path / "p.db")
+    source = tmp_path / "P01.txt"
+    source.write_text("Interviewer: Why?\n\nP01: The lab. It takes months.\n", encoding="utf-8")
+    run = [sys.executable, "-c", "from qualcode.cli import main; main()"]
+    subprocess.run([*run, "init", "--project", project], check=True, capture_output=True)
+    subprocess.run([*run, "import", str(source), "--project", project], check=True)
+    subprocess.run([*run, "codes", "add", "Lab", "--project", project], check=True)
+    start = source.read_text(encoding="utf-8").index("The lab.")
+    coded = [*run, "code", "-d", "P01.txt", "-c", "Lab", "-s", str(start), "-e", str(start + 8)]
+    subprocess.run(
+        [*coded, "--project", project],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "QUALCODE_CODER": "ana"},
+    )
+    code = (
+        "import sys, json\n"
+        "from qualcode.cli import main\n"
+        "try:\n"
+        f"    main(['--project', {project!r}, 'retrieve', 'Lab', '--json'])\n"
+        "finally:\n"
+        f"    print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})),"
+        " file=sys.stderr)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "The lab." in out.stdout
     assert json.loads(out.stderr.strip().splitlines()[-1]) == []
 
 
