@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from typing import overload
+from functools import lru_cache
+from typing import Any, overload
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from qualcode.store.models import Document, DocumentText
@@ -80,6 +81,17 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=FEW)
+def _substr_statement(n: int) -> Select[Any]:
+    """``n`` passages of one document's text, as bound parameters ``doc``, ``a0``/``n0``...: built
+    once per ``n`` (building the SQL expressions anew for every document took as long as
+    running them)."""
+    columns = [
+        func.substr(DocumentText.text, bindparam(f"a{i}"), bindparam(f"n{i}")) for i in range(n)
+    ]
+    return select(*columns).where(DocumentText.document_id == bindparam("doc"))
+
+
 def read_passages(
     s: Session, spans: Mapping[int, Iterable[tuple[int, int]]]
 ) -> dict[int, Passages]:
@@ -100,10 +112,10 @@ def read_passages(
             texts = [whole[a:b] for a, b in parts]
             del whole
         elif parts:
-            columns = [func.substr(DocumentText.text, a + 1, b - a) for a, b in parts]
-            texts = list(
-                s.execute(select(*columns).where(DocumentText.document_id == doc_id)).one()
-            )
+            params: dict[str, int] = {"doc": doc_id}
+            for i, (a, b) in enumerate(parts):
+                params[f"a{i}"], params[f"n{i}"] = a + 1, b - a
+            texts = list(s.execute(_substr_statement(len(parts)), params).one())
         else:
             texts = []
         out[doc_id] = Passages(length, zip((a for a, _ in parts), texts, strict=True))
