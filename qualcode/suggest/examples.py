@@ -22,7 +22,9 @@ from qualcode.analysis.spans import Span
 from qualcode.analysis.units import SEGMENT_UNITS, document_units
 from qualcode.coding.codes import code_paths
 from qualcode.errors import QualcodeError
-from qualcode.store.models import Coder, Coding, Document, SuggestionRejection
+from qualcode.store.models import Coder, Coding, Document
+from qualcode.store.texts import read_passages
+from qualcode.suggest.suggestions import rejection_keys
 
 #: a code needs positives in this many documents to be learned (and measured held out)
 MIN_POSITIVE_DOCUMENTS = 2
@@ -140,21 +142,15 @@ def training_set(s: Session, unit: str, coder: str | None = None) -> TrainingSet
 
 def _add_rejections(s: Session, ts: TrainingSet) -> None:
     """Rejected suggestions become negatives of their code (unless a coding says otherwise)."""
-    rejected = s.execute(
-        select(
-            SuggestionRejection.document_id,
-            SuggestionRejection.code_id,
-            SuggestionRejection.start,
-            SuggestionRejection.end,
-        )
-    ).all()
+    rejected = rejection_keys(s)
     if not rejected:
         return
     position = {(u.document_id, u.start, u.end): i for i, u in enumerate(ts.units)}
-    outside = {d for d, *_ in rejected} - set(ts.document_names)
-    texts = dict(
-        s.execute(select(Document.id, Document.text).where(Document.id.in_(outside))).all()
-    )
+    outside: dict[int, list[Span]] = {}
+    for doc_id, _code, start, end in rejected:
+        if doc_id not in ts.document_names:
+            outside.setdefault(doc_id, []).append((start, end))
+    texts = read_passages(s, outside)  # only the rejected passages, not whole texts
     for doc_id, code_id, start, end in rejected:
         at = position.get((doc_id, start, end))
         if at is not None:

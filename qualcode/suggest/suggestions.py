@@ -106,16 +106,7 @@ def list_suggestions(
         )
     }
     coded = _coded(s, doc_ids)
-    rejected = set(
-        s.execute(
-            select(
-                SuggestionRejection.document_id,
-                SuggestionRejection.code_id,
-                SuggestionRejection.start,
-                SuggestionRejection.end,
-            ).where(SuggestionRejection.document_id.in_(doc_ids))
-        ).all()
-    )
+    rejected = set(rejection_keys(s, doc_ids))
     paths = code_paths(s)
     out = []
     for sid, doc_id, code_id, start, end, probability in rows:
@@ -212,18 +203,26 @@ def reject_ids(project: Project, ids: Sequence[int], coder: str) -> int:
         return reject_suggestions(s, chosen(s, ids), coder)
 
 
+RejectionKey = tuple[int, int, int, int]  # document, code, start, end
+
+
+def rejection_keys(s: Session, doc_ids: Iterable[int] | None = None) -> list[RejectionKey]:
+    """The rejected (document, code, start, end) in the order they were rejected, of
+    ``doc_ids`` only when given."""
+    stmt = select(
+        SuggestionRejection.document_id,
+        SuggestionRejection.code_id,
+        SuggestionRejection.start,
+        SuggestionRejection.end,
+    )
+    if doc_ids is not None:
+        stmt = stmt.where(SuggestionRejection.document_id.in_(list(doc_ids)))
+    return [(d, c, a, b) for d, c, a, b in s.execute(stmt.order_by(SuggestionRejection.id))]
+
+
 def reject_suggestions(s: Session, rows: Sequence[SuggestionRow], coder: str) -> int:
     """Remember these suggestions as rejected by ``coder``; returns how many are new."""
-    have = set(
-        s.execute(
-            select(
-                SuggestionRejection.document_id,
-                SuggestionRejection.code_id,
-                SuggestionRejection.start,
-                SuggestionRejection.end,
-            )
-        ).all()
-    )
+    have = set(rejection_keys(s, {r.document_id for r in rows}))
     coder_id = get_or_create_coder(s, coder).id
     new = {
         (r.document_id, r.code_id, r.start, r.end): r
