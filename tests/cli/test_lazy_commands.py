@@ -18,56 +18,56 @@ from tests.run_cli import cli
 HEAVY = ("spacy", "pandas", "textual", "openpyxl", "alembic", "numpy", "matplotlib")
 
 
-def test_documents_json_imports_no_heavy_library(tmp_path: Path) -> None:
+RUN = [sys.executable, "-c", "from qualcode.cli import main; main()"]
+TEXT = "Interviewer: Why?\n\nP01: The lab. It takes months.\n"
+
+
+def _project_with_a_document(tmp_path: Path) -> str:
     project = str(tmp_path / "p.db")
     source = tmp_path / "P01.txt"
-    source.write_text("Interviewer: Why?\n\nP01: The lab. It takes months.\n", encoding="utf-8")
-    run = [sys.executable, "-c", "from qualcode.cli import main; main()"]
-    subprocess.run([*run, "init", "--project", project], check=True, capture_output=True)
-    subprocess.run([*run, "import", str(source), "--project", project], check=True)
+    source.write_text(TEXT, encoding="utf-8")
+    subprocess.run([*RUN, "init", "--project", project], check=True, capture_output=True)
+    subprocess.run([*RUN, "import", str(source), "--project", project], check=True)
+    return project
+
+
+def _run_noting_heavy(project: str, *args: str) -> tuple[str, list[str]]:
+    """What a command prints, and the heavy libraries it imported."""
     code = (
         "import sys, json\n"
         "from qualcode.cli import main\n"
         "try:\n"
-        f"    main(['--project', {project!r}, 'documents', '--json'])\n"
+        f"    main(['--project', {project!r}, *{list(args)!r}])\n"
         "finally:\n"
         f"    print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})),"
         " file=sys.stderr)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout)[0]["document"] == "P01.txt"
-    assert json.loads(out.stderr.strip().splitlines()[-1]) == []
+    return out.stdout, json.loads(out.stderr.strip().splitlines()[-1])
+
+
+def test_documents_json_imports_no_heavy_library(tmp_path: Path) -> None:
+    project = _project_with_a_document(tmp_path)
+    out, heavy = _run_noting_heavy(project, "documents", "--json")
+    assert json.loads(out)[0]["document"] == "P01.txt"
+    assert heavy == []
 
 
 def test_retrieve_imports_no_heavy_library(tmp_path: Path) -> None:
     """Retrieval reads stored units: no spaCy; the writers load only to save (``--out``)."""
-    project = str(tmp_path / "p.db")
-    source = tmp_path / "P01.txt"
-    source.write_text("Interviewer: Why?\n\nP01: The lab. It takes months.\n", encoding="utf-8")
-    run = [sys.executable, "-c", "from qualcode.cli import main; main()"]
-    subprocess.run([*run, "init", "--project", project], check=True, capture_output=True)
-    subprocess.run([*run, "import", str(source), "--project", project], check=True)
-    subprocess.run([*run, "codes", "add", "Lab", "--project", project], check=True)
-    start = source.read_text(encoding="utf-8").index("The lab.")
-    coded = [*run, "code", "-d", "P01.txt", "-c", "Lab", "-s", str(start), "-e", str(start + 8)]
+    project = _project_with_a_document(tmp_path)
+    subprocess.run([*RUN, "codes", "add", "Lab", "--project", project], check=True)
+    start = TEXT.index("The lab.")
+    coded = [*RUN, "code", "-d", "P01.txt", "-c", "Lab", "-s", str(start), "-e", str(start + 8)]
     subprocess.run(
         [*coded, "--project", project],
         check=True,
         capture_output=True,
         env={**os.environ, "QUALCODE_CODER": "ana"},
     )
-    code = (
-        "import sys, json\n"
-        "from qualcode.cli import main\n"
-        "try:\n"
-        f"    main(['--project', {project!r}, 'retrieve', 'Lab', '--json'])\n"
-        "finally:\n"
-        f"    print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})),"
-        " file=sys.stderr)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "The lab." in out.stdout
-    assert json.loads(out.stderr.strip().splitlines()[-1]) == []
+    out, heavy = _run_noting_heavy(project, "retrieve", "Lab", "--json")
+    assert "The lab." in out
+    assert heavy == []
 
 
 def test_every_command_a_module_registers_is_named_in_the_registry() -> None:
