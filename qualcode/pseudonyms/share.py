@@ -100,8 +100,9 @@ def _staging(target: Path) -> Path:
 
 def readme_path(target: Path, *, folder: bool) -> Path:
     """The README of a share package: ``README.md`` inside a folder of files (CSV), else
-    ``<name>.README.md`` beside the file (``share.qdpx`` -> ``share.README.md``)."""
-    return target / "README.md" if folder else target.with_name(f"{target.stem}.README.md")
+    ``<file name>.README.md`` beside the file (``share.qdpx`` -> ``share.qdpx.README.md``, so that
+    ``share.xlsx`` beside it keeps a README of its own)."""
+    return target / "README.md" if folder else target.with_name(f"{target.name}.README.md")
 
 
 def share_package(

@@ -21,7 +21,7 @@ def test_share_package_on_each_backend(backend_url: str, tmp_path: Path) -> None
             set_status(s, [], "accepted", actor="ana", every=True)
         out = tmp_path / "share.qdpx"
         package = share_package(project, out, lambda copy, target: export_qdpx(copy, target))
-        assert package.readme == tmp_path / "share.README.md"
+        assert package.readme == tmp_path / "share.qdpx.README.md"
         no_original_in(package.readme.read_text(encoding="utf-8"))
         fresh = open_project(tmp_path / "fresh.db", create=True)
         import_qdpx(fresh, out, actor="bob")

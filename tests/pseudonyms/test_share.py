@@ -132,9 +132,9 @@ def test_qdpx_share_package_imports_with_the_same_codes_and_codings(
         "2",
     )
     assert code == 0, err
-    readme = tmp_path / "share" / "study.README.md"
+    readme = tmp_path / "share" / "study.qdpx.README.md"
     assert readme.is_file() and "k-anonymity over state, office_type" in readme.read_text()
-    assert sorted(p.name for p in out.parent.iterdir()) == ["study.README.md", "study.qdpx"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["study.qdpx", "study.qdpx.README.md"]
     with zipfile.ZipFile(out) as zf:
         for name in zf.namelist():
             no_original_in(zf.read(name).decode("utf-8"))
@@ -168,8 +168,8 @@ def test_xlsx_and_csv_share_packages(
         "state,years_experience",
     )
     assert code == 0, err
-    assert (tmp_path / "share.README.md").is_file()
-    readme = (tmp_path / "share.README.md").read_text()
+    assert (tmp_path / "share.xlsx.README.md").is_file()
+    readme = (tmp_path / "share.xlsx.README.md").read_text()
     assert "applied: state=region, years_experience=band:10" in readme
     wb = load_workbook(book, read_only=True)
     cells = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row]
@@ -201,8 +201,16 @@ def test_html_report_share_package(
     html = out.read_text(encoding="utf-8")
     no_original_in(html)
     assert "[Detective 1]" in html  # the pseudonymised text is what the report quotes
-    assert (tmp_path / "share.README.md").is_file()
+    assert (tmp_path / "share.html.README.md").is_file()
     # the same project's report without --pseudonymised names the detective
+    # a second package with the same stem keeps its own README beside the first's
+    book = tmp_path / "share.xlsx"
+    code, _o, err = cli(
+        capsys, "--project", str(accepted.path), "export", "xlsx", str(book), "--pseudonymised"
+    )
+    assert code == 0, err
+    assert (tmp_path / "share.html.README.md").is_file()
+    assert (tmp_path / "share.xlsx.README.md").is_file()
     plain = tmp_path / "plain.html"
     assert cli(capsys, "--project", str(accepted.path), "report", str(plain))[0] == 0
     assert "Oduya" in plain.read_text(encoding="utf-8")
@@ -220,7 +228,7 @@ def test_unreviewed_identifiers_are_left_and_said(
     with zipfile.ZipFile(out) as zf:
         texts = "\n".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("sources/"))
     assert "Oduya" not in texts and "[Detective 1]" in texts and "Greg Petrakis" in texts
-    readme = (tmp_path / "share.README.md").read_text(encoding="utf-8")
+    readme = (tmp_path / "share.qdpx.README.md").read_text(encoding="utf-8")
     assert "still unreviewed: 30" in readme
 
 

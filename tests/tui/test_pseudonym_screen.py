@@ -129,7 +129,7 @@ def test_share_package_and_risk_from_the_screen(proj: Proj, tmp_path: Path) -> N
             sources = [zf.read(n).decode() for n in zf.namelist() if n.startswith("sources/")]
         assert any("[Detective 1]" in t for t in sources)
         assert not any("Oduya" in t for t in sources)
-        assert (target.parent / "share.README.md").is_file()
+        assert (target.parent / f"{target.name}.README.md").is_file()
         await pilot.press("k")
         await settle(pilot)
         app.screen.query_one("#prompt-input", Input).value = "state,office_type k=2"
