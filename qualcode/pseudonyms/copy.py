@@ -53,7 +53,7 @@ from qualcode.store.models import (
     Segment,
     Setting,
 )
-from qualcode.store.settings import set_setting
+from qualcode.store.settings import PROJECT_NAME, project_name, set_setting
 
 ACTOR = "pseudonymised copy"
 
@@ -85,6 +85,9 @@ def pseudonymised_copy(
         try:
             with project.session() as src, copy.write() as dst:
                 fill_copy(src, dst, replacer, generalise or Generalisation())
+                if project_name(dst) is None:  # else every export names the temporary copy
+                    unnamed = Path(project.display_name).stem
+                    set_setting(dst, PROJECT_NAME, replacer(unnamed))
             yield copy
         finally:
             copy.dispose()

@@ -201,6 +201,7 @@ def test_html_report_share_package(
     html = out.read_text(encoding="utf-8")
     no_original_in(html)
     assert "[Detective 1]" in html  # the pseudonymised text is what the report quotes
+    assert "qualcode-share-" not in html  # named after the project, not its temporary copy
     assert (tmp_path / "share.html.README.md").is_file()
     # the same project's report without --pseudonymised names the detective
     # a second package with the same stem keeps its own README beside the first's
