@@ -33,6 +33,7 @@ from qualcode.tui.messages import CodingsChanged, OpenDocument
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.disagreement_view import CHOICE_TEXT, DisagreementView
 from qualcode.tui.widgets.key_footer import KeyFooter
+from qualcode.tui.widgets.sized_table import fill_sized
 
 REVIEW_HELP = "Walk through the highlighted code's disagreements (also enter)"
 SUPERVISOR = KeyGroup(
@@ -318,15 +319,17 @@ class SupervisorScreen(DataScreen):
         needle = self.query_one("#sup-filter", Input).value.strip().lower()
         a, b = request.coder_a, request.coder_b
         table.clear(columns=True)
-        table.add_columns(*COLUMNS[:6], a, b, *COLUMNS[8:], *MORE_COLUMNS)
+        labels = [*COLUMNS[:6], a, b, *COLUMNS[8:], *MORE_COLUMNS]
         codes = [row for row in self.stats if not row.get("overall")]
         shown = [row for row in codes if needle in row["code"].lower()]
-        for row in shown:
-            table.add_row(*code_cells(row, self.progress.get(row["code"]), a, b), key=row["code"])
+        rows = [
+            (row["code"], code_cells(row, self.progress.get(row["code"]), a, b)) for row in shown
+        ]
         for row in self.stats:
             if row.get("overall"):  # always there, whatever the filter
                 reviews = list(self.progress.values())
-                table.add_row(*overall_cells(row, reviews, a, b), key=OVERALL_KEY)
+                rows.append((OVERALL_KEY, overall_cells(row, reviews, a, b)))
+        fill_sized(table, [(label, f"c{i}") for i, label in enumerate(labels)], rows)
         if shown:
             table.move_cursor(row=min(keep, len(shown) - 1))
         if self.mode == "review":

@@ -16,14 +16,14 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 
-def _width(cell: Text | str) -> int:
-    return cell.cell_len if isinstance(cell, Text) else Text(cell).cell_len
+def _width(cell: object) -> int:
+    return cell.cell_len if isinstance(cell, Text) else Text(str(cell)).cell_len
 
 
 def fill_sized(
     table: DataTable[Any],
     columns: Sequence[tuple[str, str]],
-    rows: Sequence[tuple[str, Sequence[Text]]],
+    rows: Sequence[tuple[str, Sequence[Any]]],
 ) -> None:
     """Add ``columns`` (label, key) to an empty ``table``, each as wide as its widest cell or
     label, then ``rows`` (key, cells)."""
