@@ -22,8 +22,12 @@ TEXT = "Interviewer: What slows you down?\n\nP01: The lab. Eleven months on phon
 #: The child: run the CLI export, but stop at a known point (after the coded segments' rows
 #: are streamed to openpyxl's temporary file, or while the workbook is being saved and its
 #: first sheet is in the hidden zip beside the target), say so on stdout and wait for a signal.
+#: The child waits in short sleeps, not ``signal.pause()``: a signal that lands after the
+#: interpreter's last check for pending signals and before ``pause()`` blocks is never seen
+#: again (the race ``signal.pause`` has), and the child waited for ever; a sleep ends, and the
+#: handler runs at the next check.
 CHILD = """
-import signal, sys
+import sys, time
 from pathlib import Path
 
 phase, *args = sys.argv[1:]
@@ -31,7 +35,7 @@ phase, *args = sys.argv[1:]
 def pause():
     print("PAUSED", flush=True)
     while True:
-        signal.pause()
+        time.sleep(0.01)
 
 if phase == "rows":
     from qualcode.interop import xlsx_workbook
