@@ -23,7 +23,10 @@ from qualcode.pseudonyms.vocabulary import (
     NOT_NAMES,
     ORG_SUFFIXES,
     PLACE_SUFFIXES,
+    ROLE_DETERMINERS,
+    ROLE_NOUNS,
     TITLES,
+    WORD_NAMES,
     first_names,
     last_names,
     us_places,
@@ -137,6 +140,17 @@ def _matchers() -> tuple[Matcher, PhraseMatcher]:
     first = {"ORTH": {"IN": sorted(first_names())}}
     initial = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
     m.add("NAME", [[first, initial, name], [first, name, name]], greedy="LONGEST")
+    # a first name alone, introduced by its role: "Grace, our paralegal," / "our paralegal, Grace"
+    lone = {"ORTH": {"IN": sorted((first_names() | WORD_NAMES) - NOT_NAMES)}}
+    det = {"LOWER": {"IN": sorted(ROLE_DETERMINERS)}}
+    modifier = {"IS_ALPHA": True, "IS_LOWER": True, "OP": "?"}
+    role = {"LOWER": {"IN": sorted(ROLE_NOUNS)}}
+    comma = {"ORTH": ","}
+    m.add(
+        "ROLE_AFTER",
+        [[lone, comma, det, modifier, role], [lone, comma, det, modifier, modifier, role]],
+    )
+    m.add("ROLE_BEFORE", [[det, modifier, role, {**comma, "OP": "?"}, lone]])
     versus = {"LOWER": {"IN": ["v.", "v", "vs.", "vs"]}}
     m.add("CAPTION", [[{"ORTH": {"IN": PROSECUTION}}, versus, {"ORTH": ".", "OP": "?"}, name]])
     m.add("SURNAMED", [[name, {"ORTH": {"IN": sorted(last_names())}}]], greedy="LONGEST")
@@ -206,6 +220,12 @@ def _token_mentions(doc: Doc) -> Iterator[Mention]:
         elif label == "CAPTION":  # only the defendant's name, not "State v."
             last = doc[end - 1]
             yield _person(last.idx, last.idx + len(last), last.text, [last.text], "Defendant")
+        elif label == "ROLE_AFTER":  # the name only, not its role
+            first = doc[start]
+            yield _person(first.idx, first.idx + len(first), first.text, [first.text], "Person")
+        elif label == "ROLE_BEFORE":
+            last = doc[end - 1]
+            yield _person(last.idx, last.idx + len(last), last.text, [last.text], "Person")
         elif label in ("NAME", "SURNAMED"):
             names = [t.text for t in span]
             yield _person(span.start_char, span.end_char, span.text, names, "Person")

@@ -98,6 +98,22 @@ FIELD_TERMS: tuple[str, ...] = (
     "PlayStation", "Steam", "Twitch", "OnlyFans", "Pornhub",
 )  # fmt: skip
 
+#: words for the people around an interviewee: a first name next to one ("Grace, our paralegal";
+#: "my colleague Ann") is a person even alone, and even when it is also a word
+ROLE_NOUNS = frozenset(
+    _words(
+        "paralegal secretary assistant advocate analyst examiner clerk intern supervisor boss "
+        "manager colleague coworker co-worker partner investigator detective officer deputy "
+        "agent prosecutor attorney lawyer counsel judge therapist counselor counsellor "
+        "caseworker worker nurse doctor teacher principal coach friend neighbor neighbour wife "
+        "husband daughter son mother father sister brother aunt uncle cousin niece nephew "
+        "girlfriend boyfriend fiancee fiance victim client witness defendant suspect mentor "
+        "trainee specialist technician administrator director chief"
+    )
+)
+#: what stands before such a word: "our paralegal", "the victim's advocate"
+ROLE_DETERMINERS = frozenset(_words("our my the a an his her their your one"))
+
 #: first names that are also ordinary words: found as part of a full name, never alone
 WORD_NAMES = frozenset(
     _words(

@@ -68,6 +68,24 @@ def test_field_vocabulary_and_word_names_are_not_candidates(study: Study) -> Non
     assert mentions == {"Miranda Lopez"}
 
 
+def test_a_first_name_alone_is_a_person_when_its_role_introduces_it() -> None:
+    """ "Grace, our paralegal," was missed (a first name alone, and a word too); "Hope helps",
+    "Grace periods" and a month before a role stay words."""
+
+    def people(text: str) -> list[str]:
+        return [m.text for m in find_mentions(text) if m.category == "person"]
+
+    assert people("Cy Tran: Grace, our paralegal, keeps us sane. Hope helps.") == [
+        "Cy Tran",
+        "Grace",
+    ]
+    assert people("I asked our paralegal, Grace, about it.") == ["Grace"]
+    assert people("Then my colleague Ann said no.") == ["Ann"]
+    assert people("Mark, the forensic analyst, said so.") == ["Mark"]
+    assert people("Hope is what keeps us going. Grace periods are short.") == []
+    assert people("In May, our director retired. We will, my friend, win.") == []
+
+
 def test_a_rescan_only_adds(study: Study) -> None:
     with study.project.write() as s:
         set_status(s, ["[Judge 1]"], "rejected", actor="ana")
