@@ -206,3 +206,27 @@ def _state(proj: str, label: str = "P1") -> dict[str, Any]:
             return {"value": value, "codings": codings, "codes": codes, "audit": audit}
     finally:
         project.dispose()
+
+
+def test_a_turn_longer_than_spacy_reads_is_read_in_pieces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A participant turn longer than the pipeline's ``max_length`` (5,000,000 characters;
+    lowered here so the test is quick) made spaCy raise E088 out of ``caseload extract``;
+    it is read in pieces, the answer found past the first one, at its offsets."""
+    from qualcode.caseload.domain.rules import share_pipeline
+
+    monkeypatch.setattr(share_pipeline(), "max_length", 3_000)
+    filler = "We handle a lot of cases every week in this office. " * 90
+    answer = "About 60% of my caseload is CSAM."
+    text = (
+        "Interviewer: What share of your caseload is CSAM?\n\n"
+        f"P01: {filler}\n\n{filler}\n\n{answer} It keeps growing.\n"
+    )
+    assert len(text) > 3 * 3_000
+    (tmp_path / "long.txt").write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "caseload", "extract", str(tmp_path / "long.txt"), "--json")
+    assert code == 0, err
+    [row] = json.loads(out)
+    assert row["share_pct"] == 60
+    assert text[row["start"] : row["end"]].strip() == answer

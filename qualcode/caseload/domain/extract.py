@@ -22,7 +22,7 @@ None. How it decides:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -37,6 +37,7 @@ from qualcode.caseload.domain.context import (
 from qualcode.caseload.domain.rules import SHARE_LABEL, share_pipeline
 from qualcode.caseload.domain.values import ShareValue, value_of
 from qualcode.caseload.domain.words import BARE_BAD_PREV, FILLERS
+from qualcode.nlp.sentences import PIECE_CHARS, pieces
 from qualcode.nlp.turns import Turn, speaker_turns
 
 WEIGHTS: dict[str, float] = {
@@ -121,40 +122,62 @@ def share_candidates_many(texts: Sequence[str]) -> list[list[ShareEstimate]]:
 
 def _candidates(text: str) -> list[ShareEstimate]:
     nlp = share_pipeline()
-    turns = speaker_turns(text)
-    bodies = (text[t.body_start : t.end] for t in turns)
-    docs = dict(zip((t.index for t in turns), nlp.pipe(bodies, batch_size=64), strict=True))
+    turns = readable_turns(text, speaker_turns(text), min(PIECE_CHARS, nlp.max_length))
+    docs = list(nlp.pipe((text[t.body_start : t.end] for t in turns), batch_size=64))
     found: list[tuple[float, int, int, ShareEstimate]] = []
-    for ctx in _contexts(turns, docs):
+    for ctx, doc in zip(_contexts(turns, docs), docs, strict=True):
         if ctx.turn.role != "participant":
             continue
-        for est in _turn_candidates(docs[ctx.turn.index], ctx):
+        for est in _turn_candidates(doc, ctx):
             # best score first; ties: earlier turn, then later mention in the turn
             found.append((-est.score, ctx.turn.index, -est.match_start, est))
     found.sort(key=lambda item: item[:3])
     return [est for *_key, est in found]
 
 
-def _contexts(turns: list[Turn], docs: dict[int, Doc]) -> Iterable[_TurnContext]:
+def readable_turns(text: str, turns: list[Turn], size: int) -> list[Turn]:
+    """The turns, a turn longer than ``size`` characters (more than spaCy reads at once) cut
+    into pieces at paragraph, line or word breaks: each piece a turn with the same index, so
+    it counts as the same answer."""
+    out: list[Turn] = []
+    for turn in turns:
+        if turn.end - turn.body_start <= size:
+            out.append(turn)
+            continue
+        for a, b in pieces(text[turn.body_start : turn.end], size):
+            start = turn.start if a == 0 else turn.body_start + a
+            body = turn.body_start + a
+            out.append(replace(turn, start=start, body_start=body, end=turn.body_start + b))
+    return out
+
+
+def _contexts(turns: list[Turn], docs: list[Doc]) -> Iterable[_TurnContext]:
+    """Each turn's context, in order; a piece of a long turn (same index as the one before)
+    continues it: the same distance from the question."""
     distance: int | None = None
     previous_question = False
     off_topic = False
-    for turn in turns:
+    previous: int | None = None
+    for turn, doc in zip(turns, docs, strict=True):
+        continued = turn.index == previous
+        previous = turn.index
         if turn.role == "interviewer":
-            doc = docs[turn.index]
             asks = is_share_question(doc) or (
                 previous_question and distance is not None and is_share_followup(doc)
             )
+            if continued:
+                asks = asks or previous_question
             if asks:
                 distance = -1
             previous_question = asks
             off_topic = not asks and bool(cues(doc).get("DISTRACTOR"))
             yield _TurnContext(turn, None)
             continue
-        if distance is not None:
+        if distance is not None and not continued:
             distance += 1
         yield _TurnContext(turn, distance, off_topic)
-        off_topic = False
+        if not continued:
+            off_topic = False
 
 
 def _turn_candidates(doc: Doc, ctx: _TurnContext) -> list[ShareEstimate]:
