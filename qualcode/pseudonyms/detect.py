@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from qualcode.nlp.sentences import blank_english
+from qualcode.nlp.sentences import PIECE_CHARS, blank_english, pieces
 from qualcode.pseudonyms.vocabulary import (
     FIELD_TERMS,
     MONTHS,
@@ -177,16 +177,31 @@ def _matchers() -> tuple[Matcher, PhraseMatcher]:
 
 def find_mentions(text: str) -> list[Mention]:
     """Every identifier found in ``text``, in text order, none overlapping another."""
-    doc = identifier_nlp()(text)
-    return _resolve(text, _field_spans(doc), [*_token_mentions(doc), *_number_mentions(text)])
+    return next(find_in_texts([text]))
 
 
 def find_in_texts(texts: Iterable[str]) -> Iterator[list[Mention]]:
-    """:func:`find_mentions` of each text, streamed through the pipeline in batches."""
-    for doc in identifier_nlp().pipe(texts, batch_size=16):
-        yield _resolve(
-            doc.text, _field_spans(doc), [*_token_mentions(doc), *_number_mentions(doc.text)]
-        )
+    """:func:`find_mentions` of each text, streamed through the pipeline in batches; a text
+    longer than spaCy reads at once goes through in pieces cut at paragraph, line or word
+    breaks (:func:`qualcode.nlp.sentences.pieces`)."""
+    nlp = identifier_nlp()
+    size = min(PIECE_CHARS, nlp.max_length)
+
+    def split() -> Iterator[tuple[str, tuple[int, bool]]]:
+        for text in texts:
+            spans = pieces(text, size)
+            for i, (a, b) in enumerate(spans):
+                yield text[a:b], (a, i == len(spans) - 1)
+
+    found: list[Mention] = []
+    docs: Iterable[tuple[Doc, tuple[int, bool]]] = nlp.pipe(split(), as_tuples=True, batch_size=16)
+    for doc, (offset, last) in docs:
+        mentions = [*_token_mentions(doc), *_number_mentions(doc.text)]
+        for m in _resolve(doc.text, _field_spans(doc), mentions):
+            found.append(replace(m, start=m.start + offset, end=m.end + offset) if offset else m)
+        if last:
+            yield found
+            found = []
 
 
 def _field_spans(doc: Doc) -> list[tuple[int, int]]:

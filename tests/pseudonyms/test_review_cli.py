@@ -42,6 +42,31 @@ def test_scan_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
 
 
+def test_a_text_longer_than_spacy_reads_is_scanned_in_pieces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document over the pipeline's ``max_length`` (5,000,000 characters; lowered here so
+    the test is quick) made spaCy raise E088 out of ``pseudonyms scan``; it is read in
+    pieces and the names past the first piece are found."""
+    from qualcode.pseudonyms.detect import identifier_nlp
+
+    monkeypatch.setattr(identifier_nlp(), "max_length", 3_000)
+    filler = "We handle a lot of cases every week in this office.\n" * 90
+    text = (
+        f"P01: {filler}\nDetective Kim Oduya ran the extraction.\n"
+        f"{filler}Judge Harriet Marsh ruled.\n"
+    )
+    assert len(text) > 3 * 3_000
+    (tmp_path / "long.txt").write_text(text, encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    assert cli(capsys, "--project", db, "init")[0] == 0
+    assert cli(capsys, "--project", db, "import", str(tmp_path / "long.txt"))[0] == 0
+    code, _out, err = cli(capsys, "--project", db, "pseudonyms", "scan", "--json")
+    assert code == 0, err
+    forms = {f for _c, _s, fs in stored(tmp_path / "p.db").values() for f in fs}
+    assert {"Detective Kim Oduya", "Judge Harriet Marsh"} <= forms
+
+
 def test_list_accept_reject(study: Study, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(study.path)
     code, out, _ = cli(capsys, "--project", db, "pseudonyms", "list", "--context", "1", "--json")
