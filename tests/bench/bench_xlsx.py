@@ -118,7 +118,7 @@ def project_export(n: int, folder: Path) -> dict[str, Any]:
 
     from qualcode.interop.xlsx_workbook import export_xlsx
     from qualcode.store import open_project
-    from qualcode.store.models import Code, Coder, Coding, Document, Participant
+    from qualcode.store.models import Code, Coder, Coding, Document, DocumentText, Participant
 
     rng = random.Random(2)
     project = open_project(folder / "bench.db", create=True)
@@ -129,11 +129,14 @@ def project_export(n: int, folder: Path) -> dict[str, Any]:
         s.execute(
             insert(Document),
             [
-                {"id": d + 1, "name": f"P{d:03d}.txt", "text": t, "sha256": f"{d:064x}",
+                {"id": d + 1, "name": f"P{d:03d}.txt", "length": len(t), "sha256": f"{d:064x}",
                  "source_name": "x", "source_format": "txt", "participant_id": d + 1}
                 for d, t in enumerate(texts)
             ],
         )  # fmt: skip
+        s.execute(
+            insert(DocumentText), [{"document_id": d + 1, "text": t} for d, t in enumerate(texts)]
+        )
         s.execute(insert(Coder), [{"id": 1, "name": "ana"}, {"id": 2, "name": "ben"}])
         s.execute(
             insert(Code),
