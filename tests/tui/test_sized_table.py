@@ -110,12 +110,16 @@ def test_filling_again_sizes_the_new_cells_and_a_label_wider_than_its_cells() ->
     run(table, scenario)
 
 
-def test_a_str_cell_is_measured_as_the_table_shows_it_markup_read() -> None:
+def test_cells_are_measured_as_the_table_shows_them_str_as_markup_none_empty() -> None:
     table: SizedTable[Any] = SizedTable()
 
     async def scenario(pilot: Pilot[None]) -> None:
-        table.fill([("x", "x")], [("a", ["[bold]wide cell[/bold]"])])
-        assert content_widths(table) == [len("wide cell")]
+        table.fill([("x", "x"), ("y", "y")], [("a", ["[bold]wide cell[/bold]"])])
+        assert content_widths(table) == [len("wide cell"), 1]  # the missing cell shown empty
+        table.add_column("z", key="z", default=None)
+        assert content_widths(table) == [len("wide cell"), 1, 1]
+        table.add_column("w", key="w", default=Text("filled in"))
+        assert content_widths(table)[-1] == len("filled in")
 
     run(table, scenario)
 

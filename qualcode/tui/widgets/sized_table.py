@@ -9,8 +9,9 @@ stay so until the cursor moved. A ``SizedTable`` gives each column its width as 
 come before the measuring; ``fill`` also sets the scrollable size at once.
 
 A column added with a ``width`` keeps that width (cells wider than it are cut, as in a
-DataTable); one added without grows to its widest cell or label. Cells are measured as the
-DataTable renders them (a ``str`` is read as markup: pass names as ``Text``).
+DataTable); one added without grows to its widest cell or label (it does not shrink when a
+cell is updated or a row removed: ``fill`` again). Cells are measured as the DataTable renders
+them (a ``str`` is read as markup: pass names as ``Text``).
 """
 
 from __future__ import annotations
@@ -61,7 +62,10 @@ class SizedTable(DataTable[Cell], Generic[Cell]):
         self._size_virtually()
 
     def cell_width(self, cell: object) -> int:
-        """The width ``cell`` takes in a row one line high (without the cell padding)."""
+        """The width ``cell`` takes in a row one line high (without the cell padding); a
+        missing cell (None) is shown empty."""
+        if cell is None:
+            return 0
         return measure(self.app.console, default_cell_formatter(cell, wrap=False, height=1), 1)
 
     # -- the DataTable's own ways in, each sizing what it adds ------------------------------------
@@ -73,7 +77,8 @@ class SizedTable(DataTable[Cell], Generic[Cell]):
         key: str | None = None,
         default: Cell | None = None,
     ) -> ColumnKey:
-        # a fixed width (the label's for now) is never measured again when idle
+        # given a width, the DataTable paints a column that wide and never by its idle
+        # measuring: a sized column gets its cells' width here, and grows in add_row
         column_key = super().add_column(label, width=width or 0, key=key, default=default)
         if width is None:
             self._sized.add(column_key)
