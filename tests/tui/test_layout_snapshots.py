@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -18,6 +17,7 @@ from qualcode.coding.history import History
 from qualcode.tui.app import QualcodeApp, create_app
 from qualcode.tui.screens.project import ProjectScreen
 from qualcode.tui.screens.supervisor import SupervisorScreen
+from qualcode.tui.widgets.sized_table import SizedTable
 
 from .screen_harness import settle
 
@@ -38,14 +38,13 @@ def _code_some(small: Small) -> None:
 
 
 def _sized(table: DataTable[Any]) -> bool:
-    """Every column at least as wide as its widest cell (its label included), and nothing left
-    for the table's next idle to measure (it sizes new rows and cells only when idle)."""
-    if table._require_update_dimensions or table._new_rows or table._updated_cells:
-        return False
+    """Every column as wide as its widest cell (its label included), as painted now. Every
+    screen's table is a SizedTable, which gives the columns their widths when it is filled (a
+    plain DataTable measures them only when idle, which a busy machine may not have reached)."""
+    assert isinstance(table, SizedTable), f"{table.id} is a plain DataTable"
     for key, column in table.columns.items():
-        cells = [column.label, *table.get_column(key)]
-        widest = max(c.cell_len if isinstance(c, Text) else Text(str(c)).cell_len for c in cells)
-        if column.content_width < widest:
+        widest = max(table.cell_width(c) for c in [column.label, *table.get_column(key)])
+        if column.get_render_width(table) - 2 * table.cell_padding < widest:
             return False
     return True
 
@@ -77,21 +76,16 @@ def test_screen_at_size(
             await drive.until(pilot, lambda: bool(shown.stats))
             await settle(pilot)
 
-        # a DataTable sizes its columns to its cells when idle, which a busy machine may not
-        # have reached: wait for every table to be sized
-        def all_sized() -> bool:
-            return all(_sized(t) for t in app.screen.query(DataTable))
-
-        # and a screen may fill its tables again (a second load): wait until its loads stop
+        # a screen may fill its tables again (a second load): wait until its loads stop
         loads: object = object()
         for _ in range(6):
-            await drive.until(pilot, all_sized)
             await settle(pilot)
-            if getattr(app.screen, "loads_done", None) == loads and all_sized():
+            if getattr(app.screen, "loads_done", None) == loads:
                 break
             loads = getattr(app.screen, "loads_done", None)
-        await drive.until(pilot, all_sized)
-        await pilot.pause()  # the sized tables painted
+        for table in app.screen.query(DataTable):
+            assert _sized(table), f"{table.id}: a column narrower than its cells"
+        await pilot.pause()
 
     app = create_app(small.project, "ana")
     assert snap_compare(app, terminal_size=size, run_before=run_before)

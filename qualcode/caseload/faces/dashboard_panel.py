@@ -9,7 +9,6 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable
 
 from qualcode.analysis.stats import STAT_COLUMNS
 from qualcode.caseload.domain.measure import CASELOAD_ATTRIBUTE
@@ -19,8 +18,10 @@ from qualcode.store.db import Project
 from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.screens.dashboard_panels import ExtraPanel
 from qualcode.tui.widgets.charts import HistogramChart
+from qualcode.tui.widgets.sized_table import SizedTable
 
 STAT_LABELS = {"q1": "Q1 (25%)", "q3": "Q3 (75%)"}
+SUMMARY_COLUMNS = [("statistic", "statistic"), ("value", "value")]
 CASELOAD_PANEL = KeyGroup(
     "Dashboard: caseload share",
     (
@@ -57,13 +58,8 @@ class CaseloadPanel(ExtraPanel):
     def compose(self) -> ComposeResult:
         self.border_title = f"Caseload share ({CASELOAD_ATTRIBUTE})"
         self.border_subtitle = "k: review"
-        summary: DataTable[str | Text] = DataTable(
-            id="dash-summary", cursor_type="none", show_cursor=False
-        )
-        summary.add_column("statistic", key="statistic")
-        summary.add_column("value", key="value")
         with Horizontal(id="dash-caseload-body"):
-            yield summary
+            yield SizedTable[str | Text](id="dash-summary", cursor_type="none", show_cursor=False)
             yield HistogramChart(id="dash-histogram")
 
     @classmethod
@@ -71,11 +67,19 @@ class CaseloadPanel(ExtraPanel):
         return panel_numbers(project)
 
     def show(self, data: PanelNumbers) -> None:
-        table = self.query_one("#dash-summary", DataTable)
-        table.clear()
-        for stat in STAT_COLUMNS:
-            value = Text(stat_text(data.overall[stat]), justify="right")
-            table.add_row(STAT_LABELS.get(stat, stat), value, key=stat)
+        self.query_one("#dash-summary", SizedTable).fill(
+            SUMMARY_COLUMNS,
+            [
+                (
+                    stat,
+                    [
+                        STAT_LABELS.get(stat, stat),
+                        Text(stat_text(data.overall[stat]), justify="right"),
+                    ],
+                )
+                for stat in STAT_COLUMNS
+            ],
+        )
         self.query_one("#dash-histogram", HistogramChart).show_values(
             data.shares,
             xlabel=f"{CASELOAD_ATTRIBUTE} (%), {int(data.overall['n'])} participant(s)",

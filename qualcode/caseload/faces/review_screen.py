@@ -29,6 +29,7 @@ from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.messages import CodebookChanged, CodingsChanged, OpenDocument
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.key_footer import KeyFooter
+from qualcode.tui.widgets.sized_table import SizedColumn, SizedTable
 
 CASELOAD_REVIEW = KeyGroup(
     "Caseload review",
@@ -69,13 +70,14 @@ CASELOAD_REVIEW = KeyGroup(
 )
 #: Enter on the list: the table's own "select" action, shown in the footer.
 ACCEPT_ENTER = Key("caseload.accept-enter", "enter", "select_cursor", "Accept", show=True)
+#: the table's columns: (label, key)
 COLUMNS = (
-    ("participant", "participant"),
-    ("current", CASELOAD_ATTRIBUTE),
-    ("suggested", "suggested"),
-    ("status", "status"),
-    ("document", "document"),
-    ("evidence", "evidence"),
+    SizedColumn("participant", "participant"),
+    SizedColumn(CASELOAD_ATTRIBUTE, "current"),
+    SizedColumn("suggested", "suggested"),
+    SizedColumn("status", "status"),
+    SizedColumn("document", "document"),
+    SizedColumn("evidence", "evidence"),
 )
 EVIDENCE_WIDTH = 60
 
@@ -100,7 +102,7 @@ def status_text(row: ReviewRow) -> Text:
     return Text(row.status, style=style)
 
 
-class ShareTable(DataTable[str | Text]):
+class ShareTable(SizedTable[str | Text]):
     """The participants; Enter accepts the highlighted suggestion."""
 
     BINDINGS: ClassVar[list[BindingType]] = [ACCEPT_ENTER.binding()]
@@ -162,8 +164,7 @@ class CaseloadReviewScreen(DataScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(ShareTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
+        table.fill(COLUMNS, [])
         table.focus()
         self._load()
 
@@ -191,9 +192,7 @@ class CaseloadReviewScreen(DataScreen):
         self.rows = {row.label: row for row in message.rows}
         table = self.query_one(ShareTable)
         keep = self._current_label()
-        table.clear()
-        for row in message.rows:
-            table.add_row(*self._cells(row), key=row.label)
+        table.fill(COLUMNS, [(row.label, self._cells(row)) for row in message.rows])
         if keep in self.rows:
             table.move_cursor(row=table.get_row_index(keep))
         self.loaded = True
@@ -350,8 +349,8 @@ class CaseloadReviewScreen(DataScreen):
             )
             self.rows[row.label] = row
             table = self.query_one(ShareTable)
-            for (key, _title), cell in zip(COLUMNS, self._cells(row), strict=True):
-                table.update_cell(row.label, key, cell)
+            for column, cell in zip(COLUMNS, self._cells(row), strict=True):
+                table.update_cell(row.label, column.key, cell)
             if result.coding_created and row.document_id is not None:
                 self.post_message(CodingsChanged(frozenset({row.document_id})))
         if result.coding_id is not None and not self.code_exists:

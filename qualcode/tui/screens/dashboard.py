@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.message import Message
-from textual.widgets import DataTable, Label
+from textual.widgets import Label
 
 from qualcode.analysis import tables
 from qualcode.analysis.coders import counted_coders
@@ -39,7 +39,7 @@ from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.screens.saturation_panel import SaturationPanel
 from qualcode.tui.widgets.charts import BarChart
 from qualcode.tui.widgets.key_footer import KeyFooter
-from qualcode.tui.widgets.sized_table import fill_sized
+from qualcode.tui.widgets.sized_table import SizedTable
 
 DASHBOARD = KeyGroup(
     "Dashboard",
@@ -219,9 +219,9 @@ class DashboardScreen(DataScreen):
             with Panel(id="dash-frequency"):
                 yield BarChart(id="dash-bars")
             with Panel(id="dash-matrix"):
-                yield DataTable(id="dash-matrix-table", fixed_columns=1, zebra_stripes=True)
+                yield SizedTable(id="dash-matrix-table", fixed_columns=1, zebra_stripes=True)
             with Panel(id="dash-cooccurrence"):
-                yield DataTable(id="dash-cooc-table", cursor_type="row", zebra_stripes=True)
+                yield SizedTable(id="dash-cooc-table", cursor_type="row", zebra_stripes=True)
             yield SaturationPanel(id="dash-saturation")
         yield KeyFooter()
 
@@ -326,7 +326,7 @@ class DashboardScreen(DataScreen):
         chart.show_bars(bars, xlabel=MEASURES[self.measure], empty="nothing coded here yet")
 
     def _show_matrix(self, data: DashboardData) -> None:
-        table = self.query_one("#dash-matrix-table", DataTable)
+        table = self.query_one("#dash-matrix-table", SizedTable)
         table.clear(columns=True)
         panel = self.query_one("#dash-matrix", Panel)
         panel.border_title = f"Codings by {data.columns}"
@@ -347,10 +347,10 @@ class DashboardScreen(DataScreen):
             cells = [Text(str(int(v)), justify="right", style="" if v else "dim") for v in values]
             rows.append((str(path), [label, *cells]))
         columns = [("code", "code"), *((str(c), str(c)) for c in frame.columns)]
-        fill_sized(table, columns, rows)
+        table.fill(columns, rows)
 
     def _show_cooccurrence(self, data: DashboardData) -> None:
-        table = self.query_one("#dash-cooc-table", DataTable)
+        table = self.query_one("#dash-cooc-table", SizedTable)
         table.clear(columns=True)
         unit = data.request.unit
         panel = self.query_one("#dash-cooccurrence", Panel)
@@ -380,7 +380,7 @@ class DashboardScreen(DataScreen):
             )
             for i, row in enumerate(tables.to_records(frame))
         ]
-        fill_sized(table, columns, rows)
+        table.fill(columns, rows)
 
     # -- actions ----------------------------------------------------------------------------------
     def action_reload(self) -> None:

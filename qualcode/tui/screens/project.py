@@ -35,6 +35,7 @@ from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.screens.text_prompt import TextPrompt
 from qualcode.tui.widgets.codebook_tree import CodebookTree
 from qualcode.tui.widgets.key_footer import KeyFooter
+from qualcode.tui.widgets.sized_table import SizedTable
 
 #: what the title of the documents list says about its keys
 DOCUMENT_KEYS = "r rename · d delete · t turns"
@@ -82,24 +83,29 @@ class ProjectScreen(DataScreen):
         with Horizontal(id="project-body"):
             with Vertical(id="project-left"):
                 yield Label("Documents", classes="section-title", id="documents-title")
-                yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+                yield SizedTable(id="documents", cursor_type="row", zebra_stripes=True)
                 yield Label("Participants", classes="section-title", id="participants-title")
-                yield DataTable(id="participants", cursor_type="row", zebra_stripes=True)
+                yield SizedTable(id="participants", cursor_type="row", zebra_stripes=True)
             with Vertical(id="project-right"):
                 yield Label("Codebook (codings by all coders)", classes="section-title")
                 yield CodebookTree(id="project-codebook")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        docs = self.query_one("#documents", DataTable)
-        docs.add_column("Document", key="document")
-        docs.add_column("Participant", key="participant")
-        docs.add_column("Characters", key="characters")
-        docs.add_column("Codings", key="codings")
-        docs.add_column(f"Mine ({self.ctx.coder})", key="mine")
-        docs.add_column("Coded", key="coded")
+        docs = self.query_one("#documents", SizedTable)
+        docs.fill(self._document_columns(), [])
         docs.focus()
         self._load()
+
+    def _document_columns(self) -> list[tuple[str, str]]:
+        return [
+            ("Document", "document"),
+            ("Participant", "participant"),
+            ("Characters", "characters"),
+            ("Codings", "codings"),
+            (f"Mine ({self.ctx.coder})", "mine"),
+            ("Coded", "coded"),
+        ]
 
     def reload_data(self) -> None:
         self._load()
@@ -123,35 +129,50 @@ class ProjectScreen(DataScreen):
         self.documents = {row.id: row for row in message.documents}
         self.participants = {p.label: p for p in message.participants}
         self.attribute_names = message.attributes
-        docs = self.query_one("#documents", DataTable)
+        docs = self.query_one("#documents", SizedTable)
         keep = docs.cursor_row
-        docs.clear()
-        for row in message.documents:
-            docs.add_row(  # names as Text: a DataTable reads str cells as markup
-                Text(row.name),
-                Text(row.participant or ""),
-                f"{row.characters:,}",
-                str(row.codings),
-                str(row.mine),
-                f"{row.coded_share:.0%}",
-                key=str(row.id),
-            )
+        docs.fill(
+            self._document_columns(),
+            [
+                (
+                    str(row.id),
+                    [  # names as Text: a DataTable reads str cells as markup
+                        Text(row.name),
+                        Text(row.participant or ""),
+                        f"{row.characters:,}",
+                        str(row.codings),
+                        str(row.mine),
+                        f"{row.coded_share:.0%}",
+                    ],
+                )
+                for row in message.documents
+            ],
+        )
         if message.documents:
             docs.move_cursor(row=min(keep, len(message.documents) - 1))
         self.query_one("#documents-title", Label).update(
             f"Documents ({len(message.documents)}) · {DOCUMENT_KEYS}"
         )
-        people = self.query_one("#participants", DataTable)
+        people = self.query_one("#participants", SizedTable)
         keep_person = people.cursor_row
-        people.clear(columns=True)
-        people.add_columns("Participant", "Documents", *message.attributes)
-        for p in message.participants:
-            people.add_row(
-                Text(p.label),
-                Text(", ".join(p.documents)),
-                *[Text(attribute_text(p.attributes.get(a))) for a in message.attributes],
-                key=p.label,
-            )
+        people.fill(
+            [
+                ("Participant", "participant"),
+                ("Documents", "documents"),
+                *((Text(name), f"attribute:{name}") for name in message.attributes),
+            ],
+            [
+                (
+                    p.label,
+                    [
+                        Text(p.label),
+                        Text(", ".join(p.documents)),
+                        *[Text(attribute_text(p.attributes.get(a))) for a in message.attributes],
+                    ],
+                )
+                for p in message.participants
+            ],
+        )
         if message.participants:
             people.move_cursor(row=min(keep_person, len(message.participants) - 1))
         self.query_one("#participants-title", Label).update(
@@ -168,7 +189,7 @@ class ProjectScreen(DataScreen):
             self.post_message(OpenDocument(int(event.row_key.value)))
 
     def _current(self, table_id: str) -> str | None:
-        table = self.query_one(table_id, DataTable)
+        table = self.query_one(table_id, SizedTable)
         if not table.row_count:
             return None
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
@@ -333,4 +354,4 @@ class ProjectScreen(DataScreen):
         self.query_one("#project-codebook", CodebookTree).focus()
 
     def action_focus_documents(self) -> None:
-        self.query_one("#documents", DataTable).focus()
+        self.query_one("#documents", SizedTable).focus()

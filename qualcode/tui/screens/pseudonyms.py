@@ -35,6 +35,7 @@ from qualcode.tui.keys import Key, KeyGroup
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.screens.text_prompt import TextPrompt
 from qualcode.tui.widgets.key_footer import KeyFooter
+from qualcode.tui.widgets.sized_table import SizedColumn, SizedTable
 
 PSEUDONYMS = KeyGroup(
     "Pseudonym screen",
@@ -74,7 +75,13 @@ ALL = "__all__"
 STATUS_STYLE = {"candidate": "yellow", "accepted": "green", "rejected": "dim"}
 CONTEXTS = 12
 #: the list's columns and widths (the forms take what is left of 80 columns, and more)
-COLUMNS = (("Status", 9), ("Pseudonym", 16), ("Category", 16), ("Seen", 4), ("Forms", 60))
+COLUMNS = (
+    SizedColumn("Status", "status", 9),
+    SizedColumn("Pseudonym", "pseudonym", 16),
+    SizedColumn("Category", "category", 16),
+    SizedColumn("Seen", "seen", 4),
+    SizedColumn("Forms", "forms", 60),
+)
 
 
 @dataclass
@@ -137,16 +144,15 @@ class PseudonymScreen(DataScreen):
                 id="pseudo-status",
                 type_to_search=False,
             )  # fmt: skip
-        table: DataTable[str | Text] = DataTable(id="pseudo-table", cursor_type="row")
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
-        yield table
+        yield SizedTable[Text](id="pseudo-table", cursor_type="row")
         with VerticalScroll(id="pseudo-context"):
             yield Static("", id="pseudo-occurrences")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#pseudo-table", DataTable).focus()
+        table = self.query_one("#pseudo-table", SizedTable)
+        table.fill(COLUMNS, [])
+        table.focus()
         self._load()
 
     def reload_data(self) -> None:
@@ -230,17 +236,23 @@ class PseudonymScreen(DataScreen):
             return
         keep = self._highlighted()
         self.rows = message.rows
-        table = self.query_one("#pseudo-table", DataTable)
-        table.clear()
-        for r in self.rows:
-            table.add_row(
-                Text(r.status, style=STATUS_STYLE.get(r.status, "")),
-                Text(r.pseudonym),  # as Text: a str cell is read as markup, "[Judge 1]" a tag
-                Text(r.category),
-                Text(str(r.occurrences)),
-                Text(" | ".join(r.forms)),
-                key=str(r.id),
-            )
+        table = self.query_one("#pseudo-table", SizedTable)
+        table.fill(
+            COLUMNS,
+            [
+                (
+                    str(r.id),
+                    [  # as Text: a str cell is read as markup, "[Judge 1]" a tag
+                        Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+                        Text(r.pseudonym),
+                        Text(r.category),
+                        Text(str(r.occurrences)),
+                        Text(" | ".join(r.forms)),
+                    ],
+                )
+                for r in self.rows
+            ],
+        )
         ids = [r.id for r in self.rows]
         if keep is not None and keep.id in ids:
             table.move_cursor(row=ids.index(keep.id))
@@ -278,7 +290,7 @@ class PseudonymScreen(DataScreen):
 
     # -- the list -----------------------------------------------------------------------------
     def _highlighted(self) -> PseudonymRow | None:
-        table = self.query_one("#pseudo-table", DataTable)
+        table = self.query_one("#pseudo-table", SizedTable)
         index = table.cursor_row
         if not self.rows or index is None or not 0 <= index < len(self.rows):
             return None
@@ -305,7 +317,7 @@ class PseudonymScreen(DataScreen):
         if row is None:
             return
         self._write_status([row.id], status, False)
-        table = self.query_one("#pseudo-table", DataTable)
+        table = self.query_one("#pseudo-table", SizedTable)
         if table.cursor_row < len(self.rows) - 1:  # on to the next one, as a reviewer reads
             table.move_cursor(row=table.cursor_row + 1)
 

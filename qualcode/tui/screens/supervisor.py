@@ -33,7 +33,7 @@ from qualcode.tui.messages import CodingsChanged, OpenDocument
 from qualcode.tui.screens.data_screen import DataScreen
 from qualcode.tui.widgets.disagreement_view import CHOICE_TEXT, DisagreementView
 from qualcode.tui.widgets.key_footer import KeyFooter
-from qualcode.tui.widgets.sized_table import fill_sized
+from qualcode.tui.widgets.sized_table import SizedTable
 
 REVIEW_HELP = "Walk through the highlighted code's disagreements (also enter)"
 SUPERVISOR = KeyGroup(
@@ -185,7 +185,7 @@ class SupervisorScreen(DataScreen):
             yield Input(placeholder="/ filter codes", id="sup-filter")
         yield Label("", id="sup-status")
         with ContentSwitcher(initial="sup-table", id="sup-pages"):
-            yield DataTable(id="sup-table", cursor_type="row", zebra_stripes=True)
+            yield SizedTable(id="sup-table", cursor_type="row", zebra_stripes=True)
             yield DisagreementView(id="sup-view")
         yield KeyFooter()
 
@@ -194,7 +194,7 @@ class SupervisorScreen(DataScreen):
         return self.query_one("#sup-view", DisagreementView)
 
     def on_mount(self) -> None:
-        self.query_one("#sup-table", DataTable).focus()
+        self.query_one("#sup-table", SizedTable).focus()
         self._status("reading the coders…")
         self._load_coders()
 
@@ -314,11 +314,10 @@ class SupervisorScreen(DataScreen):
         request = self.request
         if request is None or not self.stats:
             return
-        table = self.query_one("#sup-table", DataTable)
+        table = self.query_one("#sup-table", SizedTable)
         keep = table.cursor_row
         needle = self.query_one("#sup-filter", Input).value.strip().lower()
         a, b = request.coder_a, request.coder_b
-        table.clear(columns=True)
         labels = [*COLUMNS[:6], a, b, *COLUMNS[8:], *MORE_COLUMNS]
         codes = [row for row in self.stats if not row.get("overall")]
         shown = [row for row in codes if needle in row["code"].lower()]
@@ -329,7 +328,7 @@ class SupervisorScreen(DataScreen):
             if row.get("overall"):  # always there, whatever the filter
                 reviews = list(self.progress.values())
                 rows.append((OVERALL_KEY, overall_cells(row, reviews, a, b)))
-        fill_sized(table, [(label, f"c{i}") for i, label in enumerate(labels)], rows)
+        table.fill([(label, f"c{i}") for i, label in enumerate(labels)], rows)
         if shown:
             table.move_cursor(row=min(keep, len(shown) - 1))
         if self.mode == "review":
@@ -389,7 +388,7 @@ class SupervisorScreen(DataScreen):
 
     @on(Input.Submitted, "#sup-filter")
     def _filter_done(self) -> None:
-        self.query_one("#sup-table", DataTable).focus()
+        self.query_one("#sup-table", SizedTable).focus()
 
     @on(DataTable.RowSelected, "#sup-table")
     def _row_chosen(self) -> None:
@@ -407,7 +406,7 @@ class SupervisorScreen(DataScreen):
         """The code on show: the one under review, or the table's highlighted row."""
         if self.mode == "review":
             return self.view.review
-        table = self.query_one("#sup-table", DataTable)
+        table = self.query_one("#sup-table", SizedTable)
         if table.row_count == 0:
             return None
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
@@ -479,7 +478,7 @@ class SupervisorScreen(DataScreen):
         self.query_one(selector).focus()
 
     def action_back(self) -> None:
-        table = self.query_one("#sup-table", DataTable)
+        table = self.query_one("#sup-table", SizedTable)
         if self.mode == "review":
             self._show_mode("table")
         elif self.focused is not table:
