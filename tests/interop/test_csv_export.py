@@ -1,5 +1,6 @@
 """``qualcode export csv DIR``: one UTF-8 CSV file per sheet, neutralised text, numbers as
-numbers, counts against the test's own, safe file names, all-or-nothing writes, and --only (csv and xlsx)."""
+numbers, counts against the test's own, safe file names, all-or-nothing writes, and ``--only``
+(for the workbook too)."""
 
 from __future__ import annotations
 
