@@ -582,6 +582,10 @@ def check_tables(wanted: Sequence[str], extras: Sequence[ExtraSheets]) -> None:
         raise QualcodeError(f"no table {unknown[0]!r} to export (tables: {', '.join(known)})")
 
 
+def _made(table: Table) -> Callable[[], Table]:
+    return lambda: table
+
+
 def export_tables(
     project: Project, filters: ExportFilters, notes: dict[str, str] | None = None
 ) -> Iterator[Table]:
@@ -618,10 +622,10 @@ def export_tables(
         ]
         if not fit or wanted is not None:  # asked for by name, it is written however many
             tables.append(("attributes", lambda: attribute_long_table(s)))
-        tables += [(t.key, lambda t=t: t) for extra in extras for t in extra.tables]  # type: ignore[misc]
+        tables += [(t.key, _made(t)) for extra in extras for t in extra.tables]
         tables.append(("memos", lambda: memos_table(s, sel)))
         if agreement is not None:
-            tables.append(("agreement", lambda: agreement))
+            tables.append(("agreement", _made(agreement)))
         tables.append(("codebook", lambda: codebook_table(s)))
         if wanted is not None:
             tables = [(key, make) for key, make in tables if key in wanted]

@@ -208,6 +208,15 @@ def test_only_some_tables_cli(
     for name in ("codebook.csv", "coded_segments.csv"):
         assert (folder / "some" / name).read_bytes() == (folder / "whole" / name).read_bytes()
     assert "not among the tables asked for" in out
+    # a study feature's table, by its key, and the order given does not matter
+    code, out, _err = cli(capsys, "--project", db, "export", "csv", str(folder / "feature"),
+                          "--only", "memos,caseload_histogram")  # fmt: skip
+    assert code == 0, out
+    written = folder / "feature"
+    assert sorted(p.name for p in written.iterdir()) == ["caseload_histogram.csv", "memos.csv"]
+    assert out.index("caseload_histogram.csv") < out.index("memos.csv")
+    for name in ("caseload_histogram.csv", "memos.csv"):
+        assert (written / name).read_bytes() == (folder / "whole" / name).read_bytes()
 
     book = folder / "some.xlsx"
     code, out, _err = cli(capsys, "--project", db, "export", "xlsx", str(book),
