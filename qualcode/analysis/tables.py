@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from qualcode.analysis.coders import counted_coders
+from qualcode.analysis.coders import CONSENSUS, coders_with_codings, counted_coders
 from qualcode.analysis.data import (
     NO_PARTICIPANT,
     NO_VALUE,
@@ -152,7 +152,11 @@ def frequency_rows(
     for by in bys:
         separately = by == "coder"
         if separately not in shared:
-            shared[separately] = _counting(s, coder, separately)
+            other = shared.get(not separately)
+            # grouped by coder or not, the same codings are counted, unless the consensus
+            # coder's stand in for the others' (qualcode.analysis.coders): read them once
+            same = coder is not None or CONSENSUS not in coders_with_codings(s)
+            shared[separately] = other if other and same else _counting(s, coder, separately)
         if by is not None and by not in BUILTIN_GROUPS and values is None:
             values = all_attribute_values(s)
         yield _frequencies(s, shared[separately], by, values or {})

@@ -35,6 +35,15 @@ CodesOpt = Annotated[
     ),
 ]
 
+OnlyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--only",
+        help="Only these tables, by key (the CSV file names: coded_segments, codebook...), "
+        "repeated or comma-separated.",
+    ),
+]
+
 
 def register(app: typer.Typer) -> None:
     """Add xlsx and csv to the ``export`` group (which :mod:`qualcode.commands.refi` adds)."""
@@ -42,12 +51,14 @@ def register(app: typer.Typer) -> None:
     export_app.command("csv")(export_csv_cmd)
 
 
-def _filters(ctx: typer.Context, coder: str | None, codes: list[str] | None) -> ExportFilters:
+def _filters(
+    ctx: typer.Context, coder: str | None, codes: list[str] | None, only: list[str] | None
+) -> ExportFilters:
     from qualcode.interop.tables_for_export import ExportFilters
 
     # QUALCODE_CODER (who is coding) never filters an export by itself
     explicit = coder.strip() if coder else coder_filter(ctx)
-    return ExportFilters(coder=explicit or None, codes=tuple(codes or ()))
+    return ExportFilters(coder=explicit or None, codes=tuple(codes or ()), tables=tuple(only or ()))
 
 
 def export_xlsx_cmd(
@@ -55,6 +66,7 @@ def export_xlsx_cmd(
     out: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
     coder: CodersOpt = None,
     codes: CodesOpt = None,
+    only: OnlyOpt = None,
     pseudonymised: PseudonymisedOpt = False,
     generalise: GeneraliseOpt = None,
     quasi: QuasiOpt = None,
@@ -66,7 +78,7 @@ def export_xlsx_cmd(
     package: see 'qualcode pseudonyms'."""
     from qualcode.interop.xlsx_workbook import export_xlsx
 
-    filters = _filters(ctx, coder, codes)
+    filters = _filters(ctx, coder, codes, only)
 
     def write(project: Project, target: Path) -> ExportResult:
         return export_xlsx(project, target, filters)
@@ -84,6 +96,7 @@ def export_csv_cmd(
     directory: Annotated[Path, typer.Argument(help="The folder to write the CSV files in.")],
     coder: CodersOpt = None,
     codes: CodesOpt = None,
+    only: OnlyOpt = None,
     bom: Annotated[
         bool, typer.Option("--bom", help="Start files with a UTF-8 byte-order mark (for Excel).")
     ] = False,
@@ -97,7 +110,7 @@ def export_csv_cmd(
     package (README.md in the folder): see 'qualcode pseudonyms'."""
     from qualcode.interop.csv_export import export_csv
 
-    filters = _filters(ctx, coder, codes)
+    filters = _filters(ctx, coder, codes, only)
 
     def write(project: Project, target: Path) -> ExportResult:
         return export_csv(project, target, filters, bom=bom)

@@ -76,6 +76,11 @@ def plain_value(value: Any) -> Value:
 def csv_value(value: Any) -> str:
     """A value as CSV text: empty for missing, ISO dates, ``true``/``false``, numbers as Python
     writes them, text neutralised."""
+    kind = type(value)
+    if kind is str:  # the common cases first: most cells are text or whole numbers
+        return neutralise(value)
+    if kind is int:
+        return str(value)
     v = plain_value(value)
     if v is None:
         return ""

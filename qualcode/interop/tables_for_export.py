@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any, Literal, Protocol, cast
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from qualcode.agreement.project_report import agreement_report
 from qualcode.analysis import tables as analysis
 from qualcode.analysis.data import text_attributes
+from qualcode.analysis.spans import Sliceable
 from qualcode.codebook import codebook_from_project
 from qualcode.coding.codes import code_paths, find_code
 from qualcode.coding.codings import coding_memos
@@ -45,11 +47,14 @@ from qualcode.store.models import (
     Participant,
     Setting,
 )
+from qualcode.store.texts import read_passages
 
 Kind = Literal[
     "text", "long", "int", "number", "float", "stat", "percent", "fraction", "date", "bool"
 ]
 CONTEXT_CHARS = 80
+#: codings of "Coded segments" read, and their passages with them, at a time
+SEGMENT_BATCH = 2000
 BIN_WIDTH = 10.0
 
 
@@ -93,10 +98,12 @@ class Table:
 
 @dataclass(frozen=True)
 class ExportFilters:
-    """One coder's codings only, and/or some codes (by path, name or key) with their sub-codes."""
+    """One coder's codings only, and/or some codes (by path, name or key) with their sub-codes,
+    and/or some tables only (by key, as :data:`TABLE_KEYS`; comma-separated allowed)."""
 
     coder: str | None = None
     codes: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,25 +177,36 @@ FREQ_COLUMNS = cols(
 )  # fmt: skip
 
 
-def frequency_rows(s: Session, sel: ExportSelection) -> Iterator[tuple[Any, ...]]:
+def frequency_rows(
+    s: Session, sel: ExportSelection, overall: list[dict[str, Any]] | None = None
+) -> Iterator[tuple[Any, ...]]:
     """All codings, then by document, participant, coder and each text attribute, streamed
     (thousands of attributes make millions of rows: an Excel sheet stops at its row limit
-    without holding them all)."""
+    without holding them all). ``overall`` gets the ungrouped rows, for the chart."""
     bys = [None, "document", "participant", "coder", *text_attributes(s)]
     names = [c.name for c in FREQ_COLUMNS]
     for by, part in zip(bys, analysis.frequency_rows(s, bys, coder=sel.coder), strict=True):
+        if by is None and overall is not None:
+            overall.extend(part)
         for r in part:
             if sel.keeps(r["code"]):
-                r["by"] = by or "all"
-                yield tuple(r[n] for n in names)
+                yield tuple([by or "all", *(r[n] for n in names[1:])])
 
 
-def frequencies_table(s: Session, sel: ExportSelection) -> Table:
-    return Table("code_frequencies", "Code frequencies", FREQ_COLUMNS, frequency_rows(s, sel), 3)
+def frequencies_table(
+    s: Session, sel: ExportSelection, overall: list[dict[str, Any]] | None = None
+) -> Table:
+    rows = frequency_rows(s, sel, overall)
+    return Table("code_frequencies", "Code frequencies", FREQ_COLUMNS, rows, 3)
 
 
-def frequency_chart_table(s: Session, sel: ExportSelection) -> Table:
-    overall = next(analysis.frequency_rows(s, [None], coder=sel.coder))
+def frequency_chart_table(
+    s: Session, sel: ExportSelection, overall: list[dict[str, Any]] | None = None
+) -> Table:
+    """Each code's own codings; from the frequencies' ungrouped rows when they were read
+    (``overall``), else read here."""
+    if not overall:
+        overall = next(analysis.frequency_rows(s, [None], coder=sel.coder))
     own = [
         (r["code"], r["codings"]) for r in overall if not r["rolled_up"] and sel.keeps(r["code"])
     ]
@@ -279,8 +297,9 @@ def codebook_table(s: Session) -> Table:
 SPACE = re.compile(r"\s+")
 
 
-def context(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tuple[str, str]:
-    """A little text before and after a span, cut at spaces, with ``…`` where it was cut."""
+def context(text: Sliceable, start: int, end: int, chars: int = CONTEXT_CHARS) -> tuple[str, str]:
+    """A little text before and after a span, cut at spaces, with ``…`` where it was cut
+    (``text`` may be the passages read around the span: :func:`read_passages`)."""
     lo, hi = max(0, start - chars), min(len(text), end + chars)
     before, after = text[lo:start], text[end:hi]
     if lo > 0 and " " in before.strip():
@@ -311,7 +330,8 @@ def attribute_rows(s: Session, names: Sequence[str]) -> dict[int, list[Any]]:
 def segment_rows(
     s: Session, sel: ExportSelection, attributes: Sequence[str]
 ) -> Iterator[list[Any]]:
-    """Codings in document and offset order, read in batches, one document's text at a time."""
+    """Codings in document and offset order, read in batches; each batch's coded passages and
+    their context are read together (:func:`read_passages`), never a whole text kept."""
     paths = code_paths(s)
     attrs = attribute_rows(s, attributes)
     blank = [None] * len(attributes)
@@ -330,23 +350,25 @@ def segment_rows(
         .join(Coder, Coding.coder_id == Coder.id)
         .join(Document, Coding.document_id == Document.id)
         .order_by(Document.name, Coding.start, Coding.end, Coding.id)
-        .execution_options(yield_per=2000)
+        .execution_options(yield_per=SEGMENT_BATCH)
     )
     if sel.coder is not None:
         stmt = stmt.where(Coder.name == sel.coder)
     if sel.paths:
         stmt = stmt.where(Coding.code_id.in_([c for c, p in paths.items() if sel.keeps(p)]))
-    current, text = -1, ""
-    for cid, doc_id, code_id, coder, start, end in s.execute(stmt):
-        if doc_id != current:
-            text = s.scalar(select(Document.text).where(Document.id == doc_id)) or ""
-            current = doc_id
-        name, label, pid = docs[doc_id]
-        before, after = context(text, start, end)
-        values = attrs.get(pid, blank) if pid is not None else blank
-        row = [cid, name, label, *values, coder, paths[code_id], start, end]
-        row.extend((before, text[start:end], after, memos.get(cid)))
-        yield row
+    for batch in s.execute(stmt).partitions():
+        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for _cid, doc_id, _code, _coder, start, end in batch:
+            spans[doc_id].append((max(0, start - CONTEXT_CHARS), end + CONTEXT_CHARS))
+        texts = read_passages(s, spans)
+        for cid, doc_id, code_id, coder, start, end in batch:
+            text = texts[doc_id]
+            name, label, pid = docs[doc_id]
+            before, after = context(text, start, end)
+            values = attrs.get(pid, blank) if pid is not None else blank
+            row = [cid, name, label, *values, coder, paths[code_id], start, end]
+            row.extend((before, text[start:end], after, memos.get(cid)))
+            yield row
 
 
 def participant_rows(s: Session, attributes: Sequence[str]) -> list[list[Any]]:
@@ -396,6 +418,7 @@ LONG_ATTRIBUTES = (
     "every participant's attribute values, one per row (too many attributes for columns: "
     f"an Excel sheet holds {EXCEL_MAX_COLUMNS:,})"
 )
+ATTRIBUTES = "every participant's attribute values, one per row"
 SEGMENTS_WITHOUT_ATTRIBUTES = (
     "every coding with its text, context and memo (the attributes: see Attributes)"
 )
@@ -458,7 +481,11 @@ def overview_table(
     agreement: str,
     extras: Sequence[ExtraSheets],
     attributes_fit: bool = True,
+    shown: Collection[str] | None = None,
 ) -> Table:
+    """The project, the filters, the definitions, and a line per sheet written (``shown``:
+    the titles of the sheets written when not all are)."""
+
     def count(model: type[Any]) -> int:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -489,12 +516,14 @@ def overview_table(
     if not attributes_fit:
         sheets = _insert_after(sheets, "Coded segments", {"Attributes": LONG_ATTRIBUTES})
         sheets["Coded segments"] = SEGMENTS_WITHOUT_ATTRIBUTES
+    elif shown is not None and "Attributes" in shown:
+        sheets = _insert_after(sheets, "Coded segments", {"Attributes": ATTRIBUTES})
     for extra in reversed(extras):  # after "Coded segments", where export_tables puts them
         sheets = _insert_after(sheets, "Coded segments", extra.descriptions)
     rows += [
         (f"Sheet: {name}", text)
         for name, text in sheets.items()
-        if name != "Agreement" or agreement.startswith("by ")
+        if (name != "Agreement" or agreement.startswith("by ")) and (shown is None or name in shown)
     ]
     columns = cols("item|Item", "value|Value")
     return Table("overview", "Overview", columns, rows, 1)
@@ -522,32 +551,87 @@ def count_codings(s: Session, sel: ExportSelection) -> int:
     return int(s.scalar(stmt) or 0)
 
 
+#: the tables' keys (CSV file stems) in sheet order; a study feature's follow "attributes"
+TABLE_KEYS = {
+    "overview": "Overview",
+    "code_frequencies": "Code frequencies",
+    "frequency_chart": "Frequency chart",
+    "code_by_participant": "Code by participant",
+    "cooccurrence": "Co-occurrence",
+    "coded_segments": "Coded segments",
+    "attributes": "Attributes",
+    "memos": "Memos",
+    "agreement": "Agreement",
+    "codebook": "Codebook",
+}
+
+
+def requested_tables(tables: Sequence[str]) -> list[str] | None:
+    """The table keys asked for (each entry may be comma-separated), or None for all."""
+    keys = [k.strip() for entry in tables for k in entry.split(",") if k.strip()]
+    return list(dict.fromkeys(keys)) or None
+
+
+def check_tables(wanted: Sequence[str], extras: Sequence[ExtraSheets]) -> None:
+    """Refuse a key that names no table of this project's export."""
+    known = list(TABLE_KEYS)
+    at = known.index("attributes") + 1
+    known[at:at] = [t.key for extra in extras for t in extra.tables]
+    unknown = [k for k in wanted if k not in known]
+    if unknown:
+        raise QualcodeError(f"no table {unknown[0]!r} to export (tables: {', '.join(known)})")
+
+
+def _made(table: Table) -> Callable[[], Table]:
+    return lambda: table
+
+
 def export_tables(
     project: Project, filters: ExportFilters, notes: dict[str, str] | None = None
 ) -> Iterator[Table]:
-    """Every table in sheet order (``notes`` gets ``agreement``: how it was computed or why it
-    was left out). Write each table's rows before asking for the next one: the coded segments
-    stream from the open session."""
+    """Every table in sheet order, or those ``filters.tables`` names (``notes`` gets
+    ``agreement``: how it was computed or why it was left out). Write each table's rows before
+    asking for the next one: the coded segments stream from the open session, and the
+    frequency chart reuses what the frequencies read."""
     from qualcode.interop.memo_sheet import memos_table  # it builds on this module's types
 
+    wanted = requested_tables(filters.tables)
     with project.session() as s:
         sel = resolve(s, filters)
-        agreement, note = agreement_table(project, s, sel)
+        # a study feature's tables cost time: read them only when they may be written
+        builtin = wanted is not None and "overview" not in wanted
+        builtin = builtin and all(k in TABLE_KEYS for k in wanted or ())
+        extras = [] if builtin else extra_sheets(s)
+        if wanted is not None:
+            check_tables(wanted, extras)
+        if wanted is None or "agreement" in wanted:
+            agreement, note = agreement_table(project, s, sel)
+        else:
+            agreement, note = None, "left out: not among the tables asked for (--only)"
         if notes is not None:
             notes["agreement"] = note
-        extras = extra_sheets(s)
         fit = attributes_fit(s)
-        yield overview_table(project, s, sel, note, extras, fit)
-        yield frequencies_table(s, sel)
-        yield frequency_chart_table(s, sel)
-        yield matrix_table(s, sel)
-        yield cooccurrence_table(s, sel)
-        yield segments_table(s, sel, with_attributes=fit)
-        if not fit:
-            yield attribute_long_table(s)
-        for extra in extras:
-            yield from extra.tables
-        yield memos_table(s, sel)
+        overall: list[dict[str, Any]] = []
+        tables: list[tuple[str, Callable[[], Table]]] = [
+            ("overview", lambda: overview_table(project, s, sel, note, extras, fit, shown)),
+            ("code_frequencies", lambda: frequencies_table(s, sel, overall)),
+            ("frequency_chart", lambda: frequency_chart_table(s, sel, overall)),
+            ("code_by_participant", lambda: matrix_table(s, sel)),
+            ("cooccurrence", lambda: cooccurrence_table(s, sel)),
+            ("coded_segments", lambda: segments_table(s, sel, with_attributes=fit)),
+        ]
+        if not fit or wanted is not None:  # asked for by name, it is written however many
+            tables.append(("attributes", lambda: attribute_long_table(s)))
+        tables += [(t.key, _made(t)) for extra in extras for t in extra.tables]
+        tables.append(("memos", lambda: memos_table(s, sel)))
         if agreement is not None:
-            yield agreement
-        yield codebook_table(s)
+            tables.append(("agreement", _made(agreement)))
+        tables.append(("codebook", lambda: codebook_table(s)))
+        if wanted is not None:
+            tables = [(key, make) for key, make in tables if key in wanted]
+            if not tables:  # only the agreement was asked for, and it is left out
+                raise QualcodeError(f"no agreement table to export: {note}")
+        titles = {**TABLE_KEYS, **{t.key: t.title for extra in extras for t in extra.tables}}
+        shown = None if wanted is None else {titles[key] for key, _make in tables}
+        for _key, make in tables:
+            yield make()

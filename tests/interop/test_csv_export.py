@@ -1,5 +1,6 @@
 """``qualcode export csv DIR``: one UTF-8 CSV file per sheet, neutralised text, numbers as
-numbers, counts against the test's own, safe file names and all-or-nothing writes."""
+numbers, counts against the test's own, safe file names, all-or-nothing writes, and ``--only``
+(for the workbook too)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from qualcode.interop import csv_export
 from qualcode.interop.csv_export import export_csv, safe_filename
 from qualcode.interop.tables_for_export import ExportFilters
 from qualcode.store import Attribute, AttributeValue, Document, Participant, Project, open_project
+from tests.run_cli import cli
 
 TEXTS = {
     "a.txt": "P1: The lab is slow. =1+1 was typed here. We plead most cases.",
@@ -185,3 +187,69 @@ def test_safe_file_names() -> None:
     assert safe_filename("CON") == "CON_.csv" and safe_filename("lpt1") == "lpt1_.csv"
     assert safe_filename("...") == "table.csv" and safe_filename("=cmd") == "cmd.csv"
     assert len(safe_filename("x" * 300)) == 104
+
+
+def test_only_some_tables_cli(
+    sample: tuple[Project, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--only`` (repeated or comma-separated) writes those tables, as the whole export has
+    them; in a workbook the Overview lists only the sheets written."""
+    from openpyxl import load_workbook
+
+    project, folder = sample
+    db = str(folder / "p.db")
+    export_csv(project, folder / "whole")
+    only = ["--only", "coded_segments,codebook", "--only", "coded_segments"]
+    code, out, _err = cli(capsys, "--project", db, "export", "csv", str(folder / "some"), *only)
+    assert code == 0, out
+    assert sorted(p.name for p in (folder / "some").iterdir()) == [
+        "codebook.csv", "coded_segments.csv",
+    ]  # fmt: skip
+    for name in ("codebook.csv", "coded_segments.csv"):
+        assert (folder / "some" / name).read_bytes() == (folder / "whole" / name).read_bytes()
+    assert "not among the tables asked for" in out
+    # a study feature's table, by its key, and the order given does not matter
+    code, out, _err = cli(capsys, "--project", db, "export", "csv", str(folder / "feature"),
+                          "--only", "memos,caseload_histogram")  # fmt: skip
+    assert code == 0, out
+    written = folder / "feature"
+    assert sorted(p.name for p in written.iterdir()) == ["caseload_histogram.csv", "memos.csv"]
+    assert out.index("caseload_histogram.csv") < out.index("memos.csv")
+    for name in ("caseload_histogram.csv", "memos.csv"):
+        assert (written / name).read_bytes() == (folder / "whole" / name).read_bytes()
+
+    book = folder / "some.xlsx"
+    code, out, _err = cli(capsys, "--project", db, "export", "xlsx", str(book),
+                          "--only", "overview,coded_segments")  # fmt: skip
+    assert code == 0, out
+    wb = load_workbook(book, read_only=True)
+    assert wb.sheetnames == ["Overview", "Coded segments"]
+    segments = list(wb["Coded segments"].values)
+    assert len(segments) == len(CODINGS) + 1
+    at = segments[0].index("Coded text")
+    whole = read(folder / "whole" / "coded_segments.csv")
+    assert [r[at] for r in segments[1:]] == [r["text"] for r in whole]
+    sheets = [r[0] for r in wb["Overview"].values if str(r[0]).startswith("Sheet: ")]
+    assert sheets == ["Sheet: Overview", "Sheet: Coded segments"]
+    wb.close()
+
+
+def test_only_refuses_an_unknown_table_and_writes_nothing(
+    sample: tuple[Project, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project, folder = sample
+    db = str(folder / "p.db")
+    for kind, target in (("csv", folder / "refused"), ("xlsx", folder / "refused.xlsx")):
+        code, _out, err = cli(capsys, "--project", db, "export", kind, str(target),
+                              "--only", "coded_segments,segments")  # fmt: skip
+        assert code == 2
+        assert len(err.strip().splitlines()) == 1
+        assert "'segments'" in err
+        assert "coded_segments" in err and "caseload_shares" in err and "codebook" in err
+        assert not target.exists()
+    # the agreement alone, left out (no sentences to compare by): nothing to write
+    code, _out, err = cli(capsys, "--project", db, "export", "csv", str(folder / "refused"),
+                          "--only", "agreement")  # fmt: skip
+    assert code == 2
+    assert "no agreement table to export: left out" in err
+    assert not (folder / "refused").exists()

@@ -21,6 +21,9 @@ session ends in (``drive_qc.py``: 0-based line numbers), Taguette by its highlig
 (``drive_taguette.py``: offsets into the document's text). The counts each tool then reports
 are checked against the plan before anything is timed.
 
+Taguette's Excel and CSV exports hold every highlight (document, tag, highlighted text);
+qualcode's are timed whole (every sheet) and, like for like, with ``--only coded_segments``.
+
 Each operation runs through the tool's own public face: qualcode's and qc's command lines (a
 fresh process per operation, start-up included, as a user runs them), Taguette's HTTP API on a
 server started once (a request to a running server, as its web page makes it). The tools
@@ -69,6 +72,9 @@ RETRIEVED = "backlog"
 IN_PROCESS = "qualcode in-process"
 #: operations long enough that a warm-up run would only add minutes
 LONG = {"import", "Excel export", "CSV export"}
+#: the like-for-like exports: qualcode's coded segments alone, as Taguette's highlights
+SEGMENTS_XLSX, SEGMENTS_CSV = "Excel export, coded segments", "CSV export, coded segments"
+SEGMENTS_ONLY = ("--only", "coded_segments")
 QUALCODE = Path(sys.executable).with_name("qualcode")
 QC_BIN = PEERS / "qc" / "bin"
 TAGUETTE_BIN = PEERS / "taguette" / "bin"
@@ -204,6 +210,8 @@ class Qualcode:
             "codebook (REFI .qdc)": lambda: self.cli("export", "qdc", w / "codebook.qdc"),
             "Excel export": lambda: self.cli("export", "xlsx", w / "all.xlsx"),
             "CSV export": lambda: self.cli("export", "csv", w / "csv"),
+            SEGMENTS_XLSX: lambda: self.cli("export", "xlsx", w / "seg.xlsx", *SEGMENTS_ONLY),
+            SEGMENTS_CSV: lambda: self.cli("export", "csv", w / "seg-csv", *SEGMENTS_ONLY),
             "co-occurrence": lambda: self.cli("cooccurrence", "--unit", "turn", out=w / "co.out"),
             "project (REFI .qdpx)": lambda: self.cli("export", "qdpx", w / "all.qdpx"),
         }
@@ -218,6 +226,7 @@ class Qualcode:
         from qualcode.interop.csv_export import export_csv
         from qualcode.interop.refi.qdc import export_qdc
         from qualcode.interop.retrieval_export import save_retrieved
+        from qualcode.interop.tables_for_export import ExportFilters
         from qualcode.interop.xlsx_workbook import export_xlsx
         from qualcode.nlp.sentences import sentence_nlp
         from qualcode.store import open_project
@@ -246,6 +255,8 @@ class Qualcode:
             db.unlink()
             return seconds
 
+        segments = ExportFilters(tables=(SEGMENTS_ONLY[1],))
+
         def count() -> None:
             with project.session() as s:
                 tables.frequency_table(s)
@@ -262,6 +273,8 @@ class Qualcode:
             "codebook (REFI .qdc)": timed(lambda: export_qdc(project, w / "in.qdc")),
             "Excel export": timed(lambda: export_xlsx(project, w / "in.xlsx")),
             "CSV export": timed(lambda: export_csv(project, w / "in-csv")),
+            SEGMENTS_XLSX: timed(lambda: export_xlsx(project, w / "in-seg.xlsx", segments)),
+            SEGMENTS_CSV: timed(lambda: export_csv(project, w / "in-seg-csv", segments)),
         }
 
     def close(self) -> None:
@@ -387,6 +400,10 @@ class Taguette:
             "codebook (REFI .qdc)": op("codebook"),
             "Excel export": op("xlsx"),
             "CSV export": op("csv"),
+            # Taguette's one export: every highlight (document, tag, text); against it, both
+            # qualcode's whole workbook and its coded segments alone
+            SEGMENTS_XLSX: op("xlsx"),
+            SEGMENTS_CSV: op("csv"),
         }
 
     def close(self) -> None:
