@@ -31,15 +31,19 @@ def _project_with_a_document(tmp_path: Path) -> str:
     return project
 
 
-def _run_noting_heavy(project: str, *args: str) -> tuple[str, list[str]]:
-    """What a command prints, and the heavy libraries it imported."""
+def _run_noting_heavy(
+    project: str, *args: str, heavy: tuple[str, ...] = HEAVY
+) -> tuple[str, list[str]]:
+    """What a command prints, and the ``heavy`` libraries it imported."""
     code = (
         "import sys, json\n"
         "from qualcode.cli import main\n"
         "try:\n"
         f"    main(['--project', {project!r}, *{list(args)!r}])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
         "finally:\n"
-        f"    print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})),"
+        f"    print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})),"
         " file=sys.stderr)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -83,6 +87,16 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "--version")
     assert code == 0
     assert out.strip() == f"qualcode {version('qualcode')}"
+
+
+def test_version_opens_no_project(tmp_path: Path) -> None:
+    """``--version`` loads neither the store nor SQLAlchemy (a project loads them when opened)."""
+    out, heavy = _run_noting_heavy(
+        str(tmp_path / "none.db"), "--version", heavy=("sqlalchemy", *HEAVY)
+    )
+    assert out.strip() == f"qualcode {version('qualcode')}"
+    assert heavy == []
+    assert not (tmp_path / "none.db").exists()
 
 
 def test_the_help_groups_commands_as_a_user_works(capsys: pytest.CaptureFixture[str]) -> None:
