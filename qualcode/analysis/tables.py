@@ -134,11 +134,28 @@ def frequency_tables(
 ) -> list[pd.DataFrame]:
     """:func:`frequency_table` by each of ``bys``, from one read of the project."""
     wanted = list(bys)
-    out = []
-    for by, rows in zip(wanted, frequency_rows(s, wanted, coder), strict=True):
-        columns = FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
-        out.append(pd.DataFrame(rows, columns=["group", *FREQUENCY_COLUMNS])[columns])
-    return out
+    return [
+        pd.DataFrame(records, columns=frequency_columns(by))
+        for by, records in zip(wanted, frequency_records(s, wanted, coder), strict=True)
+    ]
+
+
+def frequency_columns(by: str | None) -> list[str]:
+    """The columns of a frequency table: :data:`FREQUENCY_COLUMNS`, ``group`` first when
+    grouped."""
+    return FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
+
+
+def frequency_records(
+    s: Session, bys: Iterable[str | None], coder: str | None = None
+) -> list[list[dict[str, Any]]]:
+    """The rows of :func:`frequency_tables` as plain dicts (JSON-ready, no DataFrame: the
+    command line prints them), with the columns of :func:`frequency_columns`."""
+    wanted = list(bys)
+    return [
+        [{c: row[c] for c in frequency_columns(by)} for row in rows]
+        for by, rows in zip(wanted, frequency_rows(s, wanted, coder), strict=True)
+    ]
 
 
 def frequency_rows(

@@ -3,9 +3,9 @@ of :mod:`qualcode.analysis.tables`, printed or as JSON."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import math
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -23,6 +23,9 @@ from qualcode.commands.common import (
 )
 from qualcode.errors import QualcodeError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def register(app: typer.Typer) -> None:
     app.command("summary")(summary)
@@ -32,7 +35,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _fmt(value: Any, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if isinstance(value, bool):
         return "yes" if value else ""
@@ -42,9 +45,13 @@ def _fmt(value: Any, digits: int = 2) -> str:
 
 
 def _print_frame(frame: pd.DataFrame, title: str | None = None) -> None:
-    table = Table(*[str(c) for c in frame.columns], title=title)
-    for row in tables.to_records(frame):
-        table.add_row(*[_fmt(v) for v in row.values()])
+    _print_rows([str(c) for c in frame.columns], tables.to_records(frame), title)
+
+
+def _print_rows(columns: list[str], rows: list[dict[str, Any]], title: str | None) -> None:
+    table = Table(*columns, title=title)
+    for row in rows:
+        table.add_row(*[_fmt(row[c]) for c in columns])
     console.print(table)
 
 
@@ -105,30 +112,26 @@ def frequencies(
     with project_from(ctx).session() as s:
         counted = counted_coders(s, who, separately=by == "coder")
         if counted.breakdown and by != "coder":
-            frame, by_coder = tables.frequency_tables(s, [by, "coder"], coder=who)
+            rows, by_coder = tables.frequency_records(s, [by, "coder"], coder=who)
         else:
-            frame = tables.frequency_table(s, by=by, coder=who)
+            (rows,) = tables.frequency_records(s, [by], coder=who)
     if json_out:
-        print_json(
-            {
-                **counted.as_json(),
-                "rows": tables.to_records(frame),
-                "by_coder": None if by_coder is None else tables.to_records(by_coder),
-            }
-        )
+        print_json({**counted.as_json(), "rows": rows, "by_coder": by_coder})
         return
-    _print_frequencies(frame, title=f"counted: {counted.describe()}")
+    _print_frequencies(by, rows, title=f"counted: {counted.describe()}")
     if by_coder is not None:
-        _print_frequencies(by_coder, title="by coder")
+        _print_frequencies("coder", by_coder, title="by coder")
 
 
-def _print_frequencies(frame: pd.DataFrame, title: str) -> None:
-    shown = frame.copy()
-    shown["code"] = [
-        c + " (+ children)" if r else c
-        for c, r in zip(shown["code"], shown["rolled_up"], strict=True)
+def _print_frequencies(by: str | None, rows: list[dict[str, Any]], title: str) -> None:
+    """A frequency table's rows (:func:`tables.frequency_records`), a rolled-up row's code
+    marked "(+ children)"."""
+    columns = [c for c in tables.frequency_columns(by) if c != "rolled_up"]
+    shown = [
+        {**row, "code": row["code"] + " (+ children)" if row["rolled_up"] else row["code"]}
+        for row in rows
     ]
-    _print_frame(shown.drop(columns=["rolled_up"]), title=title)
+    _print_rows(columns, shown, title)
 
 
 def matrix(
