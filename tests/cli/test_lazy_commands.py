@@ -74,6 +74,24 @@ def test_retrieve_imports_no_heavy_library(tmp_path: Path) -> None:
     assert heavy == []
 
 
+def test_import_codings_and_refi_exports_import_no_heavy_library(tmp_path: Path) -> None:
+    """Reading codings from CSV needs no table library; a REFI-QDA codebook or project is
+    XML, so PyYAML (the YAML codebook's) is not loaded either."""
+    project = _project_with_a_document(tmp_path)
+    subprocess.run([*RUN, "codes", "add", "Lab", "--project", project], check=True)
+    start = TEXT.index("The lab.")
+    rows = tmp_path / "codings.csv"
+    rows.write_text(f"document,code,coder,start,end\nP01.txt,Lab,ana,{start},{start + 8}\n")
+    out, heavy = _run_noting_heavy(project, "import-codings", str(rows))
+    assert "1 coding(s) added" in out
+    assert heavy == []
+    for kind in ("qdc", "qdpx"):
+        target = tmp_path / f"out.{kind}"
+        _, heavy = _run_noting_heavy(project, "export", kind, str(target), heavy=(*HEAVY, "yaml"))
+        assert target.stat().st_size > 0
+        assert heavy == [], kind
+
+
 def test_every_command_a_module_registers_is_named_in_the_registry() -> None:
     features = set(build_commands(feature_command_modules()))
     registered = set(build_commands(command_modules())) - features
