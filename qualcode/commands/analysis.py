@@ -1,5 +1,8 @@
 """``qualcode summary ATTRIBUTE``, ``frequencies``, ``matrix`` and ``cooccurrence``: the tables
-of :mod:`qualcode.analysis.tables`, printed or as JSON."""
+of :mod:`qualcode.analysis.tables`, printed or as JSON.
+
+:mod:`qualcode.analysis.tables` (pandas) is imported by the commands that build DataFrames;
+``cooccurrence`` prints plain rows and loads no pandas."""
 
 from __future__ import annotations
 
@@ -9,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from qualcode.analysis import tables
 from qualcode.analysis.coders import counted_coders
+from qualcode.analysis.cooccurrence import COOCCURRENCE_COLUMNS, cooccurrence_rows
 from qualcode.analysis.data import find_attribute
 from qualcode.analysis.stats import QUARTILE_METHOD
 from qualcode.analysis.units import UNIT_KINDS
@@ -45,6 +48,8 @@ def _fmt(value: Any, digits: int = 2) -> str:
 
 
 def _print_frame(frame: pd.DataFrame, title: str | None = None) -> None:
+    from qualcode.analysis import tables
+
     _print_rows([str(c) for c in frame.columns], tables.to_records(frame), title)
 
 
@@ -67,6 +72,8 @@ def summary(
 
 def print_summary(ctx: typer.Context, attribute: str, by: str | None, json_out: bool) -> None:
     """The summary of a number attribute, printed or as JSON (``summary``, ``caseload summary``)."""
+    from qualcode.analysis import tables
+
     by = tables.check_group(by)
     with project_from(ctx).session() as s:
         find_attribute(s, attribute)  # a name the project does not have is an error here
@@ -106,6 +113,8 @@ def frequencies(
     Whose codings: --coder's; else the consensus coder's when there are any; else every
     coder's added up, followed by each coder's (--by coder: every coder apart).
     """
+    from qualcode.analysis import tables
+
     by = tables.check_group(by)
     who = coder or coder_filter(ctx)
     by_coder = None
@@ -126,6 +135,8 @@ def frequencies(
 def _print_frequencies(by: str | None, rows: list[dict[str, Any]], title: str) -> None:
     """A frequency table's rows (:func:`tables.frequency_records`), a rolled-up row's code
     marked "(+ children)"."""
+    from qualcode.analysis import tables
+
     columns = [c for c in tables.frequency_columns(by) if c != "rolled_up"]
     shown = [
         {**row, "code": row["code"] + " (+ children)" if row["rolled_up"] else row["code"]}
@@ -151,6 +162,8 @@ def matrix(
     Whose codings: as for ``frequencies``; when several coders' codings are added up, each
     coder's matrix follows.
     """
+    from qualcode.analysis import tables
+
     if rows.strip().lower() != "code":
         raise QualcodeError("--rows can only be 'code' for now")
     who = coder or coder_filter(ctx)
@@ -226,9 +239,12 @@ def cooccurrence(
     Whose codings: as for ``frequencies`` (a pair is always one coder's two codings)."""
     who = coder or coder_filter(ctx)
     with project_from(ctx).session() as s:
-        frame = tables.cooccurrence_table(s, unit=unit, coder=who)
+        pairs = [
+            dict(zip(COOCCURRENCE_COLUMNS, row, strict=True))
+            for row in cooccurrence_rows(s, unit, who)
+        ]
         counted = counted_coders(s, who)
     if json_out:
-        print_json({**counted.as_json(), "pairs": tables.to_records(frame)})
+        print_json({**counted.as_json(), "pairs": pairs})
         return
-    _print_frame(frame, title=f"counted: {counted.describe()}")
+    _print_rows(COOCCURRENCE_COLUMNS, pairs, title=f"counted: {counted.describe()}")

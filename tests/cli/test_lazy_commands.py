@@ -74,16 +74,26 @@ def test_retrieve_imports_no_heavy_library(tmp_path: Path) -> None:
     assert heavy == []
 
 
-def test_import_codings_and_refi_exports_import_no_heavy_library(tmp_path: Path) -> None:
-    """Reading codings from CSV needs no table library; a REFI-QDA codebook or project is
-    XML, so PyYAML (the YAML codebook's) is not loaded either."""
+def test_import_codings_cooccurrence_and_refi_exports_import_no_heavy_library(
+    tmp_path: Path,
+) -> None:
+    """Reading codings from CSV and counting co-occurrence need no table library; a REFI-QDA
+    codebook or project is XML, so PyYAML (the YAML codebook's) is not loaded either."""
     project = _project_with_a_document(tmp_path)
-    subprocess.run([*RUN, "codes", "add", "Lab", "--project", project], check=True)
-    start = TEXT.index("The lab.")
+    for code in ("Lab", "Time"):
+        subprocess.run([*RUN, "codes", "add", code, "--project", project], check=True)
+    lab, months = TEXT.index("The lab."), TEXT.index("It takes months.")
     rows = tmp_path / "codings.csv"
-    rows.write_text(f"document,code,coder,start,end\nP01.txt,Lab,ana,{start},{start + 8}\n")
+    rows.write_text(
+        "document,code,coder,start,end\n"
+        f"P01.txt,Lab,ana,{lab},{lab + 8}\nP01.txt,Time,ana,{months},{months + 16}\n"
+    )
     out, heavy = _run_noting_heavy(project, "import-codings", str(rows))
-    assert "1 coding(s) added" in out
+    assert "2 coding(s) added" in out
+    assert heavy == []
+    out, heavy = _run_noting_heavy(project, "cooccurrence", "--unit", "turn", "--json")
+    pair = {"code_a": "Lab", "code_b": "Time", "count": 1, "documents": 1}
+    assert json.loads(out)["pairs"] == [pair]  # one turn holds both
     assert heavy == []
     for kind in ("qdc", "qdpx"):
         target = tmp_path / f"out.{kind}"
