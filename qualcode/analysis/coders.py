@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.analysis.data import coder_exists
+from qualcode.analysis.data import CodingRow, coder_exists, coding_rows
 from qualcode.store.models import Coder, Coding
 
 #: the coder that settled disagreements are written as (see qualcode.agreement.consensus)
@@ -66,3 +66,17 @@ def coders_with_codings(s: Session) -> list[str]:
     """Every coder with at least one coding, by name."""
     stmt = select(Coder.name).where(Coder.id.in_(select(Coding.coder_id))).order_by(Coder.name)
     return list(s.scalars(stmt))
+
+
+def counted_coding_rows(
+    s: Session, coder: str | None = None, *, separately: bool = False
+) -> list[CodingRow]:
+    """The codings the tables count, as :func:`qualcode.analysis.data.coding_rows`: ``coder``'s,
+    or by the rule of the module docstring; with ``separately`` (grouped by coder) every
+    coder's."""
+    counted = counted_coders(s, coder, separately=separately)
+    rows = coding_rows(s, coder)
+    if coder is None:
+        keep = set(counted.coders)
+        rows = [r for r in rows if r[3] in keep]
+    return rows

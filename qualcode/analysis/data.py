@@ -1,13 +1,14 @@
 """Reading a project into plain tables for analysis: codings, the code tree, participants and
-their attribute values. One read per table; everything else is computed in memory."""
+their attribute values. One read per table; everything else is computed in memory. pandas loads
+only when a DataFrame is asked for (:func:`load_codings`, :func:`load_documents`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,7 +27,12 @@ NO_VALUE = "(no value)"
 NO_PARTICIPANT = "(no participant)"
 SEP = "/"
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 CODING_COLUMNS = ["id", "document_id", "code_id", "coder", "start", "end", "participant_id"]
+#: a coding as :func:`coding_rows` reads it: the values of CODING_COLUMNS
+CodingRow = tuple[int, int, int, str, int, int, int | None]
 
 
 @dataclass
@@ -94,6 +100,21 @@ def coder_exists(s: Session, coder: str) -> None:
 def load_codings(s: Session, coder: str | None = None) -> pd.DataFrame:
     """One row per coding: id, document_id, code_id, coder, start, end, participant_id
     (participant_id is <NA> for documents without a participant)."""
+    return codings_frame(coding_rows(s, coder))
+
+
+def codings_frame(rows: Sequence[CodingRow]) -> pd.DataFrame:
+    """Codings as :func:`load_codings` gives them, from :func:`coding_rows`."""
+    import pandas as pd
+
+    frame = pd.DataFrame(list(rows), columns=CODING_COLUMNS)
+    frame["participant_id"] = frame["participant_id"].astype("Int64")
+    return frame
+
+
+def coding_rows(s: Session, coder: str | None = None) -> list[CodingRow]:
+    """The codings of :func:`load_codings` as plain tuples, in id order (participant None for
+    documents without a participant)."""
     stmt = (
         select(
             Coding.id,
@@ -111,14 +132,13 @@ def load_codings(s: Session, coder: str | None = None) -> pd.DataFrame:
     if coder is not None:
         coder_exists(s, coder)
         stmt = stmt.where(Coder.name == coder)
-    rows = [tuple(r) for r in s.execute(stmt).all()]
-    frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
-    frame["participant_id"] = frame["participant_id"].astype("Int64")
-    return frame
+    return [cast(CodingRow, tuple(row)) for row in s.execute(stmt)]
 
 
 def load_documents(s: Session) -> pd.DataFrame:
     """id, name, participant_id for every document."""
+    import pandas as pd
+
     rows = s.execute(select(Document.id, Document.name, Document.participant_id)).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=["id", "name", "participant_id"])
     frame["participant_id"] = frame["participant_id"].astype("Int64")

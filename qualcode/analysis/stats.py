@@ -6,8 +6,6 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
-
 QUARTILE_METHOD = (
     "linear interpolation between order statistics (Hyndman & Fan type 7, "
     "the pandas/numpy/R default)"
@@ -27,6 +25,8 @@ def describe(values: Sequence[float], missing: int) -> dict[str, Stat]:
 
     Statistics that need more values than there are are None (sd needs two).
     """
+    import pandas as pd  # loaded here: the command line imports this module for its names
+
     series = pd.Series(list(values), dtype="float64")
     n = int(series.count())
     out: dict[str, Stat] = {"n": n, "missing": int(missing)}

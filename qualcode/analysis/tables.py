@@ -29,30 +29,33 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from qualcode.analysis.coders import CONSENSUS, coders_with_codings, counted_coders
+from qualcode.analysis.coders import (
+    CONSENSUS,
+    coders_with_codings,
+    counted_coding_rows,
+)
+from qualcode.analysis.cooccurrence import COOCCURRENCE_COLUMNS, cooccurrence_rows
 from qualcode.analysis.data import (
     NO_PARTICIPANT,
     NO_VALUE,
     AttributeValues,
     CodeTree,
     all_attribute_values,
+    codings_frame,
     group_labels,
     load_code_tree,
-    load_codings,
     load_documents,
     load_participants,
     number_attribute,
     value_labels,
 )
-from qualcode.analysis.spans import Span, overlaps, words_covered
+from qualcode.analysis.spans import Span, words_covered
 from qualcode.analysis.stats import STAT_COLUMNS, describe
-from qualcode.analysis.units import check_unit, document_units, units_touched
 from qualcode.errors import QualcodeError
 from qualcode.store.texts import Passages, read_passages
 
@@ -67,7 +70,6 @@ FREQUENCY_COLUMNS = [
     "pct_participants",
     "words",
 ]
-COOCCURRENCE_COLUMNS = ["code_a", "code_b", "count", "documents"]
 
 
 def summary_table(s: Session, attribute: str, by: str | None = None) -> pd.DataFrame:
@@ -134,11 +136,28 @@ def frequency_tables(
 ) -> list[pd.DataFrame]:
     """:func:`frequency_table` by each of ``bys``, from one read of the project."""
     wanted = list(bys)
-    out = []
-    for by, rows in zip(wanted, frequency_rows(s, wanted, coder), strict=True):
-        columns = FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
-        out.append(pd.DataFrame(rows, columns=["group", *FREQUENCY_COLUMNS])[columns])
-    return out
+    return [
+        pd.DataFrame(records, columns=frequency_columns(by))
+        for by, records in zip(wanted, frequency_records(s, wanted, coder), strict=True)
+    ]
+
+
+def frequency_columns(by: str | None) -> list[str]:
+    """The columns of a frequency table: :data:`FREQUENCY_COLUMNS`, ``group`` first when
+    grouped."""
+    return FREQUENCY_COLUMNS if by is None else ["group", *FREQUENCY_COLUMNS]
+
+
+def frequency_records(
+    s: Session, bys: Iterable[str | None], coder: str | None = None
+) -> list[list[dict[str, Any]]]:
+    """The rows of :func:`frequency_tables` as plain dicts (JSON-ready, no DataFrame: the
+    command line prints them), with the columns of :func:`frequency_columns`."""
+    wanted = list(bys)
+    return [
+        [{c: row[c] for c in frequency_columns(by)} for row in rows]
+        for by, rows in zip(wanted, frequency_rows(s, wanted, coder), strict=True)
+    ]
 
 
 def frequency_rows(
@@ -231,13 +250,9 @@ def _frequencies(
 
 
 def counted_codings(s: Session, coder: str | None, *, separately: bool = False) -> pd.DataFrame:
-    """The codings the tables count: ``coder``'s, or by the rule of
-    :mod:`qualcode.analysis.coders`; with ``separately`` (grouped by coder) every coder's."""
-    counted = counted_coders(s, coder, separately=separately)
-    codings = load_codings(s, coder)
-    if coder is None:
-        codings = codings[codings["coder"].isin(counted.coders)].reset_index(drop=True)
-    return codings
+    """The codings the tables count (:func:`qualcode.analysis.coders.counted_coding_rows`), as
+    :func:`qualcode.analysis.data.load_codings` gives them."""
+    return codings_frame(counted_coding_rows(s, coder, separately=separately))
 
 
 def _frequency_row(picked: list[Counted], data: _Counting, denominator: int) -> dict[str, Any]:
@@ -328,69 +343,9 @@ def matrix_table(
 
 
 def cooccurrence_table(s: Session, unit: str = "overlap", coder: str | None = None) -> pd.DataFrame:
-    """Pairs of different codes applied together by the same coder.
-
-    ``unit="overlap"``: ``count`` is the number of pairs of codings (one of each code, same
-    coder, same document) whose spans share at least one character. Other units (``sentence``,
-    ``turn``, ``paragraph``, ``document``): ``count`` is the number of units in which some coder
-    applied both codes (a coding belongs to every unit it touches; each unit counted once).
-    ``documents``: documents where the pair occurs. Pairs are named by path with ``code_a`` <
-    ``code_b``; rows sorted by count (descending), then by path.
-    """
-    unit = check_unit(unit)
-    codings = counted_codings(s, coder)
-    tree = load_code_tree(s)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    docs: dict[tuple[str, str], set[int]] = defaultdict(set)
-    if unit == "overlap":
-        for doc, items in _by_document_and_coder(codings, tree):
-            for pair in _overlapping_pairs(items):
-                counts[pair] += 1
-                docs[pair].add(doc)
-    else:
-        units = document_units(s, unit, set(codings["document_id"]))
-        seen: set[tuple[int, int, str, str]] = set()
-        for doc, items in _by_document_and_coder(codings, tree):
-            for i, a, b in _unit_pairs(items, units.get(doc, [])):
-                if (doc, i, a, b) not in seen:
-                    seen.add((doc, i, a, b))
-                    counts[(a, b)] += 1
-                    docs[(a, b)].add(doc)
-    rows = sorted(
-        ((a, b, n, len(docs[(a, b)])) for (a, b), n in counts.items()),
-        key=lambda r: (-r[2], r[0], r[1]),
-    )
-    return pd.DataFrame(rows, columns=COOCCURRENCE_COLUMNS)
-
-
-def _by_document_and_coder(
-    codings: pd.DataFrame, tree: CodeTree
-) -> Iterable[tuple[int, list[tuple[str, Span]]]]:
-    """For each document and coder: (document id, [(code path, span), ...])."""
-    groups: dict[tuple[int, str], list[tuple[str, Span]]] = defaultdict(list)
-    columns = [codings[c] for c in ("document_id", "coder", "code_id", "start", "end")]
-    for doc_id, coder, code_id, start, end in zip(*columns, strict=True):
-        groups[(int(doc_id), str(coder))].append((tree.path[int(code_id)], (int(start), int(end))))
-    for (doc_id, _coder), items in groups.items():
-        yield doc_id, items
-
-
-def _overlapping_pairs(items: list[tuple[str, Span]]) -> Iterable[tuple[str, str]]:
-    for (path_a, span_a), (path_b, span_b) in combinations(items, 2):
-        if path_a != path_b and overlaps(span_a, span_b):
-            yield (min(path_a, path_b), max(path_a, path_b))
-
-
-def _unit_pairs(items: list[tuple[str, Span]], units: list[Span]) -> Iterable[tuple[int, str, str]]:
-    """(unit index, code a, code b) for every pair of codes in the same unit."""
-    starts = [u[0] for u in units]
-    codes_in: dict[int, set[str]] = defaultdict(set)
-    for path, span in items:
-        for i in units_touched(units, starts, span):
-            codes_in[i].add(path)
-    for i, paths in codes_in.items():
-        for a, b in combinations(sorted(paths), 2):
-            yield (i, a, b)
+    """:func:`qualcode.analysis.cooccurrence.cooccurrence_rows` as a DataFrame (columns
+    :data:`COOCCURRENCE_COLUMNS`; definitions there)."""
+    return pd.DataFrame(cooccurrence_rows(s, unit, coder), columns=COOCCURRENCE_COLUMNS)
 
 
 def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -1,16 +1,19 @@
 """``qualcode summary ATTRIBUTE``, ``frequencies``, ``matrix`` and ``cooccurrence``: the tables
-of :mod:`qualcode.analysis.tables`, printed or as JSON."""
+of :mod:`qualcode.analysis.tables`, printed or as JSON.
+
+:mod:`qualcode.analysis.tables` (pandas) is imported by the commands that build DataFrames;
+``cooccurrence`` prints plain rows and loads no pandas."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import math
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from qualcode.analysis import tables
 from qualcode.analysis.coders import counted_coders
+from qualcode.analysis.cooccurrence import COOCCURRENCE_COLUMNS, cooccurrence_rows
 from qualcode.analysis.data import find_attribute
 from qualcode.analysis.stats import QUARTILE_METHOD
 from qualcode.analysis.units import UNIT_KINDS
@@ -23,6 +26,9 @@ from qualcode.commands.common import (
 )
 from qualcode.errors import QualcodeError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def register(app: typer.Typer) -> None:
     app.command("summary")(summary)
@@ -32,7 +38,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _fmt(value: Any, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if isinstance(value, bool):
         return "yes" if value else ""
@@ -42,9 +48,15 @@ def _fmt(value: Any, digits: int = 2) -> str:
 
 
 def _print_frame(frame: pd.DataFrame, title: str | None = None) -> None:
-    table = Table(*[str(c) for c in frame.columns], title=title)
-    for row in tables.to_records(frame):
-        table.add_row(*[_fmt(v) for v in row.values()])
+    from qualcode.analysis import tables
+
+    _print_rows([str(c) for c in frame.columns], tables.to_records(frame), title)
+
+
+def _print_rows(columns: list[str], rows: list[dict[str, Any]], title: str | None) -> None:
+    table = Table(*columns, title=title)
+    for row in rows:
+        table.add_row(*[_fmt(row[c]) for c in columns])
     console.print(table)
 
 
@@ -60,6 +72,8 @@ def summary(
 
 def print_summary(ctx: typer.Context, attribute: str, by: str | None, json_out: bool) -> None:
     """The summary of a number attribute, printed or as JSON (``summary``, ``caseload summary``)."""
+    from qualcode.analysis import tables
+
     by = tables.check_group(by)
     with project_from(ctx).session() as s:
         find_attribute(s, attribute)  # a name the project does not have is an error here
@@ -99,36 +113,36 @@ def frequencies(
     Whose codings: --coder's; else the consensus coder's when there are any; else every
     coder's added up, followed by each coder's (--by coder: every coder apart).
     """
+    from qualcode.analysis import tables
+
     by = tables.check_group(by)
     who = coder or coder_filter(ctx)
     by_coder = None
     with project_from(ctx).session() as s:
         counted = counted_coders(s, who, separately=by == "coder")
         if counted.breakdown and by != "coder":
-            frame, by_coder = tables.frequency_tables(s, [by, "coder"], coder=who)
+            rows, by_coder = tables.frequency_records(s, [by, "coder"], coder=who)
         else:
-            frame = tables.frequency_table(s, by=by, coder=who)
+            (rows,) = tables.frequency_records(s, [by], coder=who)
     if json_out:
-        print_json(
-            {
-                **counted.as_json(),
-                "rows": tables.to_records(frame),
-                "by_coder": None if by_coder is None else tables.to_records(by_coder),
-            }
-        )
+        print_json({**counted.as_json(), "rows": rows, "by_coder": by_coder})
         return
-    _print_frequencies(frame, title=f"counted: {counted.describe()}")
+    _print_frequencies(by, rows, title=f"counted: {counted.describe()}")
     if by_coder is not None:
-        _print_frequencies(by_coder, title="by coder")
+        _print_frequencies("coder", by_coder, title="by coder")
 
 
-def _print_frequencies(frame: pd.DataFrame, title: str) -> None:
-    shown = frame.copy()
-    shown["code"] = [
-        c + " (+ children)" if r else c
-        for c, r in zip(shown["code"], shown["rolled_up"], strict=True)
+def _print_frequencies(by: str | None, rows: list[dict[str, Any]], title: str) -> None:
+    """A frequency table's rows (:func:`tables.frequency_records`), a rolled-up row's code
+    marked "(+ children)"."""
+    from qualcode.analysis import tables
+
+    columns = [c for c in tables.frequency_columns(by) if c != "rolled_up"]
+    shown = [
+        {**row, "code": row["code"] + " (+ children)" if row["rolled_up"] else row["code"]}
+        for row in rows
     ]
-    _print_frame(shown.drop(columns=["rolled_up"]), title=title)
+    _print_rows(columns, shown, title)
 
 
 def matrix(
@@ -148,6 +162,8 @@ def matrix(
     Whose codings: as for ``frequencies``; when several coders' codings are added up, each
     coder's matrix follows.
     """
+    from qualcode.analysis import tables
+
     if rows.strip().lower() != "code":
         raise QualcodeError("--rows can only be 'code' for now")
     who = coder or coder_filter(ctx)
@@ -223,9 +239,12 @@ def cooccurrence(
     Whose codings: as for ``frequencies`` (a pair is always one coder's two codings)."""
     who = coder or coder_filter(ctx)
     with project_from(ctx).session() as s:
-        frame = tables.cooccurrence_table(s, unit=unit, coder=who)
+        pairs = [
+            dict(zip(COOCCURRENCE_COLUMNS, row, strict=True))
+            for row in cooccurrence_rows(s, unit, who)
+        ]
         counted = counted_coders(s, who)
     if json_out:
-        print_json({**counted.as_json(), "pairs": tables.to_records(frame)})
+        print_json({**counted.as_json(), "pairs": pairs})
         return
-    _print_frame(frame, title=f"counted: {counted.describe()}")
+    _print_rows(COOCCURRENCE_COLUMNS, pairs, title=f"counted: {counted.describe()}")

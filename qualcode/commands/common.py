@@ -7,13 +7,15 @@ import math
 import os
 import sys
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from qualcode.errors import QualcodeError
-from qualcode.store.db import Project, open_project
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) loads when a project is opened: not for --version
+    from qualcode.store.db import Project
 
 #: lines printed to a pipe or a file are never wrapped (Rich would wrap them at 80 columns) and
 #: tables are as wide as their contents; on a terminal, output fits its width
@@ -23,14 +25,18 @@ UNWRAPPED_WIDTH = 1_000_000
 def stdout_console() -> Console:
     """The console for stdout: strings print as they are (file, code and document names,
     transcript text may hold brackets); styled output is built as ``Text`` or printed with
-    ``markup=True``. Piped or redirected, lines are not wrapped unless COLUMNS is set."""
+    ``markup=True``. Emoji codes are not replaced (a code named ``Heat:fire:`` prints as typed,
+    and Rich's emoji table is not loaded). Piped or redirected, lines are not wrapped unless
+    COLUMNS is set."""
     if sys.stdout.isatty() or os.environ.get("COLUMNS"):
-        return Console(highlight=False, markup=False)
-    return Console(highlight=False, markup=False, soft_wrap=True, width=UNWRAPPED_WIDTH)
+        return Console(highlight=False, markup=False, emoji=False)
+    return Console(
+        highlight=False, markup=False, emoji=False, soft_wrap=True, width=UNWRAPPED_WIDTH
+    )
 
 
 console = stdout_console()
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
@@ -58,6 +64,7 @@ def open_for_work(location: str | None, *, create: bool = False) -> Project:
     """Open a project to work on: its schema upgraded, and its segments re-cut when they were
     cut by older rules (a note on stderr says so)."""
     from qualcode.ingest.resegment import bring_segments_up_to_date
+    from qualcode.store.db import open_project
 
     project = open_project(location, create=create)
     recut = bring_segments_up_to_date(project)

@@ -18,7 +18,9 @@ Wall time (spawn to exit) and CPU time (user + system of the child) of each run 
 the figures are the median and range over the rounds, and the median of the per-round ratios.
 The target is a ratio of at most 5. Each round also runs both sides on a one-row file: the
 difference is the cost of the other rows, so ``per_row`` compares the work itself without the
-start-up (SQLAlchemy's import alone costs several times a whole sqlite3 run).
+start-up (SQLAlchemy's import alone costs several times a whole sqlite3 run). Each round also
+runs ``python -c "import sqlalchemy.orm"`` (``orm_import``): the floor of any command that reads
+a project through the ORM, as a ratio to the sqlite3 run.
 Written to exports/bench/import_codings.json.
 """
 
@@ -166,6 +168,7 @@ def main() -> None:
         "baseline": [],
         "qualcode_1": [],
         "baseline_1": [],
+        "orm_import": [],
     }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -176,18 +179,21 @@ def main() -> None:
         one.write_text("".join(codings.read_text(encoding="utf-8").splitlines(True)[:2]))
 
         def command(side: str, copy: Path) -> list[str]:
+            if side == "orm_import":
+                return [sys.executable, "-c", "import sqlalchemy.orm"]
             path = str(one if side.endswith("_1") else codings)
             if side.startswith("qualcode"):
                 return [*CLI, "import-codings", path, "--project", str(copy)]
             return [sys.executable, "-c", BASELINE, path, str(copy)]
 
         for i in range(args.rounds + 1):  # round 0 warms the file cache and is not kept
-            order = ["qualcode", "baseline", "qualcode_1", "baseline_1"]
+            order = ["qualcode", "baseline", "qualcode_1", "baseline_1", "orm_import"]
             for side in order if i % 2 == 0 else order[::-1]:
                 copy = folder / f"{side}-{i}.db"
                 shutil.copyfile(base, copy)
                 figures = timed(command(side, copy))
-                if count_codings(copy) != (1 if side.endswith("_1") else args.rows):
+                stored = 0 if side == "orm_import" else 1 if side.endswith("_1") else args.rows
+                if count_codings(copy) != stored:
                     raise SystemExit(f"{side} did not store its codings")
                 copy.unlink()
                 if i:
@@ -235,6 +241,17 @@ def main() -> None:
         "ratio_of_medians": round(statistics.median(q_us) / max(statistics.median(b_us), 1e-9), 2),
         **per_row,
     }
+    orm = [r[1] for r in runs["orm_import"]]
+    base_cpu = [r[1] for r in runs["baseline"]]
+    result["floor_cpu"] = {
+        "orm_import_s": summary(orm),
+        "ratio_to_baseline": summary([x / y for x, y in zip(orm, base_cpu, strict=True)]),
+    }
+    fl = result["floor_cpu"]
+    print(
+        f"floor: python -c 'import sqlalchemy.orm' alone {fl['orm_import_s']['median']:.3f} s CPU, "
+        f"{fl['ratio_to_baseline']['median']:.2f}x the whole sqlite3 run"
+    )
     pr = result["per_row_cpu"]
     print(
         f"per row (CPU, start-up taken out): qualcode {pr['qualcode_us']['median']:.0f} us, "

@@ -20,6 +20,17 @@ per-round ratios; the target is a ratio of at most 2.5. Also printed: what the c
 imports that is slow, from ``python -X importtime`` (the ten costliest top-level imports).
 
 Figures are printed and written to exports/bench/startup.json.
+
+``--commands`` measures instead the command lines users run most (``frequencies``, ``retrieve
+CODE``, ``cooccurrence --unit turn``, ``import-codings FILE``, ``codebook export``, ``export
+qdc``, ``export qdpx``, ``documents --json``, ``--version``), each in a fresh process and paired
+in each round with the same baseline; ``--before TREE`` adds each command as run from another
+source tree (say ``git worktree add /tmp/before main``: its ``qualcode`` is imported from there
+through PYTHONPATH, with this venv's libraries), so the before/after ratio is taken within each
+round. ``import-codings`` runs on a fresh copy of the project each time (one coding per
+transcript). Written to exports/bench/startup_commands.json::
+
+    .venv/bin/python tests/bench/bench_startup.py --commands --rounds 5 --before /tmp/before
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -70,6 +82,18 @@ def build_project(folder: Path) -> str:
 
 
 CLI = [sys.executable, "-c", "from qualcode.cli import main; main()"]
+#: the command lines users run most ({project}, {codings} and {out} are filled in)
+COMMAND_LINES: dict[str, list[str]] = {
+    "frequencies": ["frequencies"],
+    "retrieve CODE": ["retrieve", "Caseload"],
+    "cooccurrence --unit turn": ["cooccurrence", "--unit", "turn"],
+    "import-codings FILE": ["import-codings", "{codings}"],
+    "codebook export F.yaml": ["codebook", "export", "{out}/codebook.yaml"],
+    "export qdc": ["export", "qdc", "{out}/codebook.qdc"],
+    "export qdpx": ["export", "qdpx", "{out}/project.qdpx"],
+    "documents --json": ["documents", "--json"],
+    "--version": ["--version"],
+}
 BASELINE = [sys.executable, "-c", "import sqlalchemy.orm"]
 
 
@@ -77,11 +101,15 @@ def run_cli(args: list[str]) -> None:
     subprocess.run([*CLI, *args], check=True, capture_output=True)
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
+def timed(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the child) for one fresh process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd
+    )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -104,10 +132,88 @@ def slowest_imports(cmd: list[str], top: int = 10) -> list[tuple[str, float]]:
     return [(name, round(ms, 1)) for _, name, ms in shallow[:top]]
 
 
+def measure_commands(rounds: int, before: Path | None) -> dict[str, Any]:
+    """CPU and wall of each of COMMAND_LINES (and from ``before``), paired with the baseline."""
+    trees = {"qualcode": None, **({"before": before} if before is not None else {})}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        project = build_project(folder)
+        codings = folder / "codings.csv"
+        codings.write_text(
+            "document,code,coder,start,end\n"
+            + "".join(f"P0{n}.txt,Caseload,b,48,70\n" for n in range(1, 4)),
+            encoding="utf-8",
+        )
+
+        def side(tree: Path | None, args: list[str]) -> Any:
+            env = None if tree is None else {**os.environ, "PYTHONPATH": str(tree)}
+
+            def run() -> tuple[float, float]:
+                where = project
+                if "{codings}" in args:  # adds codings: a fresh copy each time
+                    where = str(folder / "copy.db")
+                    shutil.copyfile(project, where)
+                fill = {"codings": str(codings), "out": str(folder)}
+                line = [a.format(**fill) for a in args]
+                # run outside the repository: python -c puts the working directory first on
+                # sys.path, where this checkout's qualcode would shadow the ``before`` tree's
+                return timed([*CLI, "--project", where, *line], env, cwd=folder)
+
+            return run
+
+        sides: dict[str, Any] = {"baseline": lambda: timed(BASELINE)}
+        for label, args in COMMAND_LINES.items():
+            for name, tree in trees.items():
+                sides[f"{name}: {label}"] = side(tree, args)
+        for run in sides.values():  # warm the file cache
+            run()
+        runs = paired_rounds(sides, rounds)
+    base = [r[1] for r in runs["baseline"]]
+    result: dict[str, Any] = {
+        "benchmark": "CPU (user + sys) of command lines in fresh processes, start-up included",
+        "rounds": rounds,
+        "before": str(before) if before else None,
+        "baseline_cpu_s": spread(base),
+        "commands": {},
+    }
+    for label in COMMAND_LINES:
+        ours = [r[1] for r in runs[f"qualcode: {label}"]]
+        row: dict[str, Any] = {
+            "cpu_s": spread(ours),
+            "wall_s": spread([r[0] for r in runs[f"qualcode: {label}"]]),
+            "vs_baseline": spread(ratios(ours, base), 3),
+        }
+        if before is not None:
+            then = [r[1] for r in runs[f"before: {label}"]]
+            row["before_cpu_s"] = spread(then)
+            row["vs_before"] = spread(ratios(ours, then), 3)
+        result["commands"][label] = row
+        then_text = (
+            f"  before {row['before_cpu_s']['median']:.3f} s, "
+            f"ratio {row['vs_before']['median']:.2f}"
+            if before is not None
+            else ""
+        )
+        print(
+            f"{label:26} CPU {row['cpu_s']['median']:.3f} s "
+            f"({row['cpu_s']['min']:.3f}-{row['cpu_s']['max']:.3f}){then_text}"
+        )
+    print(f"{'baseline (sqlalchemy.orm)':26} CPU {result['baseline_cpu_s']['median']:.3f} s")
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--commands", action="store_true", help="the most-run command lines")
+    parser.add_argument("--before", type=Path, help="with --commands: a source tree to compare")
     args = parser.parse_args()
+    if args.commands:
+        out = ROOT / "exports" / "bench" / "startup_commands.json"
+        result = measure_commands(args.rounds, args.before)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         project = build_project(Path(tmp))
         command = [*CLI, "--project", project, "documents", "--json"]

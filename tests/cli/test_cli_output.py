@@ -58,3 +58,17 @@ def test_brackets_in_text_codes_and_names_print_as_they_are(
     assert "[draft]" in documents
     frequencies = run(capsys, "frequencies", "--project", project)
     assert "[specify]" in frequencies and "[bold]" in frequencies
+
+
+def test_emoji_codes_in_names_print_as_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rich replaced ``:fire:`` with an emoji in a code's name ("code added: Heat🔥")."""
+    project = str(tmp_path / "p.db")
+    run(capsys, "init", "--project", project)
+    added = run(capsys, "codes", "add", "Heat:fire:", "--project", project)
+    assert "Heat:fire:" in added
+    tree = run(capsys, "codebook", "show", "--project", project)
+    assert "Heat:fire:" in tree and "\N{FIRE}" not in tree
+    frequencies = run(capsys, "frequencies", "--project", project)
+    assert "Heat:fire:" in frequencies
