@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Header, Input, Static, TextArea, Tree
+from textual.widgets import Header, Input, Static, Tree
 
 from qualcode.coding.code_entries import CodeEntry
 from qualcode.coding.document_view import CodingInfo, DocumentData
@@ -156,6 +156,7 @@ class CodingScreen(DataScreen):
         return self.query_one("#codings-panel", CodingsPanel)
 
     def on_mount(self) -> None:
+        self.view.cursor_follower = self._cursor_moved
         if self._read is not None and self._read.data.id == self.document_id:
             read, self._read = self._read, None
             self.on_coding_screen_loaded(read)
@@ -339,8 +340,9 @@ class CodingScreen(DataScreen):
         self.view.change_codings(added, changed.keys() - added.keys())
 
     # -- the cursor ------------------------------------------------------------------------------
-    @on(TextArea.SelectionChanged, "#transcript")
-    def _selection_changed(self) -> None:
+    def _cursor_moved(self) -> None:
+        """The view calls this as the cursor moves (not a message: what the screen shows of
+        the cursor then repaints with the text, in one frame)."""
         if self.loaded:
             self._show_cursor_codings()
             self._update_status()

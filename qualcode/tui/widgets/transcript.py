@@ -12,7 +12,7 @@ cursor or scrolling re-renders only what changed.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -121,6 +121,9 @@ class TranscriptView(TextArea, inherit_bindings=False):
         self._tag_styles: dict[tuple[int, ...], Style] = {}
         #: ``get_line`` calls, styled lines built, strips rendered (for tests and benchmarks)
         self.stats: Counter[str] = Counter()
+        #: the owner's function to call as soon as the cursor or the selection moves (see
+        #: :meth:`watch_selection`)
+        self.cursor_follower: Callable[[], None] | None = None
 
     # -- what the owner sets ---------------------------------------------------------------------
     def show_text(
@@ -197,6 +200,15 @@ class TranscriptView(TextArea, inherit_bindings=False):
     @property
     def codings(self) -> Mapping[int, Interval]:
         return self._map.intervals
+
+    def watch_selection(self, previous: Selection, selection: Selection) -> None:
+        """Tell the owner at once that the cursor moved, so that what it shows of the cursor
+        (the status line, the codings at the cursor) repaints in the same frame as the text.
+        TextArea's ``SelectionChanged`` message reaches the screen only after the text has
+        been painted, and the screen's repaint then waits for the next frame: every cursor
+        step painted twice, a frame apart."""
+        if previous != selection and self.is_mounted and self.cursor_follower is not None:
+            self.cursor_follower()
 
     # -- offsets ---------------------------------------------------------------------------------
     @property
