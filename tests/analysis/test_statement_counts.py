@@ -17,7 +17,7 @@ from qualcode.analysis.tables import cooccurrence_table, frequency_table
 from qualcode.coding.codings import CodingSpec, insert_codings, list_codings
 from qualcode.coding.retrieval import retrieve
 from qualcode.store import Code, Coder, Participant, Project, Segment, open_project
-from qualcode.store.texts import FEW, read_passages
+from qualcode.store.texts import FEW, SHORT, read_passages
 
 from ..segmented_document import add_document
 
@@ -119,18 +119,24 @@ def test_statements_do_not_grow_with_documents(backend_url: str, work: str) -> N
 
 
 def test_passages_of_many_documents_take_few_statements(tmp_path: Path) -> None:
+    long = "\n\n".join([TEXT] * (SHORT // len(TEXT) + 1))  # read with substr
     project = build(str(tmp_path / "p.db"))
-    grow(project, 12)
-    spans = {d: [_span(p) for p in PASSAGES] for d in range(1, 13)}
-    spans[1] = [(a, a + 3) for a in range(0, 10 * (FEW + 2), 10)]  # read whole
+    with project.write() as s:
+        texts = {add_document(s, f"L{i}.txt", long, None).id: long for i in range(10)}
+        texts.update({add_document(s, f"S{i}.txt", TEXT, None).id: TEXT for i in range(10)})
+    spans = {doc_id: [_span(p) for p in PASSAGES] for doc_id in texts}
+    many = min(texts)  # read whole: more than FEW passages
+    spans[many] = [(a, a + 3) for a in range(0, 10 * (FEW + 2), 10)]
     passages: dict[int, Any] = {}
 
     def read(s: Session) -> None:
         passages.update(read_passages(s, {**spans, 99: [(0, 5)]}))
 
-    # the lengths, the passages of the 11 documents read with substr, and the whole text
+    # the lengths, the passages of 9 long texts with substr, and 11 texts whole
     assert statements(project, read) == 3
-    assert sorted(passages) == list(range(1, 13))  # no document 99
-    assert [passages[5][a:b] for a, b in spans[5]] == PASSAGES
-    assert passages[1][0:3] == TEXT[0:3] and passages[1][90:93] == TEXT[90:93]
+    assert sorted(passages) == sorted(texts)  # no document 99
+    for doc_id, text in texts.items():
+        assert [passages[doc_id][a:b] for a, b in spans[doc_id]] == [
+            text[a:b] for a, b in spans[doc_id]
+        ]
     project.dispose()
