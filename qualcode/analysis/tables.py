@@ -197,6 +197,8 @@ class _Counting:
     #: words coded per (document, spans): a document's spans of a code are the same in every
     #: grouping (a document has one participant), so each is counted once, not per attribute
     words: dict[tuple[int, tuple[Span, ...]], int] = field(default_factory=dict)
+    #: words per document and merged span: a passage coded with several codes is counted once
+    counted: dict[int, dict[Span, int]] = field(default_factory=lambda: defaultdict(dict))
 
 
 def _counting(s: Session, coder: str | None, separately: bool) -> _Counting:
@@ -264,7 +266,7 @@ def _frequency_row(picked: list[Counted], data: _Counting, denominator: int) -> 
     for (doc, _c), pairs in spans.items():
         key = (doc, tuple(pairs))
         if key not in data.words:
-            data.words[key] = words_covered(data.texts[doc], pairs)
+            data.words[key] = words_covered(data.texts[doc], pairs, data.counted[doc])
         words += data.words[key]
     return {
         "codings": len(picked),

@@ -111,15 +111,15 @@ def _cut_units(
 
 def units_around(
     s: Session, kind: str, spans: Subquery
-) -> tuple[dict[int, list[tuple[int, int, str | None]]], set[int]]:
+) -> dict[int, list[tuple[int, int, str | None]]]:
     """The stored units of ``kind`` that may touch each span, read without the others.
 
     ``spans`` has the columns ``id``, ``document_id``, ``start`` and ``end``. For each id: the
     units from the last one starting at or before ``start`` to the last one starting before
     ``end``, as (start, end, speaker) in (start, end) order: units of one kind do not overlap,
     so these are the units :func:`units_touched` finds, with at most one before them that
-    ends before ``start``. Also returns the documents that have stored units of ``kind``
-    (for the others, see :func:`document_units`).
+    ends before ``start``. Documents without stored units of ``kind`` (see
+    :func:`documents_with_units`) have none here: see :func:`document_units`.
     """
     seg, prior = aliased(Segment), aliased(Segment)
     first = (
@@ -147,9 +147,24 @@ def units_around(
     out: dict[int, list[tuple[int, int, str | None]]] = {}
     for span_id, start, end, speaker in rows:
         out.setdefault(span_id, []).append((start, end, speaker))
+    return out
+
+
+def speaker_at(turns: list[tuple[int, int, str | None]], at: int) -> str | None:
+    """The speaker of the turn holding offset ``at``, from the turns :func:`units_around` read
+    around a span starting at ``at`` (turns do not overlap: the last one starting at or
+    before ``at``, ending last)."""
+    holding = [t for t in turns if t[0] <= at]
+    if holding and holding[-1][0] <= at < holding[-1][1]:
+        return holding[-1][2]
+    return None
+
+
+def documents_with_units(s: Session, kind: str, spans: Subquery) -> set[int]:
+    """The documents of ``spans`` (a subquery with a ``document_id`` column) that have stored
+    units of ``kind``."""
     stored = exists().where(Segment.document_id == spans.c.document_id, Segment.kind == kind)
-    with_units = set(s.scalars(select(spans.c.document_id).where(stored).distinct()))
-    return out, with_units
+    return set(s.scalars(select(spans.c.document_id).where(stored).distinct()))
 
 
 def units_touched(units: list[Span], starts: list[int], span: Span) -> list[int]:

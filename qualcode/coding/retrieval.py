@@ -17,7 +17,13 @@ from sqlalchemy import Select, Subquery, select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.spans import Sliceable
-from qualcode.analysis.units import document_units, units_around, units_touched
+from qualcode.analysis.units import (
+    document_units,
+    documents_with_units,
+    speaker_at,
+    units_around,
+    units_touched,
+)
 from qualcode.coding.codes import code_paths, get_code
 from qualcode.coding.codings import coding_memos
 from qualcode.errors import NotFound, QualcodeError
@@ -302,8 +308,8 @@ def retrieve(
         Coding.start.label("start"),
         Coding.end.label("end"),
     )
-    speakers = _speakers(s, spans)
-    windows = _Windows(s, context, spans.subquery())
+    windows = _Windows(s, context, spans.subquery(), {r.document_id for r in rows})
+    speakers = _speakers(s, spans, windows, {r.id: r.start for r in rows})
     for r in rows:
         windows.ask(r.id, r.document_id, r.start, r.end)
     texts = read_passages(s, windows.wanted)
@@ -342,21 +348,25 @@ def _document_group(s: Session, name: str) -> set[int]:
     return {d for d in members.all() if d is not None}
 
 
-def _speakers(s: Session, spans: Select[int, int, int, int]) -> dict[int, str | None]:
+def _speakers(
+    s: Session, spans: Select[int, int, int, int], windows: _Windows, starts: dict[int, int]
+) -> dict[int, str | None]:
     """Coding id -> the speaker of the turn holding the coding's start (turns do not
-    overlap), reading only those turns."""
-    at_start = spans.with_only_columns(
-        Coding.id.label("id"),
-        Coding.document_id.label("document_id"),
-        Coding.start.label("start"),
-        (Coding.start + 1).label("end"),
-    ).subquery()
-    turns, _with_turns = units_around(s, "turn", at_start)
-    starts = dict(s.execute(select(at_start.c.id, at_start.c.start)).all())
+    overlap), reading only those turns: the turns read for the context when it is turns."""
+    if windows.kind == "turn":
+        turns = windows.units
+    else:
+        at_start = spans.with_only_columns(
+            Coding.id.label("id"),
+            Coding.document_id.label("document_id"),
+            Coding.start.label("start"),
+            (Coding.start + 1).label("end"),
+        ).subquery()
+        turns = units_around(s, "turn", at_start)
     out: dict[int, str | None] = {}
     for coding_id, candidates in turns.items():
-        start, end, speaker = candidates[-1]
-        if start <= starts[coding_id] < end:
+        speaker = speaker_at(candidates, starts[coding_id])
+        if speaker is not None:
             out[coding_id] = speaker
     return out
 
@@ -365,7 +375,7 @@ class _Windows:
     """The context of each coding, and the passages of text that retrieval must read for it:
     the units around it (read without the other units), or N characters either side."""
 
-    def __init__(self, s: Session, context: int | str, spans: Subquery) -> None:
+    def __init__(self, s: Session, context: int | str, spans: Subquery, involved: set[int]) -> None:
         self.kind = context
         self.wanted: dict[int, list[tuple[int, int]]] = {}
         self.spans: dict[int, tuple[int, int]] = {}  # coding id -> its unit context
@@ -373,8 +383,8 @@ class _Windows:
         self.units: dict[int, list[tuple[int, int, str | None]]] = {}
         self.cut: dict[int, list[tuple[int, int]]] = {}  # units of documents with none stored
         if isinstance(context, str):
-            self.units, with_units = units_around(s, context, spans)
-            involved = set(s.scalars(select(spans.c.document_id).distinct()))
+            self.units = units_around(s, context, spans)
+            with_units = documents_with_units(s, context, spans)
             self.cut = document_units(s, context, involved - with_units)
 
     def ask(self, coding_id: int, doc_id: int, start: int, end: int) -> None:

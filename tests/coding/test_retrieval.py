@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Subquery, insert, literal, select, union_all
 
-from qualcode.analysis.units import units_around
+from qualcode.analysis.units import documents_with_units, speaker_at, units_around
 from qualcode.coding.retrieval import (
     parse_filter,
     retrieval_choices,
@@ -243,8 +243,10 @@ def test_units_read_around_spans_equal_a_scan(
                 )
             ).subquery()
 
-        around, with_units = units_around(s, "sentence", table(False))
-        turns, _ = units_around(s, "turn", table(True))
+        around = units_around(s, "sentence", table(False))
+        with_units = documents_with_units(s, "sentence", table(False))
+        turns = units_around(s, "turn", table(True))
+        turns_around = units_around(s, "turn", table(False))  # as for a context of turns
     assert with_units == {doc.id}
     for i, (start, n) in enumerate(spans):
         end = start + n
@@ -252,5 +254,5 @@ def test_units_read_around_spans_equal_a_scan(
         read = [(a, b) for a, b, _ in around.get(i, []) if b > start]
         assert read == touched
         scanned = next((f"S{a}" for a, b in units if a <= start < b), None)
-        last = turns.get(i, [])[-1:]
-        assert next((sp for a, b, sp in last if a <= start < b), None) == scanned
+        assert speaker_at(turns.get(i, []), start) == scanned
+        assert speaker_at(turns_around.get(i, []), start) == scanned
