@@ -29,9 +29,8 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.coders import (
@@ -58,6 +57,9 @@ from qualcode.analysis.spans import Span, words_covered
 from qualcode.analysis.stats import STAT_COLUMNS, describe
 from qualcode.errors import QualcodeError
 from qualcode.store.texts import Passages, read_passages
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OVERALL = "(all participants)"
 BUILTIN_GROUPS = ("document", "participant", "coder")
@@ -86,6 +88,8 @@ def summary_table(s: Session, attribute: str, by: str | None = None) -> pd.DataF
 def summary_tables(s: Session, attribute: str, bys: Iterable[str | None]) -> Iterator[pd.DataFrame]:
     """:func:`summary_table` by each of ``bys`` in turn, reading the project once (a project
     with thousands of attributes, each a grouping)."""
+    import pandas as pd
+
     participants = load_participants(s)
     values = number_attribute(s, attribute)
     every: dict[str, AttributeValues] | None = None
@@ -135,6 +139,8 @@ def frequency_tables(
     s: Session, bys: Iterable[str | None], coder: str | None = None
 ) -> list[pd.DataFrame]:
     """:func:`frequency_table` by each of ``bys``, from one read of the project."""
+    import pandas as pd
+
     wanted = list(bys)
     return [
         pd.DataFrame(records, columns=frequency_columns(by))
@@ -202,14 +208,7 @@ class _Counting:
 
 
 def _counting(s: Session, coder: str | None, separately: bool) -> _Counting:
-    frame = counted_codings(s, coder, separately=separately)
-    rows = [
-        (int(d), int(c), str(who), int(a), int(b), None if pd.isna(p) else int(p))
-        for d, c, who, a, b, p in zip(
-            frame["document_id"], frame["code_id"], frame["coder"], frame["start"],
-            frame["end"], frame["participant_id"], strict=True,
-        )
-    ]  # fmt: skip
+    rows: list[Counted] = [r[1:] for r in counted_coding_rows(s, coder, separately=separately)]
     spans: dict[int, list[Span]] = defaultdict(list)
     for doc_id, _code, _who, start, end, _pid in rows:
         spans[doc_id].append((start, end))
@@ -286,6 +285,8 @@ def _assign_groups(
 ) -> tuple[list[str], list[tuple[str, set[int]]]]:
     """Each coding's group, and the groups in order with the participants in each (an
     attribute's values from ``values`` when read already)."""
+    import pandas as pd
+
     if by == "coder":
         group_of = [r[2] for r in codings]
         return group_of, [(c, set(participants)) for c in sorted(set(group_of))]
@@ -318,6 +319,8 @@ def matrix_table(
     plus ``(no value)`` when some participant has none). Codings in documents without a
     participant are left out.
     """
+    import pandas as pd
+
     codings = counted_codings(s, coder)
     codings = codings[codings["participant_id"].notna()]
     tree = load_code_tree(s)
@@ -347,6 +350,8 @@ def matrix_table(
 def cooccurrence_table(s: Session, unit: str = "overlap", coder: str | None = None) -> pd.DataFrame:
     """:func:`qualcode.analysis.cooccurrence.cooccurrence_rows` as a DataFrame (columns
     :data:`COOCCURRENCE_COLUMNS`; definitions there)."""
+    import pandas as pd
+
     return pd.DataFrame(cooccurrence_rows(s, unit, coder), columns=COOCCURRENCE_COLUMNS)
 
 
@@ -359,6 +364,8 @@ def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return None
     if hasattr(value, "item"):

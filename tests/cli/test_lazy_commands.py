@@ -102,18 +102,14 @@ def test_import_codings_cooccurrence_and_refi_exports_import_no_heavy_library(
         assert heavy == [], kind
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tables._counting still reads the counted codings as a DataFrame (counted_codings, "
-    "pd.isna) and tables imports pandas at module level; when _counting reads "
-    "coders.counted_coding_rows and tables imports pandas where it builds frames, this passes",
-)
 def test_frequencies_imports_no_heavy_library(tmp_path: Path) -> None:
     """Counting codes prints plain rows (tables.frequency_records): no pandas (0.3 s of CPU)."""
     project = _project_with_a_document(tmp_path)
     subprocess.run([*RUN, "codes", "add", "Lab", "--project", project], check=True)
+    code = [*RUN, "--project", project, "--coder", "ann", "code", "-d", "P01.txt", "-c", "Lab"]
+    subprocess.run([*code, "-s", "0", "-e", "12"], check=True)
     out, heavy = _run_noting_heavy(project, "frequencies", "--json")
-    assert [r["code"] for r in json.loads(out)["rows"]] == ["Lab"]
+    assert [(r["code"], r["codings"]) for r in json.loads(out)["rows"]] == [("Lab", 1)]
     assert heavy == []
 
 
