@@ -70,6 +70,9 @@ CODES = [
 CODER = "bench"
 RETRIEVED = "backlog"
 IN_PROCESS = "qualcode in-process"
+#: the codebook with each code's number of codings: what Taguette's codebook CSV holds (the
+#: "count codes" row is qualcode's frequencies: codings, documents, participants, words)
+PER_CODE = "codings per code"
 #: operations long enough that a warm-up run would only add minutes
 LONG = {"import", "Excel export", "CSV export"}
 #: the like-for-like exports: qualcode's coded segments alone, as Taguette's highlights
@@ -205,6 +208,7 @@ class Qualcode:
             "start-up": lambda: run([QUALCODE, "--version"], w),
             "import": lambda: self.import_fresh(txt),
             "count codes": lambda: self.cli("frequencies", out=w / "count.out"),
+            PER_CODE: lambda: self.cli("codebook", "show", "--json", out=w / "per-code.out"),
             "retrieve one code": lambda: self.cli("retrieve", RETRIEVED, out=w / "find.out"),
             "codebook (YAML)": lambda: self.cli("codebook", "export", w / "codebook.yaml"),
             "codebook (REFI .qdc)": lambda: self.cli("export", "qdc", w / "codebook.qdc"),
@@ -221,6 +225,9 @@ class Qualcode:
         this one long-lived process: the fair match for a request to Taguette's running
         server, which does not start Python, import its libraries or open its database."""
         from qualcode.analysis import tables
+        from qualcode.codebook import codebook_from_project
+        from qualcode.coding.code_entries import code_counts
+        from qualcode.coding.codes import code_paths
         from qualcode.coding.retrieval import retrieve
         from qualcode.ingest import import_files
         from qualcode.interop.csv_export import export_csv
@@ -261,6 +268,10 @@ class Qualcode:
             with project.session() as s:
                 tables.frequency_table(s)
 
+        def per_code() -> None:  # what `codebook show` reads
+            with project.session() as s:
+                codebook_from_project(s), code_paths(s), code_counts(s)
+
         def find() -> None:
             with project.session() as s:
                 rows = retrieve(s, codes=[RETRIEVED])
@@ -269,6 +280,7 @@ class Qualcode:
         return {
             "import": fresh_import,
             "count codes": timed(count),
+            PER_CODE: timed(per_code),
             "retrieve one code": timed(find),
             "codebook (REFI .qdc)": timed(lambda: export_qdc(project, w / "in.qdc")),
             "Excel export": timed(lambda: export_xlsx(project, w / "in.xlsx")),
@@ -325,6 +337,7 @@ class Qc:
             "start-up": lambda: self.qc("version"),
             "import": lambda: self.import_fresh(txt),
             "count codes": lambda: self.qc("codes", "stats", out=w / "count.out"),
+            PER_CODE: lambda: self.qc("codes", "stats", out=w / "per-code.out"),
             "retrieve one code": lambda: self.qc("codes", "find", RETRIEVED, out=w / "find.out"),
             "codebook (YAML)": lambda: self.qc("codebook"),
             "co-occurrence": lambda: self.qc("codes", "crosstab", out=w / "co.out"),
@@ -396,6 +409,7 @@ class Taguette:
         return {
             "import": op("import", dir=str(htm)),
             "count codes": op("count"),
+            PER_CODE: op("count"),
             "retrieve one code": op("retrieve", code=RETRIEVED),
             "codebook (REFI .qdc)": op("codebook"),
             "Excel export": op("xlsx"),
