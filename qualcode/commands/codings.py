@@ -14,6 +14,7 @@ from qualcode.coding.memos import memo_rows
 from qualcode.commands.common import (
     JsonOpt,
     actor_from,
+    coder_filter,
     coder_from,
     console,
     print_json,
@@ -83,13 +84,15 @@ def codings(
         str | None, typer.Option("--document", "-d", help="Only this document (name, stem or #id).")
     ] = None,
     code_ref: Annotated[str | None, typer.Option("--code", "-c")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Only this coder's codings.")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Only this coder's codings (also: --coder NAME).")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List codings with their code path, coder, offsets and text."""
     project = project_from(ctx)
     with project.session() as s:
-        rows = list_codings(s, document=document, code=code_ref, coder=by)
+        rows = list_codings(s, document=document, code=code_ref, coder=by or coder_filter(ctx))
     if json_out:
         print_json([r.as_json() for r in rows])
         return

@@ -242,6 +242,12 @@ def test_demo_builds_24_documents_with_participants_and_is_idempotent(
     assert {d["participant"] for d in docs} == {f"P{n:02d}" for n in range(1, 25)}
     assert all(d["turns"] >= 20 for d in docs)
     first_codings = run(capsys, "codings", "--json", "--project", path)[1]
+    # --coder on a listing filters, as --by does (and as it does for retrieve, frequencies...)
+    coders = {c["coder"] for c in json.loads(first_codings)}
+    assert coders == {"okafor", "rivera"}
+    for option in ("--coder", "--by"):
+        out = run(capsys, "codings", "--json", option, "rivera", "--project", path)[1]
+        assert {c["coder"] for c in json.loads(out)} == {"rivera"}, option
     assert run(capsys, "demo", "--json", "--project", path)[0] == 0
     _code, out, _ = run(capsys, "documents", "--json", "--project", path)
     assert len(json.loads(out)) == 24
