@@ -210,7 +210,7 @@ def insert_segments(s: Session, document_id: int, rows: list[SegmentRow]) -> Non
     )
     conn.exec_driver_sql(
         sql,
-        [(document_id, r.kind, r.start, r.end, r.speaker, r.time_start, r.time_end) for r in rows],
+        [(document_id, *r) for r in rows],  # a SegmentRow is the other six columns, in order
     )
 
 

@@ -34,7 +34,10 @@ _SHORTENED = (
 )
 ABBREVIATIONS = frozenset(_SHORTENED.split())
 INITIALISM = re.compile(r"(?:[^\W\d_]\.){2,}$")
-WORD_BEFORE = re.compile(r"([^\s\"'“‘(\[]+)\s*$")
+#: Characters that end a word looking back from a sentence start (besides white space).
+NOT_IN_WORD = "\"'“‘(["
+#: How far back the word before a sentence start is looked for.
+WORD_WINDOW = 40
 
 
 def refine_starts(text: str, starts: list[int]) -> list[int]:
@@ -93,10 +96,18 @@ def _ends_sentence(text: str, pos: int) -> bool:
 
 
 def _follows_abbreviation(text: str, pos: int) -> bool:
-    m = WORD_BEFORE.search(text, max(0, pos - 40), pos)
-    if m is None or not m.group(1).endswith("."):
+    """Whether the word before ``pos`` (spaces skipped, looking back at most
+    :data:`WORD_WINDOW` characters) is an abbreviation. The word is the longest run of
+    characters, neither white space nor :data:`NOT_IN_WORD`, that ends there: found by scanning
+    back, as a regular-expression search per sentence start cost more than the other rules."""
+    floor = max(0, pos - WORD_WINDOW)
+    end = _skip_space_back(text, pos)
+    if end <= floor or text[end - 1] != ".":
         return False
-    word = m.group(1)
+    start = end - 1
+    while start > floor and not text[start - 1].isspace() and text[start - 1] not in NOT_IN_WORD:
+        start -= 1
+    word = text[start:end]
     return word[:-1].lower() in ABBREVIATIONS or bool(INITIALISM.search(word))
 
 
