@@ -66,6 +66,24 @@ def pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, int]]:
     return out
 
 
+def pipe_in_pieces(
+    nlp: Language, items: Iterable[tuple[str, T]], batch_size: int = BATCH_SIZE
+) -> Iterator[tuple[Any, int, bool, str, T]]:
+    """``nlp.pipe`` over texts of any length: a text longer than ``PIECE_CHARS`` (or than the
+    pipeline reads at once) goes through in :func:`pieces`. Yields each piece's doc with its
+    offset in its text, whether it is the text's last piece, the text and its context."""
+    size = min(PIECE_CHARS, nlp.max_length)
+
+    def split() -> Iterator[tuple[str, tuple[int, bool, str, T]]]:
+        for text, ctx in items:
+            spans = pieces(text, size)
+            for i, (a, b) in enumerate(spans):
+                yield text[a:b], (a, i == len(spans) - 1, text, ctx)
+
+    for doc, (offset, last, text, ctx) in nlp.pipe(split(), as_tuples=True, batch_size=batch_size):
+        yield doc, offset, last, text, ctx
+
+
 def sentence_starts(
     items: Iterable[tuple[str, T]], batch_size: int = BATCH_SIZE
 ) -> Iterator[tuple[list[int], T]]:
@@ -77,19 +95,8 @@ def sentence_starts(
     """
     from spacy.attrs import IDX, SENT_START
 
-    nlp = sentence_nlp()
-
-    def split(source: Iterable[tuple[str, T]]) -> Iterator[tuple[str, tuple[int, bool, str, T]]]:
-        for text, ctx in source:
-            spans = pieces(text, nlp.max_length)
-            for i, (a, b) in enumerate(spans):
-                yield text[a:b], (a, i == len(spans) - 1, text, ctx)
-
     starts: list[int] = []
-    docs: Iterable[tuple[Any, tuple[int, bool, str, T]]] = nlp.pipe(
-        split(items), as_tuples=True, batch_size=batch_size
-    )
-    for doc, (offset, last, text, ctx) in docs:
+    for doc, offset, last, text, ctx in pipe_in_pieces(sentence_nlp(), items, batch_size):
         if len(doc) > 0:
             arr = doc.to_array([IDX, SENT_START])
             found = arr[arr[:, 1] == 1, 0].tolist()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from qualcode.nlp.sentences import PIECE_CHARS, blank_english, pieces
+from qualcode.nlp.sentences import blank_english, pipe_in_pieces
 from qualcode.pseudonyms.vocabulary import (
     FIELD_TERMS,
     MONTHS,
@@ -183,19 +183,10 @@ def find_mentions(text: str) -> list[Mention]:
 def find_in_texts(texts: Iterable[str]) -> Iterator[list[Mention]]:
     """:func:`find_mentions` of each text, streamed through the pipeline in batches; a text
     longer than spaCy reads at once goes through in pieces cut at paragraph, line or word
-    breaks (:func:`qualcode.nlp.sentences.pieces`)."""
-    nlp = identifier_nlp()
-    size = min(PIECE_CHARS, nlp.max_length)
-
-    def split() -> Iterator[tuple[str, tuple[int, bool]]]:
-        for text in texts:
-            spans = pieces(text, size)
-            for i, (a, b) in enumerate(spans):
-                yield text[a:b], (a, i == len(spans) - 1)
-
+    breaks (:func:`qualcode.nlp.sentences.pipe_in_pieces`)."""
     found: list[Mention] = []
-    docs: Iterable[tuple[Doc, tuple[int, bool]]] = nlp.pipe(split(), as_tuples=True, batch_size=16)
-    for doc, (offset, last) in docs:
+    items = ((text, None) for text in texts)
+    for doc, offset, last, _text, _ in pipe_in_pieces(identifier_nlp(), items, batch_size=16):
         mentions = [*_token_mentions(doc), *_number_mentions(doc.text)]
         for m in _resolve(doc.text, _field_spans(doc), mentions):
             found.append(replace(m, start=m.start + offset, end=m.end + offset) if offset else m)
