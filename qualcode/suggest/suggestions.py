@@ -22,7 +22,7 @@ from qualcode.coding.codes import code_paths, find_code
 from qualcode.coding.edits import AddCodings, NewCoding
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.ingest.documents import find_document
-from qualcode.store.audit import audit
+from qualcode.store.audit import audit_many
 from qualcode.store.db import Project
 from qualcode.store.models import (
     Coding,
@@ -237,17 +237,15 @@ def reject_suggestions(s: Session, rows: Sequence[SuggestionRow], coder: str) ->
                 for d, c, a, b in new
             ],
         )
-        for r in new.values():
-            audit(
-                s,
-                coder,
-                "reject",
-                "suggestion",
-                r.id,
-                document=r.document,
-                code=r.code,
-                start=r.start,
-                end=r.end,
-                probability=r.probability,
-            )
+        audit_many(
+            s,
+            coder,
+            "reject",
+            "suggestion",
+            [
+                (r.id, {"document": r.document, "code": r.code, "start": r.start, "end": r.end,
+                        "probability": r.probability})
+                for r in new.values()
+            ],
+        )  # fmt: skip
     return len(new)
