@@ -357,16 +357,16 @@ def cooccurrence_table(s: Session, unit: str = "overlap", coder: str | None = No
 
 def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts: NaN/NA become None, numpy numbers become Python numbers."""
+    import pandas as pd
+
     out: list[dict[str, Any]] = []
     for row in frame.to_dict(orient="records"):
-        out.append({str(k): _plain(v) for k, v in row.items()})
+        out.append({str(k): _plain(v, pd.NA) for k, v in row.items()})
     return out
 
 
-def _plain(value: Any) -> Any:
-    import pandas as pd
-
-    if value is None or value is pd.NA:
+def _plain(value: Any, na: Any) -> Any:
+    if value is None or value is na:
         return None
     if hasattr(value, "item"):
         value = value.item()
