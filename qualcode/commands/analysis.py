@@ -116,7 +116,7 @@ def frequencies(
     from qualcode.analysis import tables
 
     by = tables.check_group(by)
-    who = coder or coder_filter(ctx)
+    who = coder_filter(ctx, coder)
     by_coder = None
     with project_from(ctx).session() as s:
         counted = counted_coders(s, who, separately=by == "coder")
@@ -166,7 +166,7 @@ def matrix(
 
     if rows.strip().lower() != "code":
         raise QualcodeError("--rows can only be 'code' for now")
-    who = coder or coder_filter(ctx)
+    who = coder_filter(ctx, coder)
     with project_from(ctx).session() as s:
         frame = tables.matrix_table(s, cols=cols.strip(), presence=presence, coder=who)
         counted = counted_coders(s, who)
@@ -237,7 +237,7 @@ def cooccurrence(
     """Pairs of codes whose codings overlap, or that occur in the same unit.
 
     Whose codings: as for ``frequencies`` (a pair is always one coder's two codings)."""
-    who = coder or coder_filter(ctx)
+    who = coder_filter(ctx, coder)
     with project_from(ctx).session() as s:
         pairs = [
             dict(zip(COOCCURRENCE_COLUMNS, row, strict=True))

@@ -92,7 +92,7 @@ def codings(
     """List codings with their code path, coder, offsets and text."""
     project = project_from(ctx)
     with project.session() as s:
-        rows = list_codings(s, document=document, code=code_ref, coder=by or coder_filter(ctx))
+        rows = list_codings(s, document=document, code=code_ref, coder=coder_filter(ctx, by))
     if json_out:
         print_json([r.as_json() for r in rows])
         return

@@ -86,12 +86,15 @@ def coder_from(ctx: typer.Context, *, required: bool = True) -> str | None:
     return name or None
 
 
-def coder_filter(ctx: typer.Context) -> str | None:
-    """The coder named with ``--coder`` on this command line, for listings that filter by coder.
+def coder_filter(ctx: typer.Context, given: str | None = None) -> str | None:
+    """The coder a listing keeps: ``given`` (the command's own ``--by`` or ``--coder``), else
+    the coder named with ``--coder`` on this command line.
 
     ``--coder`` is a global option, so it arrives on the root command; ``QUALCODE_CODER`` in the
     environment says who is coding and does not filter listings.
     """
+    if given and given.strip():
+        return given.strip()
     explicit = ctx.find_root().params.get("coder")
     return str(explicit).strip() if explicit else None
 

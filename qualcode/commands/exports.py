@@ -57,7 +57,7 @@ def _filters(
     from qualcode.interop.tables_for_export import ExportFilters
 
     # QUALCODE_CODER (who is coding) never filters an export by itself
-    explicit = coder.strip() if coder else coder_filter(ctx)
+    explicit = coder_filter(ctx, coder)
     return ExportFilters(coder=explicit or None, codes=tuple(codes or ()), tables=tuple(only or ()))
 
 

@@ -41,7 +41,7 @@ def report(
     """
     from qualcode.report.build import write_report
 
-    who = coder or coder_filter(ctx)
+    who = coder_filter(ctx, coder)
 
     def write(project: Project, target: Path) -> Path:
         return write_report(project, target, who)

@@ -55,7 +55,7 @@ def saturation(
     """
     options = SaturationOptions(base, run, threshold, permutations, seed)
     options.check()
-    who = coder or coder_filter(ctx)
+    who = coder_filter(ctx, coder)
     by = by.strip() if by and by.strip() else None
     with project_from(ctx).session() as s:
         report = saturation_report(s, coder=who, order=order.strip(), by=by, options=options)
